@@ -1,0 +1,28 @@
+package dev.zmkagent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "zmk-agent",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Post-mortem debugging for ZMK keyboards: find, capture and explain Zephyr coredumps.",
+        subcommands = {CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Success (no crash found, or the command completed).",
+            "1:A crash was found and reported, or the analysis hit a problem it explains.",
+            "2:Usage error or bad input (the message names what and where)."})
+public final class ZmkAgentCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static CommandLine newCommandLine() {
+        return new CommandLine(new ZmkAgentCommand());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
