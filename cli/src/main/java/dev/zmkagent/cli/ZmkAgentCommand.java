@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Post-mortem debugging for ZMK keyboards: find, capture and explain Zephyr coredumps.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success (no crash found, or the command completed).",
@@ -18,7 +18,9 @@ public final class ZmkAgentCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     static CommandLine newCommandLine() {
-        return new CommandLine(new ZmkAgentCommand());
+        CommandLine cl = new CommandLine(new ZmkAgentCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
     }
 
     @Override

@@ -1,0 +1,197 @@
+package dev.zmkagent.agent.analyze;
+
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.bytes.FormatException;
+import dev.zmkagent.coredump.format.ConsoleLogDump;
+import dev.zmkagent.coredump.format.FlashHeader;
+import dev.zmkagent.coredump.format.ZephyrDumpParser;
+import dev.zmkagent.device.boards.Board;
+import dev.zmkagent.device.boards.BoardCatalog;
+import dev.zmkagent.device.boards.BootloaderWindow;
+import dev.zmkagent.device.uf2.FlashImage;
+import dev.zmkagent.device.uf2.Uf2Block;
+import dev.zmkagent.device.uf2.Uf2File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Recognises what a file is from its content: UF2 (and whether it is an Adafruit CURRENT.UF2), a coredump
+ * partition image, a bare 'ZE' stream, a console log with #CD: lines, or a raw flash image.
+ */
+public final class InputReader {
+    /** Largest input accepted: a whole nRF52840 flash as UF2 is under 2 MiB; logs can be larger. */
+    public static final long MAX_INPUT = 64L << 20;
+    private static final int PARTITION_SIZE = 0x10000;
+
+    private final BoardCatalog catalog;
+
+    public InputReader(BoardCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public DumpInput read(String path, byte[] content, OptionalLong userBase) {
+        ByteView b = ByteView.of(content);
+        if (content.length == 0) {
+            throw new FormatException(path + " is empty");
+        }
+        if (content.length >= 4 && (content[0] & 0xFF) == 0x7F && content[1] == 'E' && content[2] == 'L' && content[3] == 'F') {
+            throw new FormatException(path + " is an ELF file, not a dump: give it with --elf and pass the dump (CURRENT.UF2, partition image, 'ZE' stream or log) as the input", 0);
+        }
+        if (Uf2File.looksLikeUf2(b)) {
+            return uf2(path, b);
+        }
+        if (ZephyrDumpParser.looksLikeStream(b)) {
+            return new DumpInput(InputKind.ZE_STREAM, path, InputKind.ZE_STREAM.description() + ", " + content.length + " bytes",
+                    Optional.empty(), Optional.empty(), Optional.of(b), OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of());
+        }
+        if (b.has(0, 2) && b.u8(0) == 'C' && b.u8(1) == 'D' && content.length <= PARTITION_SIZE * 4) {
+            return partition(path, b, "");
+        }
+        if (content.length == PARTITION_SIZE && isErasedHeader(b)) {
+            return partition(path, b, ZephyrDumpParser.looksLikeStream(b.from(16)) ? " (header erased, stream present)" : " (erased)");
+        }
+        if (ConsoleLogDump.looksLikeLog(content)) {
+            ConsoleLogDump.Extracted ex = ConsoleLogDump.extract(content);
+            List<String> notes = new ArrayList<>();
+            if (!ex.ended()) {
+                notes.add("the log has no #CD:END# line: the dump may be incomplete");
+            }
+            return new DumpInput(InputKind.CONSOLE_LOG, path, InputKind.CONSOLE_LOG.description() + " (dump starts at line " + ex.firstLine() + ", "
+                    + ex.stream().length + " bytes)", Optional.empty(), Optional.empty(), Optional.of(ByteView.of(ex.stream())),
+                    OptionalLong.empty(), Optional.empty(), Optional.empty(), notes);
+        }
+        if (content.length >= PARTITION_SIZE) {
+            return rawFlash(path, b, userBase);
+        }
+        throw new FormatException(path + " is not a dump: it is no UF2 file, coredump partition ('CD'), 'ZE' stream or #CD: log, and at "
+                + content.length + " bytes it is too small to be a flash image", 0);
+    }
+
+    private static boolean isErasedHeader(ByteView b) {
+        for (int i = 0; i < FlashHeader.LENGTH; i++) {
+            if (b.u8(i) != 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private DumpInput partition(String path, ByteView b, String extra) {
+        return new DumpInput(InputKind.PARTITION, path, InputKind.PARTITION.description() + extra + ", " + b.length() + " bytes",
+                Optional.empty(), Optional.of(b), Optional.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of());
+    }
+
+    private DumpInput uf2(String path, ByteView b) {
+        Uf2File uf2 = Uf2File.parse(b);
+        FlashImage image = uf2.toFlashImage();
+        List<String> notes = new ArrayList<>();
+        Optional<Board> board = Optional.empty();
+        for (long family : uf2.families()) {
+            Optional<Board> byFamily = catalog.byFamily(family);
+            if (byFamily.isPresent()) {
+                board = byFamily;
+                break;
+            }
+        }
+        if (uf2.families().size() > 1) {
+            notes.add("the UF2 holds blocks of several families: " + uf2.families().stream().map(f -> String.format("0x%08x", f)).toList());
+        }
+        Optional<BootloaderWindow> window = matchingWindow(uf2);
+        boolean current = window.isPresent() && isBootloaderRendering(uf2);
+        String families = uf2.families().isEmpty() ? "no family ID" : "family " + uf2.families().stream().map(f -> String.format("0x%08X", f)).reduce((x, y) -> x + ", " + y).orElse("");
+        StringBuilder desc = new StringBuilder();
+        if (current) {
+            BootloaderWindow w = window.get();
+            desc.append(InputKind.CURRENT_UF2.description()).append(String.format(" (window 0x%x-0x%x: bootloader %s)", w.start(), w.end(), versions(w)));
+        } else {
+            desc.append(InputKind.UF2.description()).append(String.format(" (%d blocks, 0x%x-0x%x)", uf2.blocks().size(), image.lowest(), image.highestEnd()));
+        }
+        desc.append(", ").append(families);
+        board.ifPresent(bd -> desc.append(", ").append(bd.name()));
+        return new DumpInput(current ? InputKind.CURRENT_UF2 : InputKind.UF2, path, desc.toString(), Optional.of(image), Optional.empty(),
+                Optional.empty(), OptionalLong.empty(), board, current ? window : Optional.empty(), notes);
+    }
+
+    private static String versions(BootloaderWindow w) {
+        if (w.toVersion() == null) {
+            return w.fromVersion() + " or later";
+        }
+        return w.fromVersion() + " to " + w.toVersion();
+    }
+
+    private Optional<BootloaderWindow> matchingWindow(Uf2File uf2) {
+        List<Uf2Block> blocks = uf2.blocks();
+        if (blocks.isEmpty()) {
+            return Optional.empty();
+        }
+        long first = blocks.get(0).targetAddress();
+        long end = blocks.get(blocks.size() - 1).targetAddress() + blocks.get(blocks.size() - 1).payloadSize();
+        for (BootloaderWindow w : catalog.windows()) {
+            if (w.start() == first && w.end() == end && blocks.size() == w.blockCount()) {
+                return Optional.of(w);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The bootloader writes block i at start + i*256 with a 256-byte payload and its board's family on every block. */
+    private static boolean isBootloaderRendering(Uf2File uf2) {
+        List<Uf2Block> blocks = uf2.blocks();
+        long start = blocks.get(0).targetAddress();
+        long family = blocks.get(0).familyId();
+        for (int i = 0; i < blocks.size(); i++) {
+            Uf2Block bl = blocks.get(i);
+            if (bl.targetAddress() != start + 256L * i || bl.payloadSize() != 256 || bl.blockNo() != i
+                    || bl.numBlocks() != blocks.size() || bl.familyId() != family) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private DumpInput rawFlash(String path, ByteView b, OptionalLong userBase) {
+        List<String> notes = new ArrayList<>();
+        long base;
+        String how;
+        if (userBase.isPresent()) {
+            base = userBase.getAsLong();
+            how = "--base";
+        } else {
+            BaseGuess g = guessBase(b);
+            base = g.base;
+            how = g.reason;
+        }
+        FlashImage image = FlashImage.of(base, b.toArray());
+        String desc = String.format("%s, %d bytes at base 0x%x (%s)", InputKind.RAW_FLASH.description(), b.length(), base, how);
+        return new DumpInput(InputKind.RAW_FLASH, path, desc, Optional.of(image), Optional.empty(), Optional.empty(),
+                OptionalLong.of(base), Optional.empty(), Optional.empty(), notes);
+    }
+
+    private record BaseGuess(long base, String reason) {
+    }
+
+    /**
+     * uf2conv.py output of a CURRENT.UF2 starts at 0x1000; a full flash read starts at 0. Decide from where an
+     * application vector table (initial SP in RAM, odd reset vector in flash) sits for a catalog board.
+     */
+    private BaseGuess guessBase(ByteView b) {
+        for (long candidate : new long[] {0x1000, 0}) {
+            for (Board board : catalog.boards()) {
+                long off = board.appStart() - candidate;
+                if (b.has(off, 8)) {
+                    long sp = b.u32((int) off);
+                    long reset = b.u32((int) off + 4);
+                    if (sp >= 0x2000_0000L && sp <= 0x2004_0000L && (reset & 1) == 1 && reset > board.appStart() && reset < 0x10_0000L) {
+                        return new BaseGuess(candidate, String.format("application vector table found at 0x%x for %s", board.appStart(), board.name()));
+                    }
+                }
+            }
+        }
+        if (b.length() == 0xE9000 || b.length() == 0xAC000) {
+            return new BaseGuess(0x1000, "the size matches a CURRENT.UF2 window converted by uf2conv.py");
+        }
+        return new BaseGuess(0x1000, "default for uf2conv.py output of CURRENT.UF2; pass --base if it is a full flash read from 0");
+    }
+}

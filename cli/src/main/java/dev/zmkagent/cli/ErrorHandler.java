@@ -1,0 +1,45 @@
+package dev.zmkagent.cli;
+
+import dev.zmkagent.coredump.bytes.FormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/**
+ * Turns expected failures (bad input, unreadable files) into one line on stderr and exit code 2. Anything else is
+ * our bug: it keeps its stack trace so it can be reported.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    static final int BAD_INPUT = 2;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) throws Exception {
+        String message = userMessage(ex);
+        if (message == null) {
+            throw ex;
+        }
+        cmd.getErr().println("zmk-agent: error: " + message);
+        return BAD_INPUT;
+    }
+
+    static String userMessage(Throwable ex) {
+        if (ex instanceof FormatException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof UncheckedIOException u) {
+            return userMessage(u.getCause());
+        }
+        if (ex instanceof NoSuchFileException n) {
+            return "no such file: " + n.getFile();
+        }
+        if (ex instanceof AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (ex instanceof IOException) {
+            return ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.zmkagent.cli;
+
+import picocli.CommandLine.Option;
+
+/** The shared --json / --markdown choice of every command that prints a report. */
+final class OutputFormat {
+    @Option(names = "--json", description = "Print the report as JSON (schema zmk-agent.report/1, see docs/report-json.md).")
+    boolean json;
+
+    @Option(names = "--markdown", description = "Print the report as Markdown, ready to paste into a GitHub issue.")
+    boolean markdown;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Color the text report: auto (only on a terminal), always, never. Default: ${DEFAULT-VALUE}.")
+    String color;
+
+    boolean useColor() {
+        switch (color) {
+            case "always": return true;
+            case "never": return false;
+            default: return System.console() != null && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.zmkagent.coredump.report;
+
+import dev.zmkagent.coredump.memory.AddressRange;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything a crash report says, independent of how it is printed (text, JSON, Markdown). Built by the agent's
+ * analysis pipeline; rendered by {@link TextReport}, {@link JsonReport} and {@link MarkdownReport}.
+ */
+public record CrashReport(
+        Input input,
+        Partition partition,
+        Optional<Dump> dump,
+        Optional<Firmware> firmware,
+        List<Frame> frames,
+        List<MemoryRange> memory,
+        List<String> faultStatus,
+        List<String> diagnosis,
+        List<String> warnings,
+        Optional<String> signature) {
+
+    /** What was read and how it was recognised. */
+    public record Input(String kind, String path, String description, OptionalLong base, Optional<String> board,
+                        Optional<String> bootloaderWindow) {
+    }
+
+    /** Where the coredump partition was found (or why none was). */
+    public record Partition(OptionalLong address, OptionalLong size, String how, String headerState,
+                            Optional<Boolean> checksumOk, OptionalLong streamSize, boolean interrupted) {
+    }
+
+    public record Dump(int headerVersion, int archVersion, long reasonCode, String reasonName, String reasonMeaning,
+                       boolean truncated, List<Register> registers, boolean calleeSavedKnown, String xpsr,
+                       Optional<String> excReturn) {
+    }
+
+    /** A register value; {@code known} is false for registers the dump did not collect (never shown as zero). */
+    public record Register(String name, long value, boolean known) {
+        public String hex() {
+            return known ? String.format("0x%08x", value) : null;
+        }
+    }
+
+    public record Firmware(String path, Optional<String> buildId, String identity, boolean identityMismatch) {
+    }
+
+    /** One backtrace frame; {@code pc} is absent for an exception boundary. */
+    public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
+    }
+
+    /** A range the dump holds ({@code present}) or a range a truncated block should have held but lost. */
+    public record MemoryRange(AddressRange range, boolean present, String source) {
+    }
+}

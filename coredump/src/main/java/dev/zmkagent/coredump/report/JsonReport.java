@@ -1,0 +1,118 @@
+package dev.zmkagent.coredump.report;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stable JSON form of a report. Schema "zmk-agent.report/1", documented in docs/report-json.md: fields are only
+ * ever added; values that are unknown are null, never zero.
+ */
+public final class JsonReport {
+    public static final String SCHEMA = "zmk-agent.report/1";
+
+    private JsonReport() {
+    }
+
+    public static String render(CrashReport r) {
+        try {
+            return JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(toMap(r)) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Map<String, Object> toMap(CrashReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("kind", r.input().kind());
+        input.put("path", r.input().path());
+        input.put("description", r.input().description());
+        input.put("base", r.input().base().isPresent() ? Hex.addr(r.input().base().getAsLong()) : null);
+        input.put("board", r.input().board().orElse(null));
+        input.put("bootloader_window", r.input().bootloaderWindow().orElse(null));
+        m.put("input", input);
+
+        CrashReport.Partition p = r.partition();
+        Map<String, Object> dump = new LinkedHashMap<>();
+        dump.put("found", r.dump().isPresent());
+        dump.put("partition_address", p.address().isPresent() ? Hex.addr(p.address().getAsLong()) : null);
+        dump.put("partition_size", p.size().isPresent() ? p.size().getAsLong() : null);
+        dump.put("found_by", p.how());
+        dump.put("header_state", p.headerState());
+        dump.put("checksum_ok", p.checksumOk().orElse(null));
+        dump.put("interrupted", p.interrupted());
+        dump.put("stream_size", p.streamSize().isPresent() ? p.streamSize().getAsLong() : null);
+        dump.put("truncated", r.dump().map(CrashReport.Dump::truncated).orElse(null));
+        dump.put("header_version", r.dump().map(CrashReport.Dump::headerVersion).orElse(null));
+        dump.put("arch_version", r.dump().map(CrashReport.Dump::archVersion).orElse(null));
+        m.put("dump", dump);
+
+        if (r.dump().isPresent()) {
+            CrashReport.Dump d = r.dump().get();
+            Map<String, Object> reason = new LinkedHashMap<>();
+            reason.put("code", d.reasonCode());
+            reason.put("name", d.reasonName());
+            reason.put("meaning", d.reasonMeaning());
+            m.put("reason", reason);
+            Map<String, Object> regs = new LinkedHashMap<>();
+            for (CrashReport.Register reg : d.registers()) {
+                regs.put(reg.name(), reg.hex());
+            }
+            m.put("registers", regs);
+            m.put("xpsr_decoded", d.xpsr());
+            m.put("exc_return", d.excReturn().orElse(null));
+        } else {
+            m.put("reason", null);
+            m.put("registers", null);
+        }
+        m.put("fault_status", r.faultStatus());
+
+        List<Object> frames = new ArrayList<>();
+        for (CrashReport.Frame f : r.frames()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("index", f.index());
+            fm.put("pc", f.pc().isPresent() ? Hex.word(f.pc().getAsLong()) : null);
+            fm.put("function", f.function());
+            fm.put("file", f.file());
+            fm.put("line", f.line() > 0 ? f.line() : null);
+            fm.put("inlined", f.inlined());
+            fm.put("kind", f.kind());
+            frames.add(fm);
+        }
+        m.put("frames", frames);
+
+        List<Object> mem = new ArrayList<>();
+        for (CrashReport.MemoryRange mr : r.memory()) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("start", Hex.word(mr.range().start()));
+            mm.put("end", Hex.word(mr.range().end()));
+            mm.put("size", mr.range().length());
+            mm.put("present", mr.present());
+            mm.put("source", mr.source());
+            mem.add(mm);
+        }
+        m.put("memory", mem);
+
+        if (r.firmware().isPresent()) {
+            CrashReport.Firmware fw = r.firmware().get();
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("elf", fw.path());
+            f.put("build_id", fw.buildId().orElse(null));
+            f.put("identity", fw.identity());
+            f.put("identity_mismatch", fw.identityMismatch());
+            m.put("firmware", f);
+        } else {
+            m.put("firmware", null);
+        }
+        m.put("diagnosis", r.diagnosis());
+        m.put("warnings", r.warnings());
+        m.put("signature", r.signature().orElse(null));
+        return m;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.zmkagent.coredump.report;
+
+import java.util.List;
+
+/**
+ * The human report: sections in the order a maintainer reads them (what crashed, where, why the data may be
+ * partial, registers, memory). {@code color} adds ANSI emphasis, only used on a terminal.
+ */
+public final class TextReport {
+    private final boolean color;
+    private final StringBuilder out = new StringBuilder();
+
+    private TextReport(boolean color) {
+        this.color = color;
+    }
+
+    public static String render(CrashReport r, boolean color) {
+        return new TextReport(color).build(r);
+    }
+
+    private String build(CrashReport r) {
+        heading("ZMK crash report");
+        line("Input:     " + r.input().description());
+        r.input().board().ifPresent(b -> line("Board:     " + b));
+        CrashReport.Partition p = r.partition();
+        if (p.address().isPresent()) {
+            line(String.format("Coredump:  partition at %s (%s)", Hex.addr(p.address().getAsLong()), p.how()));
+        } else {
+            line("Coredump:  " + p.how());
+        }
+        if (r.dump().isEmpty()) {
+            line("");
+            for (String d : r.diagnosis()) {
+                line(d);
+            }
+            warnings(r.warnings());
+            return out.toString();
+        }
+        CrashReport.Dump d = r.dump().get();
+        line(String.format("Header:    %s, stream %s bytes, checksum %s%s", p.headerState(),
+                p.streamSize().isPresent() ? p.streamSize().getAsLong() : "?",
+                p.checksumOk().map(ok -> ok ? "ok" : "MISMATCH").orElse("n/a"),
+                d.truncated() ? ", TRUNCATED" : ""));
+        line("");
+        line(bold("Reason:    " + d.reasonName() + " (" + d.reasonCode() + ")") + " — " + d.reasonMeaning());
+        r.signature().ifPresent(s -> line("Signature: " + s));
+
+        if (!r.frames().isEmpty()) {
+            heading("Backtrace");
+            for (CrashReport.Frame f : r.frames()) {
+                line(frame(f));
+            }
+        }
+        if (!r.faultStatus().isEmpty()) {
+            heading("Fault status registers");
+            for (String s : r.faultStatus()) {
+                line("  " + s);
+            }
+        }
+        if (!r.diagnosis().isEmpty()) {
+            heading("Diagnosis");
+            for (String s : r.diagnosis()) {
+                line("  " + s);
+            }
+        }
+        heading("Registers");
+        StringBuilder row = new StringBuilder();
+        int n = 0;
+        for (CrashReport.Register reg : d.registers()) {
+            row.append(String.format("  %-4s %-10s", reg.name(), reg.known() ? reg.hex() : "<unknown>"));
+            if (++n % 4 == 0) {
+                line(row.toString().stripTrailing());
+                row.setLength(0);
+            }
+        }
+        if (row.length() > 0) {
+            line(row.toString().stripTrailing());
+        }
+        if (!d.calleeSavedKnown()) {
+            line("  r4-r11 were not collected by this build (CONFIG_EXTRA_EXCEPTION_INFO is off).");
+        }
+        line("  xPSR: " + d.xpsr());
+        d.excReturn().ifPresent(e -> line("  lr:   " + e));
+        r.firmware().ifPresent(fw -> {
+            heading("Firmware");
+            line("  ELF:      " + fw.path());
+            fw.buildId().ifPresent(id -> line("  Build ID: " + id));
+            line("  " + (fw.identityMismatch() ? bold("WARNING: ") : "") + fw.identity());
+        });
+        heading("Memory in the dump");
+        for (CrashReport.MemoryRange m : r.memory()) {
+            line(String.format("  %s  %7d bytes  %s%s", m.range(), m.range().length(), m.present() ? "" : "MISSING ", m.source()));
+        }
+        warnings(r.warnings());
+        return out.toString();
+    }
+
+    static String frame(CrashReport.Frame f) {
+        if (f.pc().isEmpty() && "exception".equals(f.kind())) {
+            return String.format("#%-2d <%s>", f.index(), f.function());
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("#%-2d ", f.index()));
+        if (!f.inlined() && f.pc().isPresent()) {
+            s.append(Hex.word(f.pc().getAsLong())).append(" in ");
+        } else if (f.inlined()) {
+            s.append("[inlined]  ");
+        }
+        s.append(f.function() == null ? "??" : f.function()).append(" ()");
+        if (f.file() != null) {
+            s.append(" at ").append(f.file());
+            if (f.line() > 0) {
+                s.append(':').append(f.line());
+            }
+        }
+        if (!"normal".equals(f.kind()) && !"inlined".equals(f.kind())) {
+            s.append("   [").append(f.kind()).append(']');
+        }
+        return s.toString();
+    }
+
+    private void warnings(List<String> warnings) {
+        if (!warnings.isEmpty()) {
+            heading("Warnings");
+            for (String w : warnings) {
+                line("  " + w);
+            }
+        }
+    }
+
+    private void heading(String h) {
+        out.append('\n').append(bold(h)).append('\n');
+    }
+
+    private String bold(String s) {
+        return color ? "\u001b[1m" + s + "\u001b[0m" : s;
+    }
+
+    private void line(String s) {
+        out.append(s).append('\n');
+    }
+}
