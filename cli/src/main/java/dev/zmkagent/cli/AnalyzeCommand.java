@@ -7,13 +7,14 @@ import dev.zmkagent.coredump.report.JsonReport;
 import dev.zmkagent.coredump.report.MarkdownReport;
 import dev.zmkagent.coredump.report.TextReport;
 import dev.zmkagent.device.boards.BoardCatalog;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,6 +31,9 @@ import picocli.CommandLine.Parameters;
             "Exit codes: 0 no crash stored, 1 crash found and reported, 2 bad input or usage."},
         mixinStandardHelpOptions = true)
 final class AnalyzeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "The dump: CURRENT.UF2, .uf2, .bin, partition image, 'ZE' stream or log.")
     Path input;
 
@@ -40,21 +44,23 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Flash address of the first byte of a raw image (default: detected; 0x1000 for uf2conv.py output of CURRENT.UF2).")
     Long base;
 
-    @ArgGroup(exclusive = false)
+    @picocli.CommandLine.Mixin
     OutputFormat format = new OutputFormat();
 
     @Override
     public Integer call() throws Exception {
+        format.validate(spec);
         CrashReport report = new Analyzer(BoardCatalog.builtin())
                 .analyze(new AnalyzeRequest(input, Optional.ofNullable(elf), base == null ? OptionalLong.empty() : OptionalLong.of(base)));
+        PrintWriter out = spec.commandLine().getOut();
         if (format.json) {
-            System.out.print(JsonReport.render(report));
+            out.print(JsonReport.render(report));
         } else if (format.markdown) {
-            System.out.print(MarkdownReport.render(report));
+            out.print(MarkdownReport.render(report));
         } else {
-            System.out.print(TextReport.render(report, format.useColor()));
+            out.print(TextReport.render(report, format.useColor()));
         }
-        System.out.flush();
+        out.flush();
         return report.dump().isPresent() ? 1 : 0;
     }
 }

@@ -14,6 +14,13 @@ final class OutputFormat {
             description = "Color the text report: auto (only on a terminal), always, never. Default: ${DEFAULT-VALUE}.")
     String color;
 
+    /** --json and --markdown exclude each other; picocli's usage error names both. */
+    void validate(picocli.CommandLine.Model.CommandSpec spec) {
+        if (json && markdown) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--json and --markdown cannot be used together");
+        }
+    }
+
     boolean useColor() {
         switch (color) {
             case "always": return true;

@@ -7,6 +7,9 @@ import dev.zmkagent.device.boards.Board;
 import dev.zmkagent.device.boards.BoardCatalog;
 import dev.zmkagent.device.uf2.FlashImage;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,24 +39,17 @@ public final class DumpLocator {
 
     public Result locate(FlashImage flash, Optional<Board> board) {
         List<String> why = new ArrayList<>();
-        // Known layouts, the input's board first.
-        Map<Long, List<String>> layouts = new LinkedHashMap<>();
+        // Known layouts, the input's board first; one entry per address, naming every variant that uses it.
+        Map<Long, Set<String>> layouts = new LinkedHashMap<>();
         Map<Long, Long> sizes = new LinkedHashMap<>();
-        for (BoardCatalog.KnownPartition kp : catalog.knownPartitions()) {
-            if (board.isPresent() && !kp.board().id().equals(board.get().id())) {
-                continue;
-            }
-            layouts.computeIfAbsent(kp.partition().start(), a -> new ArrayList<>()).add(kp.label());
-            sizes.put(kp.partition().start(), kp.partition().size());
-        }
-        if (board.isPresent()) {
-            for (BoardCatalog.KnownPartition kp : catalog.knownPartitions()) {
-                layouts.computeIfAbsent(kp.partition().start(), a -> new ArrayList<>()).add(kp.label());
-                sizes.putIfAbsent(kp.partition().start(), kp.partition().size());
-            }
+        List<BoardCatalog.KnownPartition> known = new ArrayList<>(catalog.knownPartitions());
+        known.sort(Comparator.comparing((BoardCatalog.KnownPartition kp) -> board.isPresent() && !kp.board().id().equals(board.get().id())));
+        for (BoardCatalog.KnownPartition kp : known) {
+            layouts.computeIfAbsent(kp.partition().start(), a -> new LinkedHashSet<>()).add(kp.label());
+            sizes.putIfAbsent(kp.partition().start(), kp.partition().size());
         }
         Found bestInvalid = null;
-        for (Map.Entry<Long, List<String>> e : layouts.entrySet()) {
+        for (Map.Entry<Long, Set<String>> e : layouts.entrySet()) {
             long addr = e.getKey();
             long size = sizes.get(addr);
             String names = String.join(", ", e.getValue());
@@ -64,10 +60,10 @@ public final class DumpLocator {
             }
             StoredDump stored = StoredDump.read(part);
             if (stored.headerState() == FlashHeader.State.VALID) {
-                return new Result(Optional.of(new Found(addr, size, "board layout " + names, stored, e.getValue())), why);
+                return new Result(Optional.of(new Found(addr, size, "board layout " + names, stored, List.copyOf(e.getValue()))), why);
             }
             if (stored.interrupted() && bestInvalid == null) {
-                bestInvalid = new Found(addr, size, "board layout " + names + "; header erased, stream present (interrupted dump)", stored, e.getValue());
+                bestInvalid = new Found(addr, size, "board layout " + names + "; header erased, stream present (interrupted dump)", stored, List.copyOf(e.getValue()));
             }
             why.add(String.format("0x%x (%s): %s", addr, names, describe(stored)));
         }
