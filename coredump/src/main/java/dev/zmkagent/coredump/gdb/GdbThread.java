@@ -1,0 +1,13 @@
+package dev.zmkagent.coredump.gdb;
+
+/**
+ * One thread as gdb lists it: a positive id, a name ({@code info threads} shows it), the extra-info text gdb shows in
+ * parentheses, and the registers the dump lets us know.
+ */
+public record GdbThread(long id, String name, String extraInfo, RegisterFile registers) {
+    public GdbThread {
+        if (id <= 0) {
+            throw new IllegalArgumentException("gdb thread ids are positive");
+        }
+    }
+}
