@@ -1,5 +1,5 @@
 # Run inside gdb-multiarch (see gdb-truth.sh): prints gdb's view of every halfword address in the executable
-# sections of the loaded ELF, one line per address:
+# sections of the loaded ELF (or of the addresses listed in the file $TRUTH_PCS), one line per address:
 #   0xADDR<TAB>FRAME;FRAME...<TAB>MINSYM
 # FRAME is function|file|line|i (inlined) or function|file|line|- (the concrete function), innermost first, as
 # gdb's frames would show them: the innermost location is find_pc_line(pc); each outer level's location is the
@@ -51,12 +51,17 @@ def minsym(pc):
         return ""
     return text.split(" in section")[0]
 
+import os
 import re
 ranges = []
 for line in gdb.execute("info files", to_string=True).splitlines():
     m = re.match(r"\s*0x([0-9a-f]+) - 0x([0-9a-f]+) is (\S+)", line)
     if m and m.group(3).startswith(".text"):
         ranges.append((int(m.group(1), 16), int(m.group(2), 16)))
-for lo, hi in ranges:
-    for pc in range(lo, hi, 2):
-        print("0x%08x\t%s\t%s" % (pc, frames(pc), minsym(pc)))
+if os.environ.get("TRUTH_PCS"):
+    # Only the addresses listed (one hex number a line) in the file TRUTH_PCS names.
+    pcs = [int(l, 16) for l in open(os.environ["TRUTH_PCS"]) if l.strip()]
+else:
+    pcs = [pc for lo, hi in ranges for pc in range(lo, hi, 2)]
+for pc in pcs:
+    print("0x%08x\t%s\t%s" % (pc, frames(pc), minsym(pc)))
