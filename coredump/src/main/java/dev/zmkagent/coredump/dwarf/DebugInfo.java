@@ -8,7 +8,6 @@ import dev.zmkagent.coredump.memory.AddressRange;
 import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.Optional;
  * warning ({@link #warnings}). {@link #framesStrict} throws the {@link FormatException} instead.
  */
 public final class DebugInfo implements Symbolizer {
+    private static final int MAX_SCOPE_DEPTH = 512;
     private final DwarfSections s;
     private final ElfSymbolizer fallback;
     private final Map<Long, Unit> units = new HashMap<>();
@@ -303,7 +303,7 @@ public final class DebugInfo implements Symbolizer {
      */
     private List<Die> scopeChain(Unit u, long pc) {
         List<Die> dies = u.dies();
-        int found = innermost(u, dies, 0, pc);
+        int found = innermost(u, dies, 0, pc, 0);
         if (found < 0) {
             return List.of();
         }
@@ -320,7 +320,11 @@ public final class DebugInfo implements Symbolizer {
         return chain;
     }
 
-    private int innermost(Unit u, List<Die> dies, int parent, long pc) {
+    private int innermost(Unit u, List<Die> dies, int parent, long pc, int depth) {
+        if (depth > MAX_SCOPE_DEPTH) {
+            throw DwarfSections.error(".debug_info", s.info, dies.get(parent).offset,
+                    "scopes nested more than " + MAX_SCOPE_DEPTH + " deep");
+        }
         int end = dies.get(parent).end;
         for (int i = parent + 1; i < end; i = dies.get(i).end) {
             Die d = dies.get(i);
@@ -351,7 +355,7 @@ public final class DebugInfo implements Symbolizer {
             if (!transparent && !covers) {
                 continue;
             }
-            int inner = innermost(u, dies, i, pc);
+            int inner = innermost(u, dies, i, pc, depth + 1);
             if (inner >= 0) {
                 return inner;
             }
@@ -413,15 +417,5 @@ public final class DebugInfo implements Symbolizer {
 
     synchronized int knownUnits() {
         return units.size();
-    }
-
-    static String hex(long v) {
-        return "0x" + Long.toHexString(v);
-    }
-
-    static long[] sorted(long[] a) {
-        long[] b = a.clone();
-        Arrays.sort(b);
-        return b;
     }
 }
