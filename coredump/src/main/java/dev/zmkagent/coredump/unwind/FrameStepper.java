@@ -49,6 +49,20 @@ final class FrameStepper {
                 throw new UnwindStop(StopReason.Kind.UNSUPPORTED, "the call-frame information for this function is malformed: " + e.getMessage());
             }
             method = "cfi";
+            if (row.cfaExpression() == null && !regs.has(row.cfaRegister())) {
+                // Typically -O0 code whose CFA is r7-based, in a dump where r4-r11 were not saved. Its prologue
+                // (push {r7, lr}; sub sp; add r7, sp) gives the same CFA from sp, and the CFI still says where the
+                // caller's registers are, so combine the two.
+                Optional<Long> start = functionStart(lookup);
+                Optional<UnwindRow> analysed = start.flatMap(s -> PrologueAnalyzer.analyze(code, s, pc));
+                if (analysed.isPresent()) {
+                    String unknown = RegisterSet.name(row.cfaRegister());
+                    UnwindRow merged = row.copy();
+                    merged.setCfa(RegisterSet.SP, analysed.get().cfaOffset());
+                    row = merged;
+                    method = "cfi with the CFA from prologue analysis (" + unknown + " unknown)";
+                }
+            }
         } else {
             Optional<Long> start = functionStart(lookup);
             if (start.isEmpty()) {

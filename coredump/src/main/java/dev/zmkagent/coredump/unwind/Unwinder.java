@@ -142,8 +142,8 @@ public final class Unwinder {
                     try {
                         popped = crossException(regs, step, ra);
                     } catch (UnwindStop e) {
-                        if (ExceptionFrames.usesProcessStack(ra) && options.interruptedThreadStack().isPresent()) {
-                            addBoundary(ra, OptionalLong.empty());
+                        if (ExceptionFrames.usesProcessStack(ra) && !regs.has(RegisterSet.PSP)
+                                && options.interruptedThreadStack().isPresent()) {
                             return recover(step, ra, e.reason());
                         }
                         return e.reason();
@@ -177,6 +177,7 @@ public final class Unwinder {
             RegisterSet base = step.caller();
             if (ExceptionFrames.usesProcessStack(excReturn)) {
                 if (!handler.has(RegisterSet.PSP)) {
+                    addBoundary(excReturn, OptionalLong.empty());
                     throw new UnwindStop(StopReason.Kind.REGISTER_UNKNOWN,
                             "the exception interrupted a thread on the process stack, and psp is not known");
                 }
@@ -185,10 +186,9 @@ public final class Unwinder {
             } else {
                 frameAddress = step.cfa();
             }
-            RegisterSet popped = ExceptionFrames.pop(memory, frameAddress, ExceptionFrames.isExtended(excReturn), base, options.dumpTruncated());
-            popped = popped.with(ExceptionFrames.usesProcessStack(excReturn) ? RegisterSet.PSP : RegisterSet.MSP, popped.value(RegisterSet.SP));
             addBoundary(excReturn, OptionalLong.of(frameAddress));
-            return popped;
+            RegisterSet popped = ExceptionFrames.pop(memory, frameAddress, ExceptionFrames.isExtended(excReturn), base, options.dumpTruncated());
+            return popped.with(ExceptionFrames.usesProcessStack(excReturn) ? RegisterSet.PSP : RegisterSet.MSP, popped.value(RegisterSet.SP));
         }
 
         private void addBoundary(long excReturn, OptionalLong frameAddress) {
@@ -209,11 +209,14 @@ public final class Unwinder {
                     continue;
                 }
                 popped = popped.with(RegisterSet.PSP, popped.value(RegisterSet.SP));
-                // Trial walk on a scratch list: keep the candidate only if it unwinds to an outermost frame.
+                // Trial walk on a scratch list. The highest candidate whose first caller is reached through a real
+                // call instruction wins: live stack above psp holds no hardware frames, stale ones lie below it.
                 List<Frame> trial = new ArrayList<>();
                 Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
                 StopReason stop = w.walk(popped, FrameKind.RECOVERED);
-                if (stop.isClean()) {
+                boolean plausible = stop.isClean() && !trial.isEmpty()
+                        || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
+                if (plausible) {
                     Frame boundary = frames.remove(frames.size() - 1);
                     frames.add(new Frame(boundary.kind(), boundary.pc(), boundary.function(), null, 0, false, boundary.registers(),
                             OptionalLong.of(candidate), boundary.note() + String.format(
