@@ -52,10 +52,11 @@ SCENARIOS = [
     dict(name="xiao-nullptr", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="NULLPTR", reason=35,
          escalate=True,
          proves="Call through a NULL function pointer: stacked pc = 0, INVSTATE escalated to HardFault, reason 35 "
-                "(ILLEGAL_EPSR); the stacked lr still points into the caller. XIAO family 0x28860044."),
+                "(ILLEGAL_EPSR); gdb 13 shows '0x00000000 in ?? ()' and continues through the stacked lr into "
+                "behavior_dispatch. XIAO family 0x28860044."),
     dict(name="xiao-stack-overflow", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061,
-         kind="STACK_OVERFLOW", reason=2,
-         proves="Thread stack overflow caught by a 32-byte MPU guard (like CONFIG_MPU_STACK_GUARD on the XIAO "
+         kind="STACK_OVERFLOW", reason=2, mem="MIN",
+         proves="MIN dump (a LINKER_RAM dump would read the no-access guard and fault again inside the handler). Thread stack overflow caught by a 32-byte MPU guard (like CONFIG_MPU_STACK_GUARD on the XIAO "
                 "variant): a large local buffer moved sp below the guard, the store into the guard is a MemManage "
                 "data access violation with MMFAR in the guard -> reason 2 (STACK_CHK_FAIL)."),
     dict(name="nice_nano-oops", target="nice_nano/zmk_debug", bootloader=NN_060, kind="OOPS", reason=3,
@@ -63,7 +64,9 @@ SCENARIOS = [
     dict(name="nice_nano-assert", target="nice_nano/zmk_debug", bootloader=NN_060, kind="ASSERT", reason=4,
          mem="MIN",
          proves="__ASSERT failure -> assert_post_action -> k_panic() through svc #2 (reason 4); MIN dump (current "
-                "thread struct and stack only)."),
+                "thread struct and stack only). The svc is the last instruction of the noreturn assert_post_action, "
+                "so the stacked pc is the first instruction of the NEXT function (zmk_keymap_layer_activate): "
+                "gdb's frame after the exception names that function; the true location is pc - 2."),
     dict(name="nice_nano-div0", target="nice_nano/zmk_debug", bootloader=NN_092, kind="DIV0", reason=30,
          proves="Divide by zero with CCR.DIV_0_TRP, called through an assembly routine that left sp 4 bytes off "
                 "8-byte alignment: stacked xPSR bit 9 is set, so the 4.1 sp has |4."),

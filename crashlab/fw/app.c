@@ -252,6 +252,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_DIV0
 	crashlab_odd_stack_call(hid_report_average, 1000);
 #elif SCENARIO_KIND == KIND_UNALIGNED
+	SCB_CCR |= 1u << 3;                             /* UNALIGN_TRP from here on */
 	kscan_matrix_state[0] = hid_read_le32(usb_hid_buf + 1);
 #elif SCENARIO_KIND == KIND_UNDEF
 	zmk_ble_clear_bonds();
@@ -422,9 +423,6 @@ void crashlab_app_init(void)
 #endif
 	SCB_SHCSR = shcsr;
 	SCB_CCR |= 1u << 4;                                   /* DIV_0_TRP, as Zephyr does */
-#if SCENARIO_KIND == KIND_UNALIGNED
-	SCB_CCR |= 1u << 3;                                   /* UNALIGN_TRP */
-#endif
 
 #if SCENARIO_KIND == KIND_STACK_OVERFLOW
 	/* CONFIG_MPU_STACK_GUARD: 32-byte no-access region below kscan's stack */
