@@ -50,6 +50,7 @@ COMMITTED_PER_SCENARIO = ["app.elf", "partition.bin", "truth.json", "truth.txt",
                           "INFO_UF2.TXT"]
 
 QEMU_PROCS = []
+STOPPING = []          # set when the harness is shutting down: start no more QEMUs
 
 
 class LabError(Exception):
@@ -147,6 +148,8 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
     pfile = os.path.join(d, "gdb-params.json")
     with open(pfile, "w") as f:
         json.dump(params, f)
+    if STOPPING:
+        raise LabError("%s: stopped" % sc["name"])
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none",
          "-serial", "file:" + os.path.join(d, "uart.log"),
@@ -188,8 +191,10 @@ def stop_qemu(q):
         except subprocess.TimeoutExpired:
             os.killpg(q.pid, signal.SIGKILL)
             q.wait()
-    if q in QEMU_PROCS:
+    try:
         QEMU_PROCS.remove(q)
+    except ValueError:
+        pass
 
 
 def reaches_entry(frames):
@@ -401,7 +406,8 @@ def main():
     try:
         mbr = build_mbr(out)
         failures = []
-        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs)
+        try:
             futs = {pool.submit(run_scenario, sc, out, mbr): sc for sc in scs}
             for fut in concurrent.futures.as_completed(futs):
                 try:
@@ -413,6 +419,12 @@ def main():
                         e = "%s: %s" % (futs[fut]["name"], traceback.format_exc())
                     failures.append(str(e))
                     print("  FAIL %s" % futs[fut]["name"], flush=True)
+        finally:
+            STOPPING.append(True)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for q in list(QEMU_PROCS):
+                stop_qemu(q)
+            pool.shutdown(wait=True)
         if failures:
             print("\n".join(failures), file=sys.stderr)
             return 1
