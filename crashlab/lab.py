@@ -334,9 +334,8 @@ def install_fixtures(out, scs):
         for fn in files:
             shutil.copyfile(os.path.join(src, fn), os.path.join(dst, fn))
         if sc["example"]:
-            ex = os.path.join(EXAMPLES, sc["example"])
-            shutil.rmtree(ex, ignore_errors=True)
-            os.makedirs(ex)
+            ex = os.path.join(EXAMPLES, sc["example"])      # its README.md is hand-written: keep it
+            os.makedirs(ex, exist_ok=True)
             for fn, to in [("CURRENT.UF2", "CURRENT.UF2"), ("INFO_UF2.TXT", "INFO_UF2.TXT"),
                            ("app.elf", "zmk.elf"), ("console.log", "console.log")]:
                 shutil.copyfile(os.path.join(src, fn), os.path.join(ex, to))
