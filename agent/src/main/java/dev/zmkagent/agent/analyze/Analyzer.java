@@ -100,7 +100,10 @@ public final class Analyzer {
         List<String> faultStatus = FaultStatus.from(memory).map(FaultStatus::sentences).orElse(List.of());
 
         // 6. Explanations.
-        boolean truncated = d.truncated() || (stored != null && stored.checksumOk().isPresent() && !stored.checksumOk().get());
+        // Truncation shows in the stream itself (a block runs past the stored size); a checksum mismatch without it
+        // means stored bytes changed after the dump was written.
+        boolean truncated = d.truncated();
+        boolean corrupt = !truncated && stored != null && stored.checksumOk().isPresent() && !stored.checksumOk().get();
 
         // 5. Backtrace, threads and signature.
         CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, memory, FaultStatus.from(memory), truncated);
@@ -117,6 +120,11 @@ public final class Analyzer {
         }
         if (truncated) {
             explainTruncation(d, stored, diagnosis);
+        }
+        if (corrupt) {
+            diagnosis.add(String.format("The dump is corrupt: nothing is missing, but the checksum does not match (stored 0x%04x, computed 0x%04x)."
+                    + " Some bytes changed after the dump was written (a bad copy of CURRENT.UF2, flash wear, or a partial erase); values may be wrong.",
+                    stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
         if (d.arch().isPresent()) {
             long sp = d.arch().get().sp();

@@ -61,8 +61,22 @@ final class CrashBacktrace {
             }
         }
         String reasonName = FaultReason.name(dump.reason());
-        Backtrace bt = unwinder.unwind(memory, start.registers(), options.withLeadingException(faultLabel(dump.reason(), faultStatus)));
-        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()));
+        UnwindOptions withLabel = options.withLeadingException(faultLabel(dump.reason(), faultStatus));
+        Backtrace bt = unwinder.unwind(memory, start.registers(), withLabel);
+        String explanation = start.explanation();
+        // When sp is the frame's address the dump does not say whether the core stacked the 104-byte FP frame
+        // (EXC_RETURN is not recorded). Try it when the basic frame does not lead to the thread's entry.
+        if (!bt.stopReason().isClean() && (start.meaning() == FaultContext.SpMeaning.EXCEPTION_FRAME_ADDRESS
+                || start.meaning() == FaultContext.SpMeaning.LOCATED_BY_SEARCH)) {
+            FaultContext.Resolved fp = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
+            Backtrace fpBt = unwinder.unwind(memory, fp.registers(), withLabel);
+            if (fpBt.stopReason().isClean()) {
+                bt = fpBt;
+                explanation = fp.explanation() + "; the FPU extended frame (104 bytes) was assumed, because only with it does the stack"
+                        + " unwind to the thread's entry";
+            }
+        }
+        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(explanation));
     }
 
     /** The leading frame's label, naming the fault where the stack changes (probe-rs style). */

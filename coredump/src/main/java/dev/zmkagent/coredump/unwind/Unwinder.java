@@ -111,6 +111,16 @@ public final class Unwinder {
                 }
                 if (!code.isCode(pc)) {
                     addSourceFrames(kind, pc, lookup, regs, OptionalLong.empty(), "pc is outside code");
+                    // A call through a bad pointer (pc 0 after a NULL function pointer) jumped before any prologue
+                    // ran: the caller is lr with the same sp, as gdb assumes. Only for the frame that was
+                    // interrupted, where lr is a real register value and not a guess.
+                    long lr = regs.has(RegisterSet.LR) ? regs.value(RegisterSet.LR) : 0;
+                    if (exact && (lr & 1) == 1 && code.isCode(lr & ~1L) && regs.has(RegisterSet.SP)
+                            && seen.add(((lr & ~1L) << 32) | regs.value(RegisterSet.SP))) {
+                        regs = regs.with(RegisterSet.PC, lr & ~1L).without(RegisterSet.LR);
+                        exact = false;
+                        continue;
+                    }
                     return new StopReason(StopReason.Kind.CORRUPT_FRAME, String.format("pc 0x%08x is not inside any code section", pc));
                 }
                 FrameStepper.Step step = null;
