@@ -30,6 +30,9 @@ final class CrashBacktrace {
                   Optional<String> spExplanation) {
     }
 
+    /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
+    static final java.util.Set<String> OUTERMOST = java.util.Set.of("z_thread_entry");
+
     private CrashBacktrace() {
     }
 
@@ -53,7 +56,8 @@ final class CrashBacktrace {
         }
         FaultContext.Resolved start = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
 
-        UnwindOptions options = UnwindOptions.defaults().withDumpTruncated(truncated);
+        // In Zephyr main() is not where a context starts: it runs in a thread (bg_thread_main -> z_thread_entry).
+        UnwindOptions options = UnwindOptions.defaults().withDumpTruncated(truncated).withOutermostFunctions(OUTERMOST);
         List<ThreadLister.ThreadEntry> threads = ThreadLister.list(elf.get(), unwinder, memory, dump.threadsMetadata().orElse(null), options);
         for (ThreadLister.ThreadEntry t : threads) {
             if (t.current() && t.stack().isPresent()) {
