@@ -101,12 +101,20 @@ public final class DeviceInventory {
         List<Uf2Drive> drives = new DriveScanner(catalog, sources.roots()).scan();
         List<BlockDevice> blocks = sources.sysfs().map(s -> new BlockDeviceScanner(s, mounts(sources.roots())).scan()).orElse(List.of());
         List<UsbDevice> usb = new ArrayList<>();
+        boolean noUsbSaid = false;
         for (UsbSource src : sources.usbSources()) {
             UsbScan scan = src.scan(known.keySet());
             usb.addAll(scan.devices());
-            if (scan.status() == UsbScan.Status.OK) {
-                break;
+            if (scan.status() == UsbScan.Status.NO_PERMISSION) {
+                notes.add("USB (" + src.name() + "): " + scan.message());
             }
+            if (scan.status() == UsbScan.Status.OK || !scan.devices().isEmpty()) {
+                break; // one source that sees the bus is enough; a second would list the same devices again
+            }
+            if (scan.status() == UsbScan.Status.NO_USB && noUsbSaid) {
+                continue;
+            }
+            noUsbSaid |= scan.status() == UsbScan.Status.NO_USB;
             if (!scan.message().isBlank()) {
                 notes.add("USB (" + src.name() + "): " + scan.message());
             }
