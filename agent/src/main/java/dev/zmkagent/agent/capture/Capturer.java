@@ -160,16 +160,22 @@ public final class Capturer {
         return b.build();
     }
 
-    static CrashReport analyze(BoardCatalog catalog, BootloaderDrive drive, long windowStart, long windowEnd, long partitionAddress, int partitionSize, String how,
+    /** The ELF a report is symbolized with, and how to name it in the report. */
+    public record Symbols(dev.zmkagent.coredump.elf.ElfFile elf, String label) {
+        public static Symbols of(RegisteredFirmware f) {
+            return new Symbols(f.elf(), f.elfPath() + " (registered build " + f.id() + ")");
+        }
+    }
+
+    public static CrashReport analyze(BoardCatalog catalog, BootloaderDrive drive, long windowStart, long windowEnd, long partitionAddress, int partitionSize, String how,
                                byte[] partition, FlashImage flash, Optional<Board> board, Optional<BootloaderWindow> window,
-                               Optional<RegisteredFirmware> firmware, List<String> notes) {
+                               Optional<Symbols> firmware, List<String> notes) {
         String path = drive.root().resolve("CURRENT.UF2").toString();
         String desc = String.format("CURRENT.UF2 on the bootloader drive %s (%s), window 0x%x-0x%x, read block by block", drive.root(),
                 drive.info().describe(), windowStart, windowEnd);
         DumpInput input = new DumpInput(InputKind.CURRENT_UF2, path, desc, flash.runs().isEmpty() ? Optional.empty() : Optional.of(flash),
                 Optional.of(ByteView.of(partition)), Optional.empty(), OptionalLong.empty(), board, window, notes);
-        CrashReport r = new Analyzer(catalog).analyze(input, firmware.map(RegisteredFirmware::elf),
-                firmware.map(f -> f.elfPath().toString() + " (registered build " + f.id() + ")"));
+        CrashReport r = new Analyzer(catalog).analyze(input, firmware.map(Symbols::elf), firmware.map(Symbols::label));
         CrashReport.Partition p = r.partition();
         CrashReport.Partition placed = new CrashReport.Partition(OptionalLong.of(partitionAddress), OptionalLong.of(partitionSize), how,
                 p.headerState(), p.checksumOk(), p.streamSize(), p.interrupted());
@@ -186,7 +192,7 @@ public final class Capturer {
     private CrashReport analyze(BootloaderDrive drive, Uf2BlockReader reader, PartitionFinder.Found found, byte[] partition, FlashImage flash,
                                 Optional<Board> board, Optional<BootloaderWindow> window, Optional<FirmwareMatcher.Match> match, List<String> notes) {
         return analyze(catalog, drive, reader.windowStart(), reader.windowEnd(), found.address(), found.size(), found.how(), partition, flash, board,
-                window, match.map(FirmwareMatcher.Match::firmware), notes);
+                window, match.map(m -> Symbols.of(m.firmware())), notes);
     }
 
     private static byte[] copyWhole(Path current, long size, CaptureListener listener) throws IOException {

@@ -120,6 +120,15 @@ public final class CaptureStore {
      */
     public Saved save(String name, String partitionSha256, Map<String, byte[]> files, Map<String, Object> metadata) throws IOException {
         PrivateFiles.createDirectories(dir);
+        // File locks are per process: threads of this JVM queue on a monitor first.
+        synchronized (JVM_LOCK) {
+            return saveLocked(name, partitionSha256, files, metadata);
+        }
+    }
+
+    private static final Object JVM_LOCK = new Object();
+
+    private Saved saveLocked(String name, String partitionSha256, Map<String, byte[]> files, Map<String, Object> metadata) throws IOException {
         try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lockFile.lock()) {
             synchronized (this) {

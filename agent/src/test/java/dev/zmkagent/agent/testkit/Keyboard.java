@@ -79,6 +79,13 @@ public final class Keyboard {
         return dir;
     }
 
+    /** Makes the drive appear in {@code media} at once, as a mount does: written next to it, then renamed in. */
+    public Path plugIn(Path media, String volume) throws IOException {
+        Path staging = media.resolveSibling(".staging-" + volume + "-" + System.nanoTime());
+        writeDrive(staging);
+        return Files.move(staging, media.resolve(volume), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     static void put(byte[] b, int o, long v) {
         for (int i = 0; i < 4; i++) {
             b[o + i] = (byte) (v >> (8 * i));
