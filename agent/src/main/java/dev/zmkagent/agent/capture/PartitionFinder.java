@@ -47,6 +47,7 @@ public final class PartitionFinder {
             known.putIfAbsent(kp.partition().start(), (int) kp.partition().size());
             labels.merge(kp.partition().start(), kp.label(), (a, b) -> a + ", " + b);
         }
+        boolean erasedKnown = false;
         for (Map.Entry<Long, Integer> e : known.entrySet()) {
             long addr = e.getKey();
             int size = e.getValue();
@@ -59,6 +60,13 @@ public final class PartitionFinder {
             if (f.isPresent()) {
                 return new Result(f, looked);
             }
+            if (looked.get(looked.size() - 1).contains(": erased")) {
+                erasedKnown = true;
+            }
+        }
+        if (erasedKnown) {
+            // A known coredump partition that is erased is the partition, empty: no dump, known from a handful of blocks.
+            return new Result(Optional.empty(), looked);
         }
         long first = (r.windowStart() + PAGE - 1) / PAGE * PAGE;
         for (long addr = first; addr + FlashHeader.LENGTH <= r.windowEnd(); addr += PAGE) {

@@ -52,6 +52,10 @@ public final class Uf2BlockReader implements Closeable {
                 throw new FormatException(currentUf2 + ": block 0 carries " + v.u32(16) + " bytes, not 256: not a bootloader's CURRENT.UF2");
             }
             long family = (v.u32(8) & Uf2Block.FLAG_FAMILY_ID) != 0 ? v.u32(28) : -1;
+            if (v.u32(24) * Uf2Block.SIZE != size) {
+                // The bootloader writes the block count into every block: a shorter file is still being written (or cut).
+                throw new IOException(currentUf2 + " is " + size + " bytes but its blocks say " + v.u32(24) + " blocks: the file is incomplete");
+            }
             return new Uf2BlockReader(ch, currentUf2.toString(), size, v.u32(12), (int) (size / Uf2Block.SIZE), family, Uf2Block.SIZE);
         } catch (IOException | RuntimeException e) {
             ch.close();

@@ -232,7 +232,8 @@ public final class WatchLoop implements AutoCloseable {
         });
     }
 
-    private void captureWithRetries(BootloaderDrive d) {
+    private void captureWithRetries(BootloaderDrive drive) {
+        BootloaderDrive d = drive;
         for (int attempt = 1; attempt <= RETRIES && !stopped; attempt++) {
             try {
                 log.info("capturing from " + d.root());
@@ -250,11 +251,20 @@ public final class WatchLoop implements AutoCloseable {
                 }
                 log.warn("capture from " + d.root() + " failed (attempt " + attempt + " of " + RETRIES + "): " + message(e));
                 events.failed(d.root(), e);
-                sleep(1000);
+                d = still.get();
+                sleep(500);
             } catch (FormatException e) {
-                log.error("cannot capture from " + d.root() + ": " + e.getMessage());
-                events.failed(d.root(), e);
-                return;
+                // A drive seen while its files are still appearing (a folder-backed drive, a slow mount) reads as malformed
+                // for a moment: look again before giving up.
+                Optional<BootloaderDrive> again = BootloaderDrive.probe(d.root());
+                if (attempt == RETRIES || again.isEmpty()) {
+                    log.error("cannot capture from " + d.root() + ": " + e.getMessage());
+                    events.failed(d.root(), e);
+                    return;
+                }
+                log.debug("capture from " + d.root() + " failed (" + e.getMessage() + "); looking again");
+                d = again.get();
+                sleep(500);
             } catch (RuntimeException e) {
                 log.error("capture from " + d.root() + " hit a bug: " + e);
                 events.failed(d.root(), e);
