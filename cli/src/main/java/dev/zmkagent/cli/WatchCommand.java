@@ -89,9 +89,17 @@ final class WatchCommand implements Callable<Integer> {
         Capturer capturer = new Capturer(BoardCatalog.builtin(), data.store(), data.registry(), !regionOnly);
         WatchLoop.Config config = new WatchLoop.Config(roots, MediaRoots.hasMountTable(), Duration.ofSeconds(2), Duration.ofSeconds(10));
         WatchLoop[] holder = new WatchLoop[1];
-        Optional<TrayController> tray = Optional.empty();
+        @SuppressWarnings("unchecked")
+        Optional<TrayController>[] trayHolder = new Optional[] {Optional.empty()};
         WatchLoop.Events events = new WatchLoop.Events() {
+            @Override
+            public void finished(dev.zmkagent.agent.capture.CaptureOutcome o) {
+                if (o.status() == dev.zmkagent.agent.capture.CaptureOutcome.Status.STORED) {
+                    trayHolder[0].ifPresent(t -> t.captured(o.report().map(dev.zmkagent.agent.capture.CrashSignatures::headline).orElse("crash")));
+                }
+            }
         };
+        Optional<TrayController> tray = Optional.empty();
         WatchLoop loop = new WatchLoop(config, capturer, notifier, log, events, dev.zmkagent.agent.capture.CaptureListener.NONE);
         holder[0] = loop;
         if (!noTray && !noNotify) {
@@ -116,6 +124,7 @@ final class WatchCommand implements Callable<Integer> {
                     holder[0].stop();
                 }
             });
+            trayHolder[0] = tray;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "zmk-agent-shutdown"));
         try {
