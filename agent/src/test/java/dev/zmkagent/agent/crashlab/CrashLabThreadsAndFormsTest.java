@@ -31,8 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Thread lists against gdb's per-thread ground truth, every input form of one crash, and truncation stops. */
 class CrashLabThreadsAndFormsTest {
     private static final BoardCatalog CATALOG = BoardCatalog.builtin();
-    /** Known gap, tracked: gdb's TAILCALL frames (DW_TAG_call_site with tail_call) are not reproduced yet. */
-    private static final java.util.Set<String> TAIL_CALL_GAPS = java.util.Set.of("nice_nano-busfault-Os/logging");
 
     private static CrashReport analyze(CrashLab.Scenario s, String name, byte[] input, OptionalLong base) {
         DumpInput in = new InputReader(CATALOG).read(name, input, base);
@@ -78,15 +76,28 @@ class CrashLabThreadsAndFormsTest {
                 assertTrue(mine.current(), name + " is the crashing thread");
                 continue;
             }
-            if (TAIL_CALL_GAPS.contains(s.name() + "/" + name)) {
-                // gdb shows a tail-call frame here (from DWARF call-site info) that we do not synthesise yet.
-                continue;
-            }
             String expected = CrashLabBacktraceTest.render(GdbTruth.rows((List<Map<String, Object>>) t.get("frames")));
             String actual = CrashLabBacktraceTest.render(GdbTruth.ours(mine.frames()));
             assertEquals(expected, actual, s.name() + " thread " + name);
         }
         assertEquals(truth.size(), ours.size(), s.name() + ": " + ours.keySet());
+    }
+
+    @Test
+    void aSleepReachedByATailCallShowsGdbsTailCallFrame() {
+        // At -Os k_sleep_ticks ends with "b.w arch_swap": the saved lr points into logging_thread, and gdb puts
+        // "0x000264f6 in k_sleep_ticks (...) at kernel.c:193" between them from the DWARF call sites.
+        CrashLab.Scenario s = CrashLab.scenario("nice_nano-busfault-Os");
+        CrashReport r = CrashLabBacktraceTest.analyzeCurrentUf2(s);
+        CrashReport.ThreadInfo logging = r.threads().stream().filter(t -> t.name().equals("logging")).findFirst().orElseThrow();
+        List<String> kinds = logging.frames().stream().map(f -> f.function() + ":" + f.kind()).toList();
+        assertEquals(List.of("irq_unlock:inlined", "irq_unlock:inlined", "arch_swap:normal", "k_sleep_ticks:tailcall",
+                "logging_thread:normal", "z_thread_entry:normal"), kinds);
+        CrashReport.Frame tail = logging.frames().get(3);
+        assertEquals(0x264f6L, tail.pc().getAsLong(), "gdb's pc for it: the call site's return pc");
+        assertEquals("kernel.c", tail.file());
+        assertEquals(193, tail.line());
+        assertFalse(tail.inlined());
     }
 
     @Test

@@ -69,8 +69,10 @@ final class GdbTruth {
             if ("??".equals(fn)) {
                 fn = null;
             }
-            // Inlined frames are "normal" frames of gdb's with the inlined flag; recovered ones gdb shows as plain frames.
-            String kind = exception ? "exception" : "inlined".equals(f.kind()) || "recovered".equals(f.kind()) ? "normal" : f.kind();
+            // Inlined frames are "normal" frames of gdb's with the inlined flag; recovered ones gdb shows as plain frames,
+            // and so are its tail-call frames (truth.json records every frame gdb printed as "normal").
+            String kind = exception ? "exception"
+                    : "inlined".equals(f.kind()) || "recovered".equals(f.kind()) || "tailcall".equals(f.kind()) ? "normal" : f.kind();
             out.add(new Row(kind, exception ? null : fn, f.file(), f.line(), f.inlined()));
         }
         return out;

@@ -5,6 +5,7 @@ import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.memory.AddressRange;
+import dev.zmkagent.coredump.symbols.CallSite;
 import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Source-level view of code addresses from DWARF, answering as gdb does: function names, inlined-call chains and
@@ -24,12 +26,19 @@ import java.util.Optional;
  *
  * <p>{@link #frames} never throws on bad DWARF: it falls back to the ELF symbol for that address and records a
  * warning ({@link #warnings}). {@link #framesStrict} throws the {@link FormatException} instead.
+ *
+ * <p>Call sites (DW_TAG_call_site, DW_TAG_GNU_call_site) are indexed per unit on first use, only for the units
+ * that {@link #callSiteAt} and {@link #callSitesIn} are asked about; an unwinder uses them for gdb's tail-call frames.
  */
 public final class DebugInfo implements Symbolizer {
     private static final int MAX_SCOPE_DEPTH = 512;
     private final DwarfSections s;
     private final ElfSymbolizer fallback;
     private final Map<Long, Unit> units = new HashMap<>();
+    /** Per unit offset: its call sites, indexed when a lookup first needs them. */
+    private final Map<Long, UnitCallSites> callSites = new HashMap<>();
+    /** Per unit offset: abstract/declaration DIE offset to the entry pc of its out-of-line instance in that unit. */
+    private final Map<Long, Map<Long, Long>> concreteInstances = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private long[] arangeStart;
     private long[] arangeEnd;
@@ -143,6 +152,218 @@ public final class DebugInfo implements Symbolizer {
             declFile = fn != null ? fn.name() : null;
         }
         return Optional.of(new FunctionInfo(functionName(u, f), low, high, entry, ranges, u.name(), declFile, declLine));
+    }
+
+    @Override
+    public synchronized OptionalLong functionEntry(long pc) {
+        try {
+            return function(pc).map(f -> OptionalLong.of(f.entryPc())).orElse(OptionalLong.empty());
+        } catch (FormatException e) {
+            warn(String.format("DWARF unreadable for 0x%08x: %s", pc, e.getMessage()));
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * The call site whose return address is {@code returnPc} (DW_AT_call_return_pc, or DW_AT_low_pc of a DWARF 4
+     * DW_TAG_GNU_call_site). Empty when the unit holding the call describes none there, or its DWARF is unreadable
+     * (then a warning is recorded).
+     */
+    @Override
+    public synchronized Optional<CallSite> callSiteAt(long returnPc) {
+        try {
+            Unit u = unitFor(returnPc - 1);
+            return u == null ? Optional.empty() : Optional.ofNullable(callSites(u).byReturnPc.get(returnPc));
+        } catch (FormatException e) {
+            warn(String.format("call sites unreadable around 0x%08x: %s", returnPc, e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    /** Every call site in the code of {@code f}, inlined code included, in DIE order. */
+    public synchronized List<CallSite> callSitesIn(FunctionInfo f) {
+        return callSitesIn(f.entryPc());
+    }
+
+    @Override
+    public synchronized List<CallSite> callSitesIn(long entryPc) {
+        try {
+            Unit u = unitFor(entryPc);
+            return u == null ? List.of() : callSites(u).byFunction.getOrDefault(entryPc, List.of());
+        } catch (FormatException e) {
+            warn(String.format("call sites unreadable for the function at 0x%08x: %s", entryPc, e.getMessage()));
+            return List.of();
+        }
+    }
+
+    private void warn(String w) {
+        if (!warnings.contains(w)) {
+            warnings.add(w);
+        }
+    }
+
+    // ---------------------------------------------------------------- call sites
+
+    private static final class UnitCallSites {
+        final Map<Long, CallSite> byReturnPc = new HashMap<>();
+        final Map<Long, List<CallSite>> byFunction = new HashMap<>();
+    }
+
+    private UnitCallSites callSites(Unit u) {
+        UnitCallSites index = callSites.get(u.offset);
+        if (index != null) {
+            return index;
+        }
+        index = new UnitCallSites();
+        List<Die> dies = u.dies();
+        for (Die d : dies) {
+            if (d.tag != Dw.TAG_CALL_SITE && d.tag != Dw.TAG_GNU_CALL_SITE) {
+                continue;
+            }
+            Die fn = enclosingSubprogram(dies, d);
+            OptionalLong entry = fn == null ? OptionalLong.empty() : entryOf(u, fn);
+            if (entry.isEmpty()) {
+                continue; // in an abstract instance, or in code the linker discarded
+            }
+            // DWARF 5 names the return address DW_AT_call_return_pc; the GNU extension used DW_AT_low_pc.
+            OptionalLong returnPc = codeAddress(u, d, d.has(Dw.AT_CALL_RETURN_PC) ? Dw.AT_CALL_RETURN_PC : Dw.AT_LOW_PC);
+            OptionalLong callPc = codeAddress(u, d, Dw.AT_CALL_PC);
+            if (returnPc.isEmpty() && callPc.isEmpty()) {
+                continue;
+            }
+            boolean tail = u.constant(d, Dw.AT_CALL_TAIL_CALL, 0) != 0 || u.constant(d, Dw.AT_GNU_TAIL_CALL, 0) != 0;
+            OptionalLong target = OptionalLong.empty();
+            String targetName = null;
+            long origin = u.reference(d, Dw.AT_CALL_ORIGIN);
+            if (origin < 0) {
+                origin = u.reference(d, Dw.AT_ABSTRACT_ORIGIN);
+            }
+            if (origin >= 0) {
+                Located o = dieAt(u, d, origin);
+                String name = functionName(o.unit, o.die);
+                targetName = ElfSymbolizer.UNKNOWN.equals(name) ? null : name;
+                target = targetOf(o, targetName);
+            } else {
+                ByteView expr = u.block(d, d.has(Dw.AT_CALL_TARGET) ? Dw.AT_CALL_TARGET : Dw.AT_GNU_CALL_SITE_TARGET);
+                target = constantAddress(u, expr);
+            }
+            CallSite site = new CallSite(entry.getAsLong(), returnPc, callPc, target, targetName, tail);
+            if (returnPc.isPresent()) {
+                index.byReturnPc.putIfAbsent(returnPc.getAsLong(), site);
+            }
+            index.byFunction.computeIfAbsent(entry.getAsLong(), k -> new ArrayList<>()).add(site);
+        }
+        index.byFunction.replaceAll((k, v) -> List.copyOf(v));
+        callSites.put(u.offset, index);
+        return index;
+    }
+
+    /** The concrete subprogram whose code holds a call site: the nearest DW_TAG_subprogram above it. */
+    private static Die enclosingSubprogram(List<Die> dies, Die d) {
+        for (int i = d.parent; i >= 0; i = dies.get(i).parent) {
+            Die p = dies.get(i);
+            if (p.tag == Dw.TAG_SUBPROGRAM) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Where a function with code is entered (DW_AT_low_pc, else its first range, as gdb takes it); empty without code. */
+    private static OptionalLong entryOf(Unit u, Die f) {
+        if (!f.has(Dw.AT_LOW_PC) && !f.has(Dw.AT_RANGES)) {
+            return OptionalLong.empty();
+        }
+        List<AddressRange> ranges = u.ranges(f);
+        if (ranges.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(f.has(Dw.AT_LOW_PC) ? u.address(f, Dw.AT_LOW_PC) : ranges.get(0).start());
+    }
+
+    private OptionalLong codeAddress(Unit u, Die d, int attribute) {
+        if (!d.has(attribute)) {
+            return OptionalLong.empty();
+        }
+        long a = u.address(d, attribute);
+        return a == 0 && !s.sectionAtZero ? OptionalLong.empty() : OptionalLong.of(a);
+    }
+
+    private Located dieAt(Unit u, Die from, long ref) {
+        Unit target = u.containsOffset(ref) ? u : unitContaining(ref);
+        if (target == null) {
+            throw DwarfSections.error(".debug_info", s.info, from.offset, String.format("reference to 0x%x points outside every unit", ref));
+        }
+        int idx = target.indexOf(ref);
+        if (idx < 0) {
+            throw DwarfSections.error(".debug_info", s.info, from.offset, String.format("reference to 0x%x is not the start of a DIE", ref));
+        }
+        return new Located(target, target.dies().get(idx));
+    }
+
+    /**
+     * Entry pc of the function a call site names: the DIE's own code; else the out-of-line instance in its unit that
+     * refers to it (an abstract inline instance, a declaration); else the ELF function symbol of that name (a
+     * declaration of a function defined in another unit).
+     */
+    private OptionalLong targetOf(Located o, String name) {
+        OptionalLong own = entryOf(o.unit, o.die);
+        if (own.isPresent()) {
+            return own;
+        }
+        Long concrete = concreteInstances(o.unit).get(o.die.offset);
+        if (concrete != null) {
+            return OptionalLong.of(concrete);
+        }
+        if (fallback == null) {
+            return OptionalLong.empty();
+        }
+        Located linkage = attributeOwner(o.unit, o.die, Dw.AT_LINKAGE_NAME);
+        String symbol = linkage != null ? linkage.unit.string(linkage.die, Dw.AT_LINKAGE_NAME) : name;
+        return symbol == null ? OptionalLong.empty() : fallback.functionAddress(symbol);
+    }
+
+    private Map<Long, Long> concreteInstances(Unit u) {
+        Map<Long, Long> m = concreteInstances.get(u.offset);
+        if (m == null) {
+            m = new HashMap<>();
+            for (Die d : u.dies()) {
+                if (d.tag != Dw.TAG_SUBPROGRAM) {
+                    continue;
+                }
+                long ref = u.reference(d, Dw.AT_ABSTRACT_ORIGIN);
+                if (ref < 0) {
+                    ref = u.reference(d, Dw.AT_SPECIFICATION);
+                }
+                if (ref >= 0) {
+                    OptionalLong entry = entryOf(u, d);
+                    if (entry.isPresent()) {
+                        m.putIfAbsent(ref, entry.getAsLong());
+                    }
+                }
+            }
+            concreteInstances.put(u.offset, m);
+        }
+        return m;
+    }
+
+    /** A call target given as an expression: only a constant address (DW_OP_addr, DW_OP_addrx) is known statically. */
+    private static OptionalLong constantAddress(Unit u, ByteView expr) {
+        if (expr == null || expr.length() == 0) {
+            return OptionalLong.empty();
+        }
+        ByteCursor c = expr.cursor(0);
+        int op = c.u8();
+        if (op == Dw.OP_ADDR && expr.length() == 1 + u.addressSize) {
+            return OptionalLong.of(c.unsigned(u.addressSize));
+        }
+        if (op == Dw.OP_ADDRX || op == Dw.OP_GNU_ADDR_INDEX) {
+            long index = c.uleb128();
+            if (!c.hasRemaining()) {
+                return OptionalLong.of(u.indexedAddress(index));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     // ---------------------------------------------------------------- finding the unit

@@ -13,6 +13,8 @@ final class Dw {
     static final int TAG_INLINED_SUBROUTINE = 0x1d;
     static final int TAG_LEXICAL_BLOCK = 0x0b;
     static final int TAG_ENTRY_POINT = 0x03;
+    static final int TAG_CALL_SITE = 0x48;
+    static final int TAG_GNU_CALL_SITE = 0x4109;
 
     // Attributes
     static final int AT_SIBLING = 0x01;
@@ -37,6 +39,14 @@ final class Dw {
     static final int AT_RNGLISTS_BASE = 0x74;
     static final int AT_GNU_RANGES_BASE = 0x2132;
     static final int AT_GNU_ADDR_BASE = 0x2133;
+    // Call sites: DWARF 5, and the GNU extension DWARF 4 producers use
+    static final int AT_CALL_RETURN_PC = 0x7d;
+    static final int AT_CALL_ORIGIN = 0x7f;
+    static final int AT_CALL_PC = 0x81;
+    static final int AT_CALL_TAIL_CALL = 0x82;
+    static final int AT_CALL_TARGET = 0x83;
+    static final int AT_GNU_CALL_SITE_TARGET = 0x2113;
+    static final int AT_GNU_TAIL_CALL = 0x2115;
 
     // Forms
     static final int FORM_ADDR = 0x01;
@@ -86,6 +96,11 @@ final class Dw {
     static final int FORM_GNU_STR_INDEX = 0x1f02;
     static final int FORM_GNU_REF_ALT = 0x1f20;
     static final int FORM_GNU_STRP_ALT = 0x1f21;
+
+    // Expression operations (a call target that is a constant address)
+    static final int OP_ADDR = 0x03;
+    static final int OP_ADDRX = 0xa1;
+    static final int OP_GNU_ADDR_INDEX = 0xfb;
 
     // Unit types (DWARF 5)
     static final int UT_COMPILE = 0x01;

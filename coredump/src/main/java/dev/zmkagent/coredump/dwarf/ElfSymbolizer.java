@@ -6,6 +6,7 @@ import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Symbolizes from the ELF symbol table alone (for an ELF built without {@code -g}): the function whose symbol
@@ -23,6 +24,17 @@ public final class ElfSymbolizer implements Symbolizer {
     /** The function symbol covering {@code pc}. */
     public Optional<ElfSymbol> symbol(long pc) {
         return elf.symbols().functionAt(pc);
+    }
+
+    /** Address of the function symbol named {@code name} (Thumb bit cleared), when the symbol table has one. */
+    public OptionalLong functionAddress(String name) {
+        return elf.symbols().byName(name).filter(ElfSymbol::isFunction)
+                .map(s -> OptionalLong.of(s.address())).orElse(OptionalLong.empty());
+    }
+
+    @Override
+    public OptionalLong functionEntry(long pc) {
+        return symbol(pc).map(s -> OptionalLong.of(s.address())).orElse(OptionalLong.empty());
     }
 
     @Override

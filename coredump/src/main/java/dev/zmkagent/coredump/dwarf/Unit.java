@@ -323,6 +323,45 @@ final class Unit {
         }
     }
 
+    /**
+     * The bytes of a block-class attribute (DW_FORM_block*, DW_FORM_exprloc) of {@code d}, or null when absent or of
+     * another form. The DIE is read again from its offset to find the block's length.
+     */
+    ByteView block(Die d, int name) {
+        int idx = d.find(name);
+        if (idx < 0) {
+            return null;
+        }
+        try {
+            ByteCursor c = bytes.cursor((int) (d.offset - offset));
+            AbbrevTable.Abbrev a = abbrevs().get(c.uleb128());
+            int[] forms = a.forms();
+            for (int i = 0; i < forms.length; i++) {
+                int form = forms[i] == Dw.FORM_INDIRECT ? (int) c.uleb128() : forms[i];
+                if (i == idx) {
+                    long length;
+                    switch (form) {
+                        case Dw.FORM_BLOCK1 -> length = c.u8();
+                        case Dw.FORM_BLOCK2 -> length = c.u16();
+                        case Dw.FORM_BLOCK4 -> length = c.u32();
+                        case Dw.FORM_BLOCK, Dw.FORM_EXPRLOC -> length = c.uleb128();
+                        default -> {
+                            return null;
+                        }
+                    }
+                    if (length < 0 || length > c.remaining()) {
+                        throw DwarfSections.error(INFO, s.info, offset + c.position(), "block of " + length + " bytes runs past the end of the unit");
+                    }
+                    return bytes.slice(c.position(), length);
+                }
+                readValue(c, form, a.implicitConst()[i], d.offset);
+            }
+            return null;
+        } catch (FormatException e) {
+            throw wrap(e);
+        }
+    }
+
     private long relative(int form, long v) {
         switch (form) {
             case Dw.FORM_REF1, Dw.FORM_REF2, Dw.FORM_REF4, Dw.FORM_REF8, Dw.FORM_REF_UDATA:

@@ -21,7 +21,8 @@ import java.util.List;
  * Frames are taken from the crashing context only: everything up to and including the first exception boundary
  * (the fault handler and the boundary itself, or our leading fault frame) is skipped, and the list stops at the next
  * exception boundary or at the first GUESS frame. Inlined frames count (a bug inside an inlined helper is a different
- * place). Function names, not addresses, so two builds of the same code agree; GCC's clone suffixes
+ * place), and so do TAILCALL frames: they are real functions of the crashing context that gdb shows too, and whether
+ * the compiler turned a call into a jump is a property of the build, like inlining. Function names, not addresses, so two builds of the same code agree; GCC's clone suffixes
  * (".constprop.0", ".isra.0", ".part.0", ".cold") are removed for the same reason. Unknown functions are "??", so a
  * backtrace without symbols still hashes, just less specifically.
  */

@@ -8,6 +8,12 @@ public enum FrameKind {
     EXCEPTION,
     /** A function the compiler inlined into the frame that follows it; shares that frame's pc and registers. */
     INLINED,
+    /**
+     * A function that was left by a tail call (a jump, so no return address of its own is on the stack), placed
+     * between a callee and its caller from DWARF call-site information, like gdb's TAILCALL_FRAME. Its pc is the
+     * call site's return pc; its file:line is the tail-call instruction's. Registers other than pc are not known.
+     */
+    TAILCALL,
     /** Found beyond what gdb shows, by locating the interrupted thread's stacked frame; reliable but reconstructed. */
     RECOVERED,
     /** A return address found by scanning the stack after real unwinding stopped; may be stale. */

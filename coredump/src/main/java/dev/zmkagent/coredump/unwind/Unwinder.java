@@ -3,6 +3,7 @@ package dev.zmkagent.coredump.unwind;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.elf.ElfSymbol;
 import dev.zmkagent.coredump.memory.Memory;
+import dev.zmkagent.coredump.symbols.CallSite;
 import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.cfi.FdeIndex;
@@ -20,6 +21,9 @@ import java.util.Set;
  * is an EXC_RETURN value crosses an exception boundary (shown as its own EXCEPTION frame, like gdb's
  * "&lt;signal handler called&gt;") by popping the hardware-stacked frame. The walk ends with a {@link StopReason};
  * when that stop is not a clean outermost frame and scanning is enabled, GUESS frames from a stack scan follow.
+ *
+ * <p>Between a frame unwound by CFI and its caller, TAILCALL frames name the functions that were left by tail calls
+ * on the way, from DWARF call sites ({@link TailCallChain}), as gdb shows them.
  *
  * <p>pc convention (gdb's): the innermost frame and the frame right after an exception boundary are looked up at
  * their pc (the interrupted instruction); callers at pc-1, inside the call instruction, so file:line is the call's.
@@ -177,8 +181,38 @@ public final class Unwinder {
                     return new StopReason(StopReason.Kind.CORRUPT_FRAME, String.format(
                             "the frame chain repeats (pc 0x%08x, sp 0x%08x): a cycle", ra & ~1L, step.cfa()));
                 }
+                if (step.method().startsWith("cfi")) {
+                    addTailCalls(lookup, ra & ~1L);
+                    if (frames.size() >= options.maxFrames()) {
+                        return new StopReason(StopReason.Kind.FRAME_LIMIT, "stopped after " + options.maxFrames() + " frames");
+                    }
+                }
                 regs = step.caller();
                 exact = false;
+            }
+        }
+
+        /**
+         * gdb's tail-call frames between the frame at {@code calleeLookup} and its caller at {@code returnAddress}:
+         * the functions the caller's call reached the callee through by jumps, from DWARF call sites (see
+         * {@link TailCallChain}). Like gdb, only after a frame unwound by call-frame information.
+         */
+        private void addTailCalls(long calleeLookup, long returnAddress) {
+            if (symbolizer == null) {
+                return;
+            }
+            OptionalLong entry = symbolizer.functionEntry(calleeLookup);
+            if (entry.isEmpty()) {
+                return;
+            }
+            for (CallSite site : TailCallChain.between(symbolizer, returnAddress, entry.getAsLong())) {
+                if (frames.size() >= options.maxFrames()) {
+                    return;
+                }
+                long pc = site.framePc();
+                addSourceFrames(FrameKind.TAILCALL, pc, site.lookupPc(), RegisterSet.empty().with(RegisterSet.PC, pc), OptionalLong.empty(),
+                        String.format("tail call: left by a jump at this call site (DWARF call-site information, return pc 0x%08x); "
+                                + "no stack frame of its own, registers unknown", pc));
             }
         }
 
