@@ -44,6 +44,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Flash address of the first byte of a raw image (default: detected; 0x1000 for uf2conv.py output of CURRENT.UF2).")
     Long base;
 
+    @Option(names = "--threads", description = "Also list every kernel thread (state, stack use, backtrace) when the ELF has Zephyr's thread info.")
+    boolean threads;
+
     @picocli.CommandLine.Mixin
     OutputFormat format = new OutputFormat();
 
@@ -58,7 +61,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         } else if (format.markdown) {
             out.print(MarkdownReport.render(report));
         } else {
-            out.print(TextReport.render(report, format.useColor()));
+            out.print(TextReport.render(report, format.useColor(), threads));
         }
         out.flush();
         return report.dump().isPresent() ? 1 : 0;

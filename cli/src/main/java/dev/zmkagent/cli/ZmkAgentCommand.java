@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Post-mortem debugging for ZMK keyboards: find, capture and explain Zephyr coredumps.",
-        subcommands = {AnalyzeCommand.class, GdbServerCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, AnalyzeCommand.class, CaptureCommand.class, WatchCommand.class, DevicesCommand.class,
+            FlashCommand.class, FirmwareCommand.class, ReanalyzeCommand.class, HistoryCommand.class, BundleCommand.class,
+            GdbServerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success (no crash found, or the command completed).",

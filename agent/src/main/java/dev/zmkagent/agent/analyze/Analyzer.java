@@ -68,7 +68,7 @@ public final class Analyzer {
 
         if (dump.isEmpty()) {
             return new CrashReport(describeInput(input), partition, Optional.empty(), firmware, List.of(), List.of(), List.of(),
-                    diagnosis, warnings, Optional.empty());
+                    diagnosis, warnings, Optional.empty(), List.of());
         }
         ZephyrDump d = dump.get();
         warnings.addAll(d.warnings());
@@ -99,13 +99,32 @@ public final class Analyzer {
         }
         List<String> faultStatus = FaultStatus.from(memory).map(FaultStatus::sentences).orElse(List.of());
 
-        // 5. Frames (symbolized pc and lr; the full unwinder replaces this).
-        List<CrashReport.Frame> frames = new FrameBuilder(elf).frames(d);
-
         // 6. Explanations.
-        boolean truncated = d.truncated() || (stored != null && stored.checksumOk().isPresent() && !stored.checksumOk().get());
+        // Truncation shows in the stream itself (a block runs past the stored size); a checksum mismatch without it
+        // means stored bytes changed after the dump was written.
+        boolean truncated = d.truncated();
+        boolean corrupt = !truncated && stored != null && stored.checksumOk().isPresent() && !stored.checksumOk().get();
+
+        // 5. Backtrace, threads and signature.
+        CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, memory, FaultStatus.from(memory), truncated);
+        List<CrashReport.Frame> frames;
+        if (unwound.backtrace().isPresent()) {
+            frames = CrashBacktrace.reportFrames(unwound.backtrace().get());
+            unwound.spExplanation().ifPresent(e -> diagnosis.add("Stack pointer: " + e + "."));
+            if (!unwound.backtrace().get().stopReason().isClean()) {
+                diagnosis.add("The backtrace stops early: " + unwound.backtrace().get().stopReason().sentence());
+            }
+        } else {
+            frames = d.arch().map(a -> List.of(new CrashReport.Frame(0, java.util.OptionalLong.of(a.pc()), null, null, 0, false, "normal")))
+                    .orElse(List.of());
+        }
         if (truncated) {
             explainTruncation(d, stored, diagnosis);
+        }
+        if (corrupt) {
+            diagnosis.add(String.format("The dump is corrupt: nothing is missing, but the checksum does not match (stored 0x%04x, computed 0x%04x)."
+                    + " Some bytes changed after the dump was written (a bad copy of CURRENT.UF2, flash wear, or a partial erase); values may be wrong.",
+                    stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
         if (d.arch().isPresent()) {
             long sp = d.arch().get().sp();
@@ -124,7 +143,7 @@ public final class Analyzer {
         CrashReport.Dump dumpInfo = new CrashReport.Dump(d.headerVersion(), archVersion, d.reason() & 0xFFFF_FFFFL,
                 FaultReason.name(d.reason()), FaultReason.meaning(d.reason()), truncated, regs, calleeKnown, xpsr, excReturn);
         return new CrashReport(describeInput(input), partition, Optional.of(dumpInfo), firmware, frames, ranges, faultStatus,
-                diagnosis, warnings, Optional.empty());
+                diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads()));
     }
 
     private static void explainTruncation(ZephyrDump d, StoredDump stored, List<String> diagnosis) {

@@ -1,18 +1,15 @@
 package dev.zmkagent.agent.analyze;
 
+import dev.zmkagent.coredump.dwarf.DebugInfo;
 import dev.zmkagent.coredump.elf.ElfFile;
-import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
-import java.util.List;
 
-/** Chooses the best symbolizer an ELF allows. */
+/** Chooses the best symbolizer an ELF allows: DWARF when present, else the ELF symbol table. */
 final class Symbolizers {
     private Symbolizers() {
     }
 
     static Symbolizer forElf(ElfFile elf) {
-        return pc -> elf.symbols().functionAt(pc)
-                .map(s -> List.of(new SourceFrame(s.name(), null, null, 0, false)))
-                .orElse(List.of());
+        return DebugInfo.forElf(elf);
     }
 }

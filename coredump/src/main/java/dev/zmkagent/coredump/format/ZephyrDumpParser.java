@@ -66,6 +66,12 @@ public final class ZephyrDumpParser {
         blocks:
         while (pos < len) {
             int id = stream.u8(pos);
+            int recovered = oneBitAway(stream, pos, id);
+            if (recovered != id) {
+                warnings.add(String.format("block id 0x%02x at stream offset %d is one bit away from '%c' and what follows is a valid '%c' block:"
+                        + " read as '%c' (a flipped bit: the dump is corrupt)", id, pos, (char) recovered, (char) recovered, (char) recovered));
+                id = recovered;
+            }
             switch (id) {
                 case 'A': {
                     if (!stream.has(pos, 5)) {
@@ -178,6 +184,39 @@ public final class ZephyrDumpParser {
         }
         return new ZephyrDump(version, target, ptrBits, flags, reason, arch, List.copyOf(memory),
                 Optional.ofNullable(threads), threadsVersion, crcOk, truncated, len, List.copyOf(warnings));
+    }
+
+    /**
+     * A dump whose checksum fails may carry a flipped bit (flash wear, a partial erase). When an unknown id byte is
+     * one bit away from 'A', 'M' or 'T' and the bytes after it form a plausible block of that kind that fits the
+     * stream, read it as that block instead of giving up on everything after it. Returns {@code id} unchanged
+     * otherwise.
+     */
+    private static int oneBitAway(ByteView s, int pos, int id) {
+        if (id == 'A' || id == 'M' || id == 'T' || id == 'F' || id == 'C') {
+            return id;
+        }
+        if (Integer.bitCount(id ^ 'M') == 1 && s.has(pos, 11) && s.u16(pos + 1) == 1) {
+            long start = s.u32(pos + 3);
+            long end = s.u32(pos + 7);
+            if (start < end && s.has(pos + 11, end - start)) {
+                return 'M';
+            }
+        }
+        if (Integer.bitCount(id ^ 'A') == 1 && s.has(pos, 5)) {
+            int ver = s.u16(pos + 1);
+            int n = s.u16(pos + 3);
+            if ((ver == 1 && n == 36 || ver == 2 && n == 68 || ver == 3 && n == 76) && s.has(pos + 5, n)) {
+                return 'A';
+            }
+        }
+        if (Integer.bitCount(id ^ 'T') == 1 && s.has(pos, 5) && s.u16(pos + 1) == 1) {
+            int n = s.u16(pos + 3);
+            if (n > 0 && n <= 1024 && s.has(pos + 5, n)) {
+                return 'T';
+            }
+        }
+        return id;
     }
 
     private static boolean cut(List<String> warnings, String what, int pos) {

@@ -19,7 +19,8 @@ public record CrashReport(
         List<String> faultStatus,
         List<String> diagnosis,
         List<String> warnings,
-        Optional<String> signature) {
+        Optional<String> signature,
+        List<ThreadInfo> threads) {
 
     /** What was read and how it was recognised. */
     public record Input(String kind, String path, String description, OptionalLong base, Optional<String> board,
@@ -48,6 +49,15 @@ public record CrashReport(
 
     /** One backtrace frame; {@code pc} is absent for an exception boundary. */
     public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
+    }
+
+    /**
+     * A kernel thread from Zephyr's thread list: its state, stack use (from the 0xAA fill) and the backtrace from its
+     * saved context (empty for the crashing thread, whose backtrace is the report's).
+     */
+    public record ThreadInfo(long address, String name, boolean current, OptionalLong state, OptionalLong priority,
+                             Optional<String> entry, Optional<AddressRange> stack, OptionalLong usedBytes,
+                             List<Frame> frames, Optional<String> stopReason) {
     }
 
     /** A range the dump holds ({@code present}) or a range a truncated block should have held but lost. */

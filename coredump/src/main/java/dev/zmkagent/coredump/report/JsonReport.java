@@ -26,6 +26,22 @@ public final class JsonReport {
         }
     }
 
+    private static List<Object> frames(List<CrashReport.Frame> list) {
+        List<Object> frames = new ArrayList<>();
+        for (CrashReport.Frame f : list) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("index", f.index());
+            fm.put("pc", f.pc().isPresent() ? Hex.word(f.pc().getAsLong()) : null);
+            fm.put("function", f.function());
+            fm.put("file", f.file());
+            fm.put("line", f.line() > 0 ? f.line() : null);
+            fm.put("inlined", f.inlined());
+            fm.put("kind", f.kind());
+            frames.add(fm);
+        }
+        return frames;
+    }
+
     public static Map<String, Object> toMap(CrashReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
@@ -72,20 +88,7 @@ public final class JsonReport {
             m.put("registers", null);
         }
         m.put("fault_status", r.faultStatus());
-
-        List<Object> frames = new ArrayList<>();
-        for (CrashReport.Frame f : r.frames()) {
-            Map<String, Object> fm = new LinkedHashMap<>();
-            fm.put("index", f.index());
-            fm.put("pc", f.pc().isPresent() ? Hex.word(f.pc().getAsLong()) : null);
-            fm.put("function", f.function());
-            fm.put("file", f.file());
-            fm.put("line", f.line() > 0 ? f.line() : null);
-            fm.put("inlined", f.inlined());
-            fm.put("kind", f.kind());
-            frames.add(fm);
-        }
-        m.put("frames", frames);
+        m.put("frames", frames(r.frames()));
 
         List<Object> mem = new ArrayList<>();
         for (CrashReport.MemoryRange mr : r.memory()) {
@@ -113,6 +116,23 @@ public final class JsonReport {
         m.put("diagnosis", r.diagnosis());
         m.put("warnings", r.warnings());
         m.put("signature", r.signature().orElse(null));
+        List<Object> threads = new ArrayList<>();
+        for (CrashReport.ThreadInfo t : r.threads()) {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("address", Hex.word(t.address()));
+            tm.put("name", t.name());
+            tm.put("current", t.current());
+            tm.put("state", t.state().isPresent() ? Hex.addr(t.state().getAsLong()) : null);
+            tm.put("priority", t.priority().isPresent() ? (Object) (int) t.priority().getAsLong() : null);
+            tm.put("entry", t.entry().orElse(null));
+            tm.put("stack_start", t.stack().map(a -> Hex.word(a.start())).orElse(null));
+            tm.put("stack_end", t.stack().map(a -> Hex.word(a.end())).orElse(null));
+            tm.put("stack_used", t.usedBytes().isPresent() ? t.usedBytes().getAsLong() : null);
+            tm.put("frames", frames(t.frames()));
+            tm.put("stop_reason", t.stopReason().orElse(null));
+            threads.add(tm);
+        }
+        m.put("threads", threads);
         return m;
     }
 }

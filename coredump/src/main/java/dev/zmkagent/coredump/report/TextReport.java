@@ -8,14 +8,21 @@ import java.util.List;
  */
 public final class TextReport {
     private final boolean color;
+    private final boolean threads;
     private final StringBuilder out = new StringBuilder();
 
-    private TextReport(boolean color) {
+    private TextReport(boolean color, boolean threads) {
         this.color = color;
+        this.threads = threads;
     }
 
     public static String render(CrashReport r, boolean color) {
-        return new TextReport(color).build(r);
+        return render(r, color, false);
+    }
+
+    /** {@code threads} adds every kernel thread with its state, stack use and backtrace. */
+    public static String render(CrashReport r, boolean color, boolean threads) {
+        return new TextReport(color, threads).build(r);
     }
 
     private String build(CrashReport r) {
@@ -50,6 +57,9 @@ public final class TextReport {
             for (CrashReport.Frame f : r.frames()) {
                 line(frame(f));
             }
+        }
+        if (threads) {
+            threadSection(r);
         }
         if (!r.faultStatus().isEmpty()) {
             heading("Fault status registers");
@@ -93,6 +103,32 @@ public final class TextReport {
         }
         warnings(r.warnings());
         return out.toString();
+    }
+
+    private void threadSection(CrashReport r) {
+        heading("Threads");
+        if (r.threads().isEmpty()) {
+            line("  No thread list: the ELF lacks Zephyr's thread info (CONFIG_DEBUG_THREAD_INFO) or the dump lacks _kernel.");
+            return;
+        }
+        for (CrashReport.ThreadInfo t : r.threads()) {
+            StringBuilder s = new StringBuilder(String.format("%s %s (0x%08x)", t.current() ? "*" : " ", t.name(), t.address()));
+            t.priority().ifPresent(p -> s.append(", priority ").append((int) p));
+            t.state().ifPresent(st -> s.append(String.format(", state 0x%x", st)));
+            t.entry().ifPresent(e -> s.append(", entry ").append(e));
+            if (t.stack().isPresent()) {
+                s.append(String.format(", stack %s", t.stack().get()));
+                t.usedBytes().ifPresent(u -> s.append(String.format(" (%d of %d bytes used)", u, t.stack().get().length())));
+            }
+            line(s.toString());
+            if (t.current()) {
+                line("      (the crashing thread: see Backtrace)");
+            }
+            for (CrashReport.Frame f : t.frames()) {
+                line("    " + frame(f));
+            }
+            t.stopReason().ifPresent(sr -> line("      " + sr));
+        }
     }
 
     static String frame(CrashReport.Frame f) {

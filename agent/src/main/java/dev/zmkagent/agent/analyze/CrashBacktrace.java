@@ -1,0 +1,107 @@
+package dev.zmkagent.agent.analyze;
+
+import dev.zmkagent.coredump.cortexm.FaultReason;
+import dev.zmkagent.coredump.cortexm.FaultStatus;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.format.ArchBlock;
+import dev.zmkagent.coredump.format.MemoryBlock;
+import dev.zmkagent.coredump.format.ZephyrDump;
+import dev.zmkagent.coredump.memory.Memory;
+import dev.zmkagent.coredump.memory.RegionMemory;
+import dev.zmkagent.coredump.symbols.Symbolizer;
+import dev.zmkagent.coredump.unwind.Backtrace;
+import dev.zmkagent.coredump.unwind.CrashSignature;
+import dev.zmkagent.coredump.unwind.FaultContext;
+import dev.zmkagent.coredump.unwind.Frame;
+import dev.zmkagent.coredump.unwind.ThreadLister;
+import dev.zmkagent.coredump.unwind.UnwindOptions;
+import dev.zmkagent.coredump.unwind.Unwinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The crashing context's backtrace, the thread list and the crash signature for one dump. Needs the ELF (its
+ * call-frame information and symbols); without it only the raw pc is known.
+ */
+final class CrashBacktrace {
+    /** What the unwinding produced, ready for the report. */
+    record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
+                  Optional<String> spExplanation) {
+    }
+
+    /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
+    static final java.util.Set<String> OUTERMOST = java.util.Set.of("z_thread_entry");
+
+    private CrashBacktrace() {
+    }
+
+    static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Memory memory, Optional<FaultStatus> faultStatus, boolean truncated) {
+        if (dump.arch().isEmpty() || elf.isEmpty()) {
+            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        }
+        ArchBlock a = dump.arch().get();
+        Symbolizer symbolizer = Symbolizers.forElf(elf.get());
+        Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
+
+        // The stacked frame can only be in dumped RAM: search there, not in the megabyte of flash behind it.
+        RegionMemory dumped = new RegionMemory();
+        for (MemoryBlock mb : dump.memory()) {
+            dumped.add("dump", mb.start(), mb.data().toArray());
+        }
+        long[] basic = {a.r(0), a.r(1), a.r(2), a.r(3), a.r(ArchBlock.R12), a.lr(), a.pc(), a.xpsr(), a.sp()};
+        long[] callee = new long[8];
+        for (int i = 0; i < 8; i++) {
+            callee[i] = a.r(4 + i);
+        }
+        FaultContext.Resolved start = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
+
+        // In Zephyr main() is not where a context starts: it runs in a thread (bg_thread_main -> z_thread_entry).
+        UnwindOptions options = UnwindOptions.defaults().withDumpTruncated(truncated).withOutermostFunctions(OUTERMOST);
+        List<ThreadLister.ThreadEntry> threads = ThreadLister.list(elf.get(), unwinder, memory, dump.threadsMetadata().orElse(null), options);
+        for (ThreadLister.ThreadEntry t : threads) {
+            if (t.current() && t.stack().isPresent()) {
+                options = options.withInterruptedThreadStack(t.stack().get());
+            }
+        }
+        String reasonName = FaultReason.name(dump.reason());
+        UnwindOptions withLabel = options.withLeadingException(faultLabel(dump.reason(), faultStatus));
+        Backtrace bt = unwinder.unwind(memory, start.registers(), withLabel);
+        String explanation = start.explanation();
+        // When sp is the frame's address the dump does not say whether the core stacked the 104-byte FP frame
+        // (EXC_RETURN is not recorded). Try it when the basic frame does not lead to the thread's entry.
+        if (!bt.stopReason().isClean() && (start.meaning() == FaultContext.SpMeaning.EXCEPTION_FRAME_ADDRESS
+                || start.meaning() == FaultContext.SpMeaning.LOCATED_BY_SEARCH)) {
+            FaultContext.Resolved fp = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
+            Backtrace fpBt = unwinder.unwind(memory, fp.registers(), withLabel);
+            if (fpBt.stopReason().isClean()) {
+                bt = fpBt;
+                explanation = fp.explanation() + "; the FPU extended frame (104 bytes) was assumed, because only with it does the stack"
+                        + " unwind to the thread's entry";
+            }
+        }
+        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(explanation));
+    }
+
+    /** The leading frame's label, naming the fault where the stack changes (probe-rs style). */
+    static String faultLabel(long reason, Optional<FaultStatus> status) {
+        StringBuilder s = new StringBuilder("fault: ").append(FaultReason.name(reason));
+        status.ifPresent(fs -> {
+            if ((fs.cfsr() & 0x8000) != 0) {
+                s.append(String.format(", bus fault address 0x%08x", fs.bfar()));
+            } else if ((fs.cfsr() & 0x80) != 0) {
+                s.append(String.format(", memory fault address 0x%08x", fs.mmfar()));
+            }
+        });
+        return s.toString();
+    }
+
+    static List<dev.zmkagent.coredump.report.CrashReport.Frame> reportFrames(Backtrace bt) {
+        List<dev.zmkagent.coredump.report.CrashReport.Frame> out = new ArrayList<>();
+        for (Frame f : bt.frames()) {
+            out.add(new dev.zmkagent.coredump.report.CrashReport.Frame(out.size(), f.pc(), f.function(), f.file(), f.line(), f.inlined(),
+                    f.kind().name().toLowerCase()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.zmkagent.agent.capture;
+
+import dev.zmkagent.agent.registry.FirmwareMatcher;
+import dev.zmkagent.agent.registry.FirmwareRegistry;
+import dev.zmkagent.agent.store.CaptureStore;
+import dev.zmkagent.agent.store.StoredCapture;
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.bytes.FormatException;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.report.CrashReport;
+import dev.zmkagent.device.boards.Board;
+import dev.zmkagent.device.boards.BoardCatalog;
+import dev.zmkagent.device.boards.BootloaderWindow;
+import dev.zmkagent.device.uf2.FlashImage;
+import dev.zmkagent.device.uf2.Uf2File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Analyzes a stored capture again: with a given ELF, or with the registered build that matches its CURRENT.UF2.
+ * Rewrites only the reports and the metadata's analysis fields; the dump files stay as captured.
+ */
+public final class Reanalyzer {
+    private final BoardCatalog catalog;
+    private final CaptureStore store;
+    private final FirmwareRegistry registry;
+
+    public Reanalyzer(BoardCatalog catalog, CaptureStore store, FirmwareRegistry registry) {
+        this.catalog = catalog;
+        this.store = store;
+        this.registry = registry;
+    }
+
+    public record Result(StoredCapture capture, CrashReport report) {
+    }
+
+    public Result reanalyze(StoredCapture c, Optional<Path> elfPath) throws IOException {
+        byte[] partition = Files.readAllBytes(c.file(CaptureStore.PARTITION_FILE));
+        Optional<FlashImage> flash = Files.isRegularFile(c.file(CaptureStore.CURRENT_UF2))
+                ? Optional.of(Uf2File.parse(ByteView.of(Files.readAllBytes(c.file(CaptureStore.CURRENT_UF2)))).toFlashImage())
+                : Optional.empty();
+        Optional<Capturer.Symbols> symbols = Optional.empty();
+        Map<String, Object> fwMeta = null;
+        List<String> notes = new ArrayList<>();
+        if (elfPath.isPresent()) {
+            byte[] bytes = Files.readAllBytes(elfPath.get());
+            ElfFile elf;
+            try {
+                elf = ElfFile.parse(ByteView.of(bytes));
+            } catch (FormatException e) {
+                throw new FormatException(elfPath.get() + ": " + e.getMessage());
+            }
+            symbols = Optional.of(new Capturer.Symbols(elf, elfPath.get().toString()));
+            fwMeta = new LinkedHashMap<>();
+            fwMeta.put("name", elfPath.get().getFileName().toString());
+            fwMeta.put("elf", elfPath.get().toAbsolutePath().toString());
+            fwMeta.put("elfSha256", FirmwareRegistry.sha256(bytes));
+            Map<String, Object> fm = fwMeta;
+            elf.buildId().ifPresent(b -> fm.put("buildId", b));
+            fwMeta.put("match", "given with --elf");
+        } else if (flash.isPresent()) {
+            Optional<FirmwareMatcher.Match> m = FirmwareMatcher.verifyAny(registry.list(), flash.get());
+            if (m.isPresent()) {
+                symbols = Optional.of(Capturer.Symbols.of(m.get().firmware()));
+                fwMeta = Capturer.firmwareMetadata(m.get().firmware(), m.get().describe());
+            }
+        } else {
+            notes.add("the capture holds no CURRENT.UF2 (taken with --region-only), so its build cannot be recognised: give --elf");
+        }
+        Map<String, Object> drive = c.section("drive").orElse(Map.of());
+        BootloaderDrive d = new BootloaderDrive(Path.of(String.valueOf(drive.getOrDefault("path", c.dir().toString()))),
+                DriveInfo.parse(Files.readString(c.file(CaptureStore.INFO_FILE), StandardCharsets.ISO_8859_1)),
+                Files.readAllBytes(c.file(CaptureStore.INFO_FILE)), Optional.empty());
+        long[] window = window(String.valueOf(drive.getOrDefault("window", "0x1000-0xea000")));
+        Optional<BootloaderWindow> w = catalog.windows().stream().filter(x -> x.start() == window[0] && x.end() == window[1]).findFirst();
+        Optional<Board> board = catalog.byId(c.board());
+        Map<String, Object> part = c.section("partition").orElse(Map.of());
+        long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
+        CrashReport report = Capturer.analyze(catalog, d, window[0], window[1], address, partition.length,
+                String.valueOf(part.getOrDefault("how", "stored capture")), partition, flash.orElse(new FlashImage.Builder().build()), board, w, symbols, notes);
+        Map<String, Object> updates = new LinkedHashMap<>();
+        String signature = CrashSignatures.of(report);
+        updates.put("signature", signature);
+        report.dump().ifPresent(dump -> {
+            Map<String, Object> x = new LinkedHashMap<>(c.section("dump").orElse(Map.of()));
+            x.put("reason", dump.reasonName());
+            CrashSignatures.crashingFunction(report).ifPresent(f -> x.put("function", f));
+            x.put("headline", CrashSignatures.headline(report));
+            updates.put("dump", x);
+        });
+        updates.put("firmware", fwMeta);
+        updates.put("reanalyzedAt", java.time.Instant.now().toString());
+        StoredCapture updated = store.updateDerived(c, Capturer.reportFiles(report), updates);
+        return new Result(updated, report);
+    }
+
+    private static long[] window(String s) {
+        String[] p = s.split("-");
+        return new long[] {Long.decode(p[0]), Long.decode(p[1])};
+    }
+}

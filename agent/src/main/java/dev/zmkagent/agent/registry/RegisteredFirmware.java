@@ -1,0 +1,115 @@
+package dev.zmkagent.agent.registry;
+
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.elf.ElfSegment;
+import dev.zmkagent.device.uf2.FlashImage;
+import dev.zmkagent.device.uf2.Uf2File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** A build in the firmware registry: its folder holds {@code zmk.elf}, optionally {@code zmk.uf2}, and {@code firmware.json}. */
+public final class RegisteredFirmware {
+    public static final String ELF = "zmk.elf";
+    public static final String UF2 = "zmk.uf2";
+    public static final String METADATA = "firmware.json";
+
+    private final Path dir;
+    private final Map<String, Object> metadata;
+    private ElfFile elf;
+    private FlashImage expected;
+
+    RegisteredFirmware(Path dir, Map<String, Object> metadata) {
+        this.dir = dir;
+        this.metadata = metadata;
+    }
+
+    public String id() {
+        return dir.getFileName().toString();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String name() {
+        return String.valueOf(metadata.getOrDefault("name", id()));
+    }
+
+    public String elfSha256() {
+        return String.valueOf(metadata.getOrDefault("elfSha256", ""));
+    }
+
+    public Optional<String> buildId() {
+        Object b = metadata.get("buildId");
+        return b == null ? Optional.empty() : Optional.of(String.valueOf(b));
+    }
+
+    public Instant addedAt() {
+        Object t = metadata.get("addedAt");
+        return t instanceof String s ? Instant.parse(s) : Instant.EPOCH;
+    }
+
+    public Path elfPath() {
+        return dir.resolve(ELF);
+    }
+
+    public Optional<Path> uf2Path() {
+        Path p = dir.resolve(UF2);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public synchronized ElfFile elf() {
+        if (elf == null) {
+            try {
+                elf = ElfFile.parse(ByteView.of(Files.readAllBytes(elfPath())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return elf;
+    }
+
+    /**
+     * The flash bytes this build puts on the device: the registered .uf2's content when there is one (exactly what
+     * was flashed), else the ELF's loadable bytes at their load addresses.
+     */
+    public synchronized FlashImage expectedFlash() {
+        if (expected == null) {
+            try {
+                if (uf2Path().isPresent()) {
+                    expected = Uf2File.parse(ByteView.of(Files.readAllBytes(uf2Path().get()))).toFlashImage();
+                } else {
+                    expected = loadImage(elf());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return expected;
+    }
+
+    static FlashImage loadImage(ElfFile elf) {
+        FlashImage.Builder b = new FlashImage.Builder();
+        for (ElfSegment s : elf.loadSegments()) {
+            if (s.fileSize() > 0) {
+                b.put(s.physicalAddress(), s.data());
+            }
+        }
+        return b.build();
+    }
+
+    @Override
+    public String toString() {
+        return id() + " (" + name() + ")";
+    }
+}

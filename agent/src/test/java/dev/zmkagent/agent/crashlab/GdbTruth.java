@@ -1,0 +1,80 @@
+package dev.zmkagent.agent.crashlab;
+
+import dev.zmkagent.coredump.report.CrashReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts gdb's ground-truth frames and our report frames into one comparable form: function, file name, line,
+ * inlined, and whether the frame is an exception boundary.
+ */
+final class GdbTruth {
+    private GdbTruth() {
+    }
+
+    record Row(String kind, String function, String file, int line, boolean inlined) {
+        @Override
+        public String toString() {
+            return "exception".equals(kind) ? "<signal handler called>"
+                    : (inlined ? "[inlined] " : "") + function + (file == null ? "" : " at " + file + ":" + line)
+                    + ("normal".equals(kind) ? "" : "   [" + kind + "]");
+        }
+    }
+
+    /**
+     * gdb's live frames after the fault handler's "<signal handler called>", without gdb's final
+     * "0x00000000 in ?? ()" past the thread entry (the initial lr of a Zephyr thread is 0).
+     */
+    @SuppressWarnings("unchecked")
+    static List<Row> afterFaultBoundary(List<Map<String, Object>> frames) {
+        int start = 0;
+        for (int i = 0; i < frames.size(); i++) {
+            if ("exception".equals(frames.get(i).get("kind"))) {
+                start = i + 1;
+                break;
+            }
+        }
+        return rows(frames.subList(start, frames.size()));
+    }
+
+    static List<Row> rows(List<Map<String, Object>> frames) {
+        List<Row> out = new ArrayList<>();
+        for (Map<String, Object> f : frames) {
+            boolean exception = "exception".equals(f.get("kind"));
+            Object line = f.get("line");
+            out.add(new Row(exception ? "exception" : "normal", exception ? null : (String) f.get("function"), (String) f.get("file"),
+                    line == null ? 0 : ((Number) line).intValue(), Boolean.TRUE.equals(f.get("inlined"))));
+        }
+        while (!out.isEmpty() && out.get(out.size() - 1).function() == null && !"exception".equals(out.get(out.size() - 1).kind())) {
+            Map<String, Object> last = frames.get(out.size() - 1);
+            if (!"0x00000000".equals(last.get("pc"))) {
+                break;
+            }
+            out.remove(out.size() - 1);
+        }
+        return out;
+    }
+
+    /** Our frames after the leading fault frame. */
+    static List<Row> ours(List<CrashReport.Frame> frames) {
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            CrashReport.Frame f = frames.get(i);
+            if (i == 0 && "exception".equals(f.kind())) {
+                continue;
+            }
+            boolean exception = "exception".equals(f.kind());
+            String fn = f.function();
+            if ("??".equals(fn)) {
+                fn = null;
+            }
+            // Inlined frames are "normal" frames of gdb's with the inlined flag; recovered ones gdb shows as plain frames,
+            // and so are its tail-call frames (truth.json records every frame gdb printed as "normal").
+            String kind = exception ? "exception"
+                    : "inlined".equals(f.kind()) || "recovered".equals(f.kind()) || "tailcall".equals(f.kind()) ? "normal" : f.kind();
+            out.add(new Row(kind, exception ? null : fn, f.file(), f.line(), f.inlined()));
+        }
+        return out;
+    }
+}

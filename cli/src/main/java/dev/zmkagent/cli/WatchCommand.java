@@ -1,0 +1,139 @@
+package dev.zmkagent.cli;
+
+import dev.zmkagent.agent.capture.Capturer;
+import dev.zmkagent.agent.notify.Notifier;
+import dev.zmkagent.agent.notify.Notifiers;
+import dev.zmkagent.agent.notify.TrayController;
+import dev.zmkagent.agent.watch.Journal;
+import dev.zmkagent.agent.watch.MediaRoots;
+import dev.zmkagent.agent.watch.ServiceInstaller;
+import dev.zmkagent.agent.watch.WatchLoop;
+import dev.zmkagent.device.boards.BoardCatalog;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "watch",
+        description = {"Run in the background: when a keyboard's bootloader drive appears (double-tap reset), pull its coredump off"
+                + " before the bootloader times out, analyze it with the registered build, store it, and say what crashed in a desktop"
+                + " notification. Several keyboards at once; a drive pulled mid-read stores nothing and is captured when it returns.",
+            "Logs one line per event on stderr (with <N> priority prefixes under systemd)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  zmk-agent watch", "  zmk-agent watch --no-notify --media /mnt/usb", "  zmk-agent watch --install-service"},
+        mixinStandardHelpOptions = true)
+final class WatchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--media", paramLabel = "DIR", description = "A folder drives are mounted in (repeatable; default: /media/$USER, /run/media/$USER, /media, /mnt; /Volumes on macOS; drive letters on Windows).")
+    List<Path> media = new ArrayList<>();
+
+    @Option(names = "--no-notify", description = "No desktop notifications (headless use; the log still names every capture).")
+    boolean noNotify;
+
+    @Option(names = "--no-tray", description = "No tray icon.")
+    boolean noTray;
+
+    @Option(names = "--region-only", description = "Do not copy the whole CURRENT.UF2 into captures.")
+    boolean regionOnly;
+
+    @Option(names = "--debug", description = "Log debug lines too.")
+    boolean debug;
+
+    @Option(names = "--install-service", description = "Write a systemd user unit that runs this watch at login, and enable it.")
+    boolean installService;
+
+    @Mixin
+    DataDirOption data = new DataDirOption();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (installService) {
+            List<String> args = new ArrayList<>();
+            if (data.dataDir != null) {
+                args.add("--data-dir=" + data.dataDir.toAbsolutePath());
+            }
+            for (Path m : media) {
+                args.add("--media=" + m.toAbsolutePath());
+            }
+            if (noNotify) {
+                args.add("--no-notify");
+            }
+            for (String line : ServiceInstaller.install(ServiceInstaller.unitPath(), ServiceInstaller.unit(ServiceInstaller.execStartForThisJvm(args)))) {
+                out.println(line);
+            }
+            out.flush();
+            return 0;
+        }
+        Journal log = Journal.forStderr(debug);
+        List<Path> roots = media.isEmpty() ? MediaRoots.defaults() : media;
+        Notifier notifier = Notifier.NONE;
+        if (!noNotify) {
+            Optional<Notifier> n = Notifiers.forPlatform();
+            if (n.isEmpty()) {
+                log.warn("no desktop notification service (no session D-Bus?); captures are only logged");
+            } else {
+                notifier = n.get();
+            }
+        }
+        Capturer capturer = new Capturer(BoardCatalog.builtin(), data.store(), data.registry(), !regionOnly);
+        WatchLoop.Config config = new WatchLoop.Config(roots, MediaRoots.hasMountTable(), Duration.ofSeconds(2), Duration.ofSeconds(10));
+        WatchLoop[] holder = new WatchLoop[1];
+        @SuppressWarnings("unchecked")
+        Optional<TrayController>[] trayHolder = new Optional[] {Optional.empty()};
+        WatchLoop.Events events = new WatchLoop.Events() {
+            @Override
+            public void finished(dev.zmkagent.agent.capture.CaptureOutcome o) {
+                if (o.status() == dev.zmkagent.agent.capture.CaptureOutcome.Status.STORED) {
+                    trayHolder[0].ifPresent(t -> t.captured(o.report().map(dev.zmkagent.agent.capture.CrashSignatures::headline).orElse("crash")));
+                }
+            }
+        };
+        Optional<TrayController> tray = Optional.empty();
+        WatchLoop loop = new WatchLoop(config, capturer, notifier, log, events, dev.zmkagent.agent.capture.CaptureListener.NONE);
+        holder[0] = loop;
+        if (!noTray && !noNotify) {
+            tray = TrayController.install(new TrayController.Actions() {
+                @Override
+                public Optional<Path> lastReport() {
+                    return holder[0].lastReport();
+                }
+
+                @Override
+                public Path capturesFolder() {
+                    return data.store().dir();
+                }
+
+                @Override
+                public void setPaused(boolean paused) {
+                    holder[0].setPaused(paused);
+                }
+
+                @Override
+                public void quit() {
+                    holder[0].stop();
+                }
+            });
+            trayHolder[0] = tray;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "zmk-agent-shutdown"));
+        try {
+            loop.run();
+        } finally {
+            tray.ifPresent(TrayController::close);
+            notifier.close();
+            log.info("stopped");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.zmkagent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zmkagent.coredump.format.DumpBuilder;
+import dev.zmkagent.device.uf2.CurrentUf2Renderer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** capture, firmware, reanalyze, history, bundle and demo end to end through the CLI, on folder drives. */
+class AgentCommandsTest {
+    @TempDir
+    Path tmp;
+
+    /** A nice!nano drive whose coredump partition holds a bus fault at pc 0x26254 (no ELF needed for this test). */
+    Path drive(int fill) throws IOException {
+        byte[] flash = DumpBuilder.filled(0x100000, 0xFF);
+        byte[] stream = DumpBuilder.stream(2, 25).archV2(0x50000000L, 1, 2, 3, 12, 0x26311, 0x26254, 0x01000000, 0x2000ff00L)
+                .memory(0x2000fe00L, DumpBuilder.filled(0x200, fill)).build();
+        byte[] p = DumpBuilder.partition(stream);
+        System.arraycopy(p, 0, flash, 0x71000, p.length);
+        Path d = Files.createDirectories(tmp.resolve("media/NICENANO" + fill));
+        Files.writeString(d.resolve("INFO_UF2.TXT"), "UF2 Bootloader 0.6.1\r\nModel: nice!nano\r\nBoard-ID: nRF52840-nicenano\r\n", StandardCharsets.ISO_8859_1);
+        Files.write(d.resolve("CURRENT.UF2"), CurrentUf2Renderer.render(flash, 0x1000, 0xEA000, 0x239A00B3L));
+        return d;
+    }
+
+    @Test
+    void captureReportsFirstThenStoresThenRecognisesTheSameDump() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        CliRun first = CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        assertEquals(1, first.exitCode(), first.err());
+        assertTrue(first.out().matches("(?s).*Read \\d+ of 1908736 bytes of CURRENT.UF2 \\(\\d\\.\\d%\\) before this report.*"), first.out());
+        assertTrue(first.out().contains("K_ERR_ARM_BUS_PRECISE_DATA_BUS"), first.out());
+        assertTrue(first.out().contains("Stored as "), first.out());
+        CliRun again = CliRun.run("capture", "--device", d.toString(), "--data-dir", data, "--json");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.out().contains("\"status\" : \"already-captured\""), again.out());
+
+        CliRun history = CliRun.run("history", "--data-dir", data);
+        assertTrue(history.out().contains("1x  K_ERR_ARM_BUS_PRECISE_DATA_BUS in 0x00026254"), history.out());
+        drive(0xBB);
+        assertEquals(1, CliRun.run("capture", "--device", tmp.resolve("media/NICENANO187").toString(), "--data-dir", data, "--region-only").exitCode());
+        CliRun json = CliRun.run("history", "--data-dir", data, "--json");
+        assertTrue(json.out().contains("\"count\" : 2"), json.out());
+
+        Path zip = tmp.resolve("crash.zip");
+        CliRun bundle = CliRun.run("bundle", "last", "-o", zip.toString(), "--data-dir", data);
+        assertEquals(0, bundle.exitCode(), bundle.err());
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            List<String> names = z.stream().map(e -> e.getName().substring(e.getName().indexOf('/') + 1)).sorted().toList();
+            assertEquals(List.of("INFO_UF2.TXT", "firmware.txt", "partition.bin", "report.md"), names);
+        }
+        CliRun full = CliRun.run("bundle", "last", "-o", tmp.resolve("full.zip").toString(), "--data-dir", data, "--full");
+        assertEquals(2, full.exitCode(), "the last capture was --region-only: " + full.out());
+        assertTrue(full.err().contains("--region-only"), full.err());
+    }
+
+    @Test
+    void noDriveAndNoDumpAreExplained() throws IOException {
+        CliRun none = CliRun.run("capture", "--device", tmp.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().contains("not a UF2 bootloader drive"), none.err());
+        Path d = drive(0xAA);
+        byte[] uf2 = Files.readAllBytes(d.resolve("CURRENT.UF2"));
+        byte[] flash = DumpBuilder.filled(0x100000, 0xFF);
+        Files.write(d.resolve("CURRENT.UF2"), CurrentUf2Renderer.render(flash, 0x1000, 0xEA000, 0x239A00B3L));
+        CliRun empty = CliRun.run("capture", "--device", d.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(0, empty.exitCode(), empty.err());
+        assertTrue(empty.out().contains("No coredump on the device (read 1536 of 1908736 bytes"), empty.out());
+        assertTrue(uf2.length > 0);
+    }
+
+    @Test
+    void firmwareListAndReanalyzeWithAnElf() throws IOException {
+        CliRun list = CliRun.run("firmware", "list", "--data-dir", tmp.resolve("data").toString());
+        assertTrue(list.out().contains("No firmware registered"), list.out());
+        CliRun notElf = CliRun.run("firmware", "add", tmp.resolve("missing.elf").toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, notElf.exitCode());
+        assertTrue(notElf.err().contains("no such file"), notElf.err());
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        Path elf = tmp.resolve("not-an-elf");
+        Files.write(elf, Arrays.copyOf("hello".getBytes(StandardCharsets.US_ASCII), 64));
+        CliRun bad = CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", data);
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("not an ELF"), bad.err());
+        CliRun missing = CliRun.run("reanalyze", "nope", "--data-dir", data);
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("no capture 'nope'"), missing.err());
+    }
+
+    @Test
+    void demoRunsTheWholeJobOnASimulatedKeyboard() throws IOException {
+        CliRun demo = CliRun.run("demo", "--no-notify", "--data-dir", tmp.resolve("data").toString());
+        assertEquals(0, demo.exitCode(), demo.out() + demo.err());
+        assertTrue(demo.out().contains("[6] Double-tap reset"), demo.out());
+        assertTrue(demo.out().contains("K_ERR_ARM_BUS_PRECISE_DATA_BUS in binding_param"), demo.out());
+        assertTrue(demo.out().contains("all ") && demo.out().contains("flash bytes of build"), demo.out());
+        CliRun history = CliRun.run("history", "--data-dir", tmp.resolve("data").toString());
+        assertTrue(history.out().contains("binding_param"), history.out());
+        CliRun again = CliRun.run("demo", "--no-notify", "--data-dir", tmp.resolve("data").toString());
+        assertEquals(0, again.exitCode(), again.out());
+        assertTrue(again.out().contains("already captured earlier"), again.out());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.zmkagent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.zmkagent.coredump.format.DumpBuilder;
+import dev.zmkagent.device.sim.BootloaderProfile;
+import dev.zmkagent.device.sim.FolderUf2Drive;
+import dev.zmkagent.device.sim.PtySerialDfuBootloader;
+import dev.zmkagent.device.sim.SerialDfuBootloader;
+import dev.zmkagent.device.sim.SimFlash;
+import dev.zmkagent.device.sim.TestFirmware;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlashCommandTest {
+    @TempDir
+    Path tmp;
+
+    private CliRun flash(String... more) throws Exception {
+        Files.createDirectories(tmp.resolve("media"));
+        Files.createDirectories(tmp.resolve("sys"));
+        List<String> a = new ArrayList<>(List.of("flash", "--media-root", tmp.resolve("media").toString(), "--sysfs", tmp.resolve("sys").toString(),
+                "--captures", tmp.resolve("captures").toString(), "--leave-timeout", "5"));
+        a.addAll(List.of(more));
+        return CliRun.run(a.toArray(String[]::new));
+    }
+
+    private Path write(String name, byte[] b) throws Exception {
+        return Files.write(tmp.resolve(name), b);
+    }
+
+    @Test
+    void flashesThroughTheCliIntoTheSimulatorSavingTheDumpFirst() throws Exception {
+        SimFlash flash = new SimFlash();
+        flash.write(0x71000, DumpBuilder.partition(DumpBuilder.stream(2, 0).archV2(1, 2, 3, 4, 5, 6, 7, 8, 9).crc().build()));
+        TestFirmware fw = TestFirmware.code(0x26000, 0x8000, TestFirmware.NICE_NANO_FAMILY, 3);
+        Path uf2 = write("zmk.uf2", fw.uf2());
+        try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.1"), flash)) {
+            sim.attach();
+            sim.startWatcher(Duration.ofMillis(20));
+            CliRun r = flash(uf2.toString());
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("Dump saved: "), r.out());
+            assertTrue(r.out().contains("Done:"), r.out());
+            assertArrayEquals(fw.code(), flash.read(0x26000, fw.code().length));
+            try (Stream<Path> s = Files.list(tmp.resolve("captures"))) {
+                assertEquals(1, s.count());
+            }
+        }
+    }
+
+    @Test
+    void dryRunWritesNothing() throws Exception {
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.1"), new SimFlash())) {
+            sim.attach();
+            byte[] before = sim.flash().snapshot();
+            CliRun r = flash(uf2.toString(), "--dry-run");
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().contains("Dry run: nothing written"), r.out());
+            assertFalse(Files.exists(sim.root().resolve("NEW.UF2")));
+            assertArrayEquals(before, sim.flash().snapshot());
+        }
+    }
+
+    @Test
+    void eachRefusalIsOneLineAndExitTwo() throws Exception {
+        try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.1"), new SimFlash())) {
+            sim.attach();
+            List<byte[]> bad = List.of(
+                    TestFirmware.code(0x27000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2(), // S140 7.x build on a 6.1.1 board
+                    TestFirmware.code(0x26000, 0x1000, TestFirmware.XIAO_FAMILY, 3).uf2(), // another board
+                    TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).block(15, b -> b.address = 0x71000).uf2(), // coredump
+                    Arrays.copyOf(TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2(), 700)); // not a UF2
+            for (int i = 0; i < bad.size(); i++) {
+                CliRun r = flash(write("bad" + i + ".uf2", bad.get(i)).toString());
+                assertEquals(2, r.exitCode(), r.out() + r.err());
+                List<String> errors = r.err().lines().filter(l -> l.startsWith("zmk-agent: flash refused: ")).toList();
+                assertEquals(1, errors.size(), r.err());
+                assertFalse(r.err().contains("\tat "), "no stack trace");
+                assertFalse(Files.exists(sim.root().resolve("NEW.UF2")));
+            }
+        }
+    }
+
+    @Test
+    void noDriveIsAClearError() throws Exception {
+        CliRun r = flash(write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2()).toString());
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("no UF2 bootloader drive found"), r.err());
+    }
+
+    @Test
+    void flashesOverSerialDfuFromTheSameUf2() throws Exception {
+        assumeTrue(PtySerialDfuBootloader.available(), "no openpty here");
+        SimFlash flash = new SimFlash();
+        TestFirmware fw = TestFirmware.code(0x26000, 0x3000, TestFirmware.NICE_NANO_FAMILY, 3);
+        Path uf2 = write("zmk.uf2", fw.uf2());
+        try (PtySerialDfuBootloader pty = PtySerialDfuBootloader.start(new SerialDfuBootloader(flash, 0x26000, 0xEA000, 0x00B6))) {
+            CliRun r = flash(uf2.toString(), "--dfu", "--port", pty.path(), "--board", "nice_nano", "--serial-port", pty.path(), "--dfu-pacing", "0");
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertArrayEquals(fw.code(), flash.read(0x26000, fw.code().length));
+            CliRun refused = flash(write("x.uf2", TestFirmware.code(0x27000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2()).toString(),
+                    "--dfu", "--port", "/dev/null", "--board", "nice_nano", "--serial-port", "");
+            assertEquals(2, refused.exitCode(), refused.err());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.zmkagent.coredump.unwind;
+
+/** How a frame was found, so a report can say how far to trust it. */
+public enum FrameKind {
+    /** Unwound by call-frame information or prologue analysis from the frame below it. */
+    NORMAL,
+    /** An exception boundary (hardware-stacked frame), shown as its own frame like gdb's "&lt;signal handler called&gt;". */
+    EXCEPTION,
+    /** A function the compiler inlined into the frame that follows it; shares that frame's pc and registers. */
+    INLINED,
+    /**
+     * A function that was left by a tail call (a jump, so no return address of its own is on the stack), placed
+     * between a callee and its caller from DWARF call-site information, like gdb's TAILCALL_FRAME. Its pc is the
+     * call site's return pc; its file:line is the tail-call instruction's. Registers other than pc are not known.
+     */
+    TAILCALL,
+    /** Found beyond what gdb shows, by locating the interrupted thread's stacked frame; reliable but reconstructed. */
+    RECOVERED,
+    /** A return address found by scanning the stack after real unwinding stopped; may be stale. */
+    GUESS
+}

@@ -1,0 +1,117 @@
+package dev.zmkagent.coredump.unwind;
+
+import dev.zmkagent.coredump.symbols.CallSite;
+import dev.zmkagent.coredump.symbols.Symbolizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The functions a callee was reached through by tail calls, from DWARF call-site information, as gdb finds its
+ * tail-call frames.
+ *
+ * <p>The caller's call site at the return address names the function it called, g. When g is not the callee f we
+ * unwound from, g (and maybe more functions) jumped on instead of calling: every chain of tail-call sites that leads
+ * from g to f's entry is a candidate. One chain gives all its functions. Several chains give only what they agree on:
+ * the sites common to all of them next to the caller, and those common next to the callee, nothing in between (gdb's
+ * rule: it shows no frame it cannot be sure of). Chains revisiting a function are not followed; the search is bounded
+ * in depth and in the number of chains, and gives nothing when a bound is hit.
+ */
+final class TailCallChain {
+    static final int MAX_DEPTH = 16;
+    static final int MAX_CHAINS = 64;
+
+    private TailCallChain() {
+    }
+
+    /**
+     * The tail-call sites between a callee entered at {@code calleeEntry} and the caller whose call returns to
+     * {@code returnAddress}, innermost first (the site that jumped to the callee first). Empty when the call there
+     * reached the callee directly, or nothing is known for sure.
+     */
+    static List<CallSite> between(Symbolizer symbolizer, long returnAddress, long calleeEntry) {
+        Optional<CallSite> call = symbolizer.callSiteAt(returnAddress);
+        if (call.isEmpty() || call.get().target().isEmpty()) {
+            return List.of();
+        }
+        long first = call.get().target().getAsLong();
+        if (first == calleeEntry) {
+            return List.of();
+        }
+        List<List<CallSite>> chains = new ArrayList<>();
+        Set<Long> onPath = new HashSet<>();
+        onPath.add(first);
+        if (!search(symbolizer, first, calleeEntry, new ArrayList<>(), onPath, chains)) {
+            return List.of();
+        }
+        if (chains.isEmpty()) {
+            return List.of();
+        }
+        // Chains run from the caller's side; keep the common prefix and the common suffix.
+        List<CallSite> ref = chains.get(0);
+        int prefix = ref.size();
+        int suffix = ref.size();
+        for (List<CallSite> c : chains) {
+            prefix = Math.min(prefix, commonPrefix(ref, c));
+            suffix = Math.min(suffix, commonSuffix(ref, c));
+        }
+        suffix = Math.min(suffix, ref.size() - prefix);
+        List<CallSite> known = new ArrayList<>();
+        boolean unique = chains.stream().allMatch(c -> c.equals(ref));
+        if (unique) {
+            known.addAll(ref);
+        } else {
+            known.addAll(ref.subList(0, prefix));
+            known.addAll(ref.subList(ref.size() - suffix, ref.size()));
+        }
+        Collections.reverse(known);
+        return known;
+    }
+
+    /** Depth-first over tail-call sites; false when a bound was hit (then the answer is unknown). */
+    private static boolean search(Symbolizer symbolizer, long function, long calleeEntry, List<CallSite> path, Set<Long> onPath,
+            List<List<CallSite>> chains) {
+        if (path.size() >= MAX_DEPTH) {
+            return false;
+        }
+        for (CallSite s : symbolizer.callSitesIn(function)) {
+            if (!s.tailCall() || s.target().isEmpty()) {
+                continue;
+            }
+            long next = s.target().getAsLong();
+            path.add(s);
+            boolean ok = true;
+            if (next == calleeEntry) {
+                chains.add(List.copyOf(path));
+                ok = chains.size() <= MAX_CHAINS;
+            } else if (onPath.add(next)) {
+                ok = search(symbolizer, next, calleeEntry, path, onPath, chains);
+                onPath.remove(next);
+            }
+            path.remove(path.size() - 1);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int commonPrefix(List<CallSite> a, List<CallSite> b) {
+        int n = 0;
+        while (n < a.size() && n < b.size() && a.get(n).equals(b.get(n))) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int commonSuffix(List<CallSite> a, List<CallSite> b) {
+        int n = 0;
+        while (n < a.size() && n < b.size() && a.get(a.size() - 1 - n).equals(b.get(b.size() - 1 - n))) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.zmkagent.coredump.unwind;
+
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.elf.ElfSection;
+import dev.zmkagent.coredump.elf.ElfSymbol;
+import dev.zmkagent.coredump.memory.AddressRange;
+import dev.zmkagent.coredump.memory.Memory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Zephyr's threads, read with the ELF's thread-info table ({@code CONFIG_DEBUG_THREAD_INFO}:
+ * {@code _kernel_thread_info_offsets}, {@code _kernel_thread_info_num_offsets}, {@code _kernel_thread_info_size_t_size}),
+ * from {@code _kernel} (the dump's 'T' block, or the {@code _kernel} symbol in dumped memory) and the thread structs
+ * in dumped memory. Each switched-out thread is unwound from its saved context: the frame the core stacked at its psp
+ * (callee_saved.psp) plus r4–r11, which Zephyr keeps in the 8 words of callee_saved before psp.
+ */
+public final class ThreadLister {
+    public static final int VERSION = 0, K_CURR_THREAD = 1, K_THREADS = 2, T_ENTRY = 3, T_NEXT_THREAD = 4, T_STATE = 5,
+            T_USER_OPTIONS = 6, T_PRIO = 7, T_STACK_PTR = 8, T_NAME = 9, T_ARCH = 10, T_PREEMPT_FLOAT = 11,
+            T_COOP_FLOAT = 12, T_ARM_EXC_RETURN = 13;
+    private static final long UNIMPLEMENTED = 0xFFFF_FFFFL;
+    private static final int MAX_THREADS = 128;
+
+    /** The offsets table; {@link #get} is empty for indices past its end or marked unimplemented. */
+    public record Offsets(long[] values) {
+        public OptionalLong get(int index) {
+            return index < values.length && values[index] != UNIMPLEMENTED ? OptionalLong.of(values[index]) : OptionalLong.empty();
+        }
+    }
+
+    /**
+     * One thread. {@code stack} is the ELF object (K_THREAD_STACK_DEFINE) holding the saved sp; {@code unusedBytes}
+     * counts the 0xAA fill still untouched from its low end. The current thread's backtrace is the crash backtrace
+     * itself, so it is left empty here.
+     */
+    public record ThreadEntry(long address, String name, OptionalLong state, OptionalLong priority, OptionalLong entry,
+                              boolean current, Optional<AddressRange> stack, OptionalLong unusedBytes,
+                              Optional<Backtrace> backtrace) {
+        public OptionalLong usedBytes() {
+            return stack.isPresent() && unusedBytes.isPresent()
+                    ? OptionalLong.of(stack.get().length() - unusedBytes.getAsLong()) : OptionalLong.empty();
+        }
+    }
+
+    private ThreadLister() {
+    }
+
+    /** The thread-info offsets from the ELF, when it was built with CONFIG_DEBUG_THREAD_INFO. */
+    public static Optional<Offsets> offsets(ElfFile elf) {
+        Optional<ElfSymbol> table = elf.symbols().byName("_kernel_thread_info_offsets");
+        Optional<ElfSymbol> count = elf.symbols().byName("_kernel_thread_info_num_offsets");
+        Optional<ElfSymbol> size = elf.symbols().byName("_kernel_thread_info_size_t_size");
+        if (table.isEmpty() || count.isEmpty() || size.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong n = elfWord(elf, count.get().address(), (int) Math.min(4, Math.max(1, count.get().size())));
+        OptionalLong sz = elfWord(elf, size.get().address(), (int) Math.min(4, Math.max(1, size.get().size())));
+        if (n.isEmpty() || sz.isEmpty() || sz.getAsLong() != 4) {
+            return Optional.empty();
+        }
+        long entries = Math.min(n.getAsLong(), table.get().size() / 4);
+        if (entries <= 0 || entries > 64) {
+            return Optional.empty();
+        }
+        long[] v = new long[(int) entries];
+        for (int i = 0; i < entries; i++) {
+            OptionalLong w = elfWord(elf, table.get().address() + 4L * i, 4);
+            if (w.isEmpty()) {
+                return Optional.empty();
+            }
+            v[i] = w.getAsLong();
+        }
+        return Optional.of(new Offsets(v));
+    }
+
+    private static OptionalLong elfWord(ElfFile elf, long addr, int size) {
+        for (ElfSection s : elf.sections()) {
+            if (s.isAllocated() && s.hasFileData() && s.contains(addr) && s.contains(addr + size - 1)) {
+                ByteView d = s.data();
+                int o = (int) (addr - s.address());
+                return OptionalLong.of(size == 1 ? d.u8(o) : size == 2 ? d.u16(o) : d.u32(o));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Lists the threads.
+     *
+     * @param kernel the 'T' block bytes (raw {@code _kernel}), or null to read {@code _kernel} from memory
+     */
+    public static List<ThreadEntry> list(ElfFile elf, Unwinder unwinder, Memory memory, byte[] kernel, UnwindOptions options) {
+        Optional<Offsets> o = offsets(elf);
+        if (o.isEmpty()) {
+            return List.of();
+        }
+        Offsets off = o.get();
+        OptionalLong current = OptionalLong.empty();
+        OptionalLong head = OptionalLong.empty();
+        if (kernel != null) {
+            ByteView k = ByteView.of(kernel);
+            current = field(k, off.get(K_CURR_THREAD));
+            head = field(k, off.get(K_THREADS));
+        } else {
+            Optional<ElfSymbol> ks = elf.symbols().byName("_kernel");
+            if (ks.isPresent()) {
+                long base = ks.get().address();
+                current = off.get(K_CURR_THREAD).isPresent() ? memory.u32(base + off.get(K_CURR_THREAD).getAsLong()) : OptionalLong.empty();
+                head = off.get(K_THREADS).isPresent() ? memory.u32(base + off.get(K_THREADS).getAsLong()) : OptionalLong.empty();
+            }
+        }
+        List<ThreadEntry> out = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        long t = head.orElse(0);
+        while (t != 0 && out.size() < MAX_THREADS && seen.add(t)) {
+            boolean isCurrent = current.isPresent() && current.getAsLong() == t;
+            out.add(thread(elf, unwinder, memory, off, t, isCurrent, options));
+            OptionalLong next = off.get(T_NEXT_THREAD).isPresent() ? memory.u32(t + off.get(T_NEXT_THREAD).getAsLong()) : OptionalLong.empty();
+            t = next.orElse(0);
+        }
+        return out;
+    }
+
+    private static OptionalLong field(ByteView k, OptionalLong offset) {
+        if (offset.isEmpty() || !k.has(offset.getAsLong(), 4)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(k.u32((int) offset.getAsLong()));
+    }
+
+    private static ThreadEntry thread(ElfFile elf, Unwinder unwinder, Memory memory, Offsets off, long t, boolean current, UnwindOptions options) {
+        String name = off.get(T_NAME).isPresent() ? string(memory, t + off.get(T_NAME).getAsLong(), 32) : "";
+        OptionalLong state = at(memory, t, off.get(T_STATE), 1);
+        OptionalLong prio = at(memory, t, off.get(T_PRIO), 1);
+        if (prio.isPresent()) {
+            prio = OptionalLong.of((byte) prio.getAsLong());
+        }
+        OptionalLong entry = at(memory, t, off.get(T_ENTRY), 4);
+        OptionalLong psp = at(memory, t, off.get(T_STACK_PTR), 4);
+        Optional<AddressRange> stack = Optional.empty();
+        OptionalLong unused = OptionalLong.empty();
+        if (psp.isPresent()) {
+            Optional<ElfSymbol> obj = elf.symbols().containing(psp.getAsLong() - 1).filter(ElfSymbol::isObject);
+            if (obj.isPresent()) {
+                AddressRange r = new AddressRange(obj.get().address(), obj.get().address() + obj.get().size());
+                stack = Optional.of(r);
+                unused = unusedFill(memory, r);
+            }
+        }
+        Optional<Backtrace> bt = Optional.empty();
+        if (!current && psp.isPresent()) {
+            bt = Optional.of(unwindSaved(unwinder, memory, off, t, psp.getAsLong(), options));
+        }
+        return new ThreadEntry(t, name, state, prio, entry, current, stack, unused, bt);
+    }
+
+    /** A switched-out thread: pop the frame at its saved psp, with r4–r11 from callee_saved. */
+    static Backtrace unwindSaved(Unwinder unwinder, Memory memory, Offsets off, long t, long psp, UnwindOptions options) {
+        long calleeSaved = t + off.get(T_STACK_PTR).getAsLong() - 32;
+        RegisterSet regs = RegisterSet.empty();
+        for (int i = 0; i < 8; i++) {
+            regs = regs.with(4 + i, memory.u32(calleeSaved + 4L * i));
+        }
+        boolean extended = false;
+        if (off.get(T_ARCH).isPresent() && off.get(T_ARM_EXC_RETURN).isPresent()) {
+            OptionalLong exc = memory.u8(t + off.get(T_ARCH).getAsLong() + off.get(T_ARM_EXC_RETURN).getAsLong());
+            extended = exc.isPresent() && (exc.getAsLong() & 0x10) == 0;
+        }
+        try {
+            RegisterSet popped = ExceptionFrames.pop(memory, psp, extended, regs, options.dumpTruncated());
+            popped = popped.with(RegisterSet.PSP, popped.value(RegisterSet.SP));
+            return unwinder.unwind(memory, popped, options);
+        } catch (UnwindStop e) {
+            return new Backtrace(List.of(), e.reason());
+        }
+    }
+
+    private static OptionalLong at(Memory memory, long t, OptionalLong offset, int size) {
+        if (offset.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long a = t + offset.getAsLong();
+        return size == 1 ? memory.u8(a) : memory.u32(a);
+    }
+
+    private static String string(Memory memory, long addr, int max) {
+        byte[] b = new byte[max];
+        int n = 0;
+        while (n < max) {
+            OptionalLong c = memory.u8(addr + n);
+            if (c.isEmpty() || c.getAsLong() == 0) {
+                break;
+            }
+            b[n++] = (byte) c.getAsLong();
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Bytes still holding Zephyr's 0xAA stack fill, counted from the stack's low end. */
+    static OptionalLong unusedFill(Memory memory, AddressRange stack) {
+        long n = 0;
+        for (long a = stack.start(); a < stack.end(); a++) {
+            OptionalLong b = memory.u8(a);
+            if (b.isEmpty()) {
+                return n == 0 ? OptionalLong.empty() : OptionalLong.of(n);
+            }
+            if (b.getAsLong() != 0xAA) {
+                break;
+            }
+            n++;
+        }
+        return OptionalLong.of(n);
+    }
+}

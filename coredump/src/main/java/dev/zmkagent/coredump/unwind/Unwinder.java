@@ -1,0 +1,295 @@
+package dev.zmkagent.coredump.unwind;
+
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.elf.ElfSymbol;
+import dev.zmkagent.coredump.memory.Memory;
+import dev.zmkagent.coredump.symbols.CallSite;
+import dev.zmkagent.coredump.symbols.SourceFrame;
+import dev.zmkagent.coredump.symbols.Symbolizer;
+import dev.zmkagent.coredump.unwind.cfi.FdeIndex;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Backtraces of Cortex-M code from registers and memory, without gdb.
+ *
+ * <p>Each step finds the caller by .debug_frame/.eh_frame CFI, else by Thumb prologue analysis; a return address that
+ * is an EXC_RETURN value crosses an exception boundary (shown as its own EXCEPTION frame, like gdb's
+ * "&lt;signal handler called&gt;") by popping the hardware-stacked frame. The walk ends with a {@link StopReason};
+ * when that stop is not a clean outermost frame and scanning is enabled, GUESS frames from a stack scan follow.
+ *
+ * <p>Between a frame unwound by CFI and its caller, TAILCALL frames name the functions that were left by tail calls
+ * on the way, from DWARF call sites ({@link TailCallChain}), as gdb shows them.
+ *
+ * <p>pc convention (gdb's): the innermost frame and the frame right after an exception boundary are looked up at
+ * their pc (the interrupted instruction); callers at pc-1, inside the call instruction, so file:line is the call's.
+ *
+ * <p>Index the ELF once with {@link #forElf} and reuse the instance for many unwinds (threads, benchmarks).
+ */
+public final class Unwinder {
+    public static final String EXCEPTION_LABEL = "<signal handler called>";
+
+    private final ElfFile elf;
+    private final Symbolizer symbolizer;
+    private final FdeIndex fdes;
+    private final ExidxTable exidx;
+
+    private Unwinder(ElfFile elf, Symbolizer symbolizer) {
+        this.elf = elf;
+        this.symbolizer = symbolizer;
+        this.fdes = FdeIndex.build(elf);
+        this.exidx = ExidxTable.build(elf);
+    }
+
+    public static Unwinder forElf(ElfFile elf, Symbolizer symbolizer) {
+        return new Unwinder(elf, symbolizer);
+    }
+
+    public static Backtrace unwind(ElfFile elf, Symbolizer symbolizer, Memory memory, RegisterSet initial, UnwindOptions options) {
+        return forElf(elf, symbolizer).unwind(memory, initial, options);
+    }
+
+    public FdeIndex fdeIndex() {
+        return fdes;
+    }
+
+    public Backtrace unwind(Memory memory, RegisterSet initial, UnwindOptions options) {
+        CodeReader code = new CodeReader(elf, memory);
+        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code);
+        List<Frame> frames = new ArrayList<>();
+        if (options.leadingException() != null) {
+            frames.add(new Frame(FrameKind.EXCEPTION, OptionalLong.empty(), options.leadingException(), null, 0, false,
+                    RegisterSet.empty(), OptionalLong.empty(), "fault boundary: the frames below are the interrupted context"));
+        }
+        Walk walk = new Walk(memory, code, stepper, options, frames);
+        StopReason stop = walk.run(initial, FrameKind.NORMAL);
+        return new Backtrace(frames, stop);
+    }
+
+    /** One walk over the frames; holds the mutable state of a single unwind. */
+    private final class Walk {
+        private final Memory memory;
+        private final CodeReader code;
+        private final FrameStepper stepper;
+        private final UnwindOptions options;
+        private final List<Frame> frames;
+        private final Set<Long> seen = new HashSet<>();
+        private long lastSp = -1;
+
+        Walk(Memory memory, CodeReader code, FrameStepper stepper, UnwindOptions options, List<Frame> frames) {
+            this.memory = memory;
+            this.code = code;
+            this.stepper = stepper;
+            this.options = options;
+            this.frames = frames;
+        }
+
+        StopReason run(RegisterSet start, FrameKind kind) {
+            StopReason stop = walk(start, kind);
+            if (!stop.isClean() && options.heuristicScan() && lastSp >= 0 && frames.size() < options.maxFrames()) {
+                List<StackScanner.Hit> hits = StackScanner.scan(memory, code, lastSp, options.scanWords(),
+                        Math.min(options.maxGuesses(), options.maxFrames() - frames.size()));
+                for (StackScanner.Hit h : hits) {
+                    addSourceFrames(FrameKind.GUESS, h.returnAddress(), h.returnAddress() - 1, RegisterSet.empty(),
+                            OptionalLong.empty(), String.format("guess: return address found in the stack at 0x%08x", h.slot()));
+                }
+            }
+            return stop;
+        }
+
+        private StopReason walk(RegisterSet start, FrameKind kind) {
+            RegisterSet regs = start;
+            boolean exact = true;
+            while (true) {
+                if (!regs.has(RegisterSet.PC)) {
+                    return new StopReason(StopReason.Kind.REGISTER_UNKNOWN, "the pc of the next frame is not known");
+                }
+                long pc = regs.value(RegisterSet.PC) & ~1L;
+                long lookup = exact ? pc : pc - 1;
+                if (regs.has(RegisterSet.SP)) {
+                    lastSp = regs.value(RegisterSet.SP);
+                }
+                if (!code.isCode(pc)) {
+                    addSourceFrames(kind, pc, lookup, regs, OptionalLong.empty(), "pc is outside code");
+                    // A call through a bad pointer (pc 0 after a NULL function pointer) jumped before any prologue
+                    // ran: the caller is lr with the same sp, as gdb assumes. Only for the frame that was
+                    // interrupted, where lr is a real register value and not a guess.
+                    long lr = regs.has(RegisterSet.LR) ? regs.value(RegisterSet.LR) : 0;
+                    if (exact && (lr & 1) == 1 && code.isCode(lr & ~1L) && regs.has(RegisterSet.SP)
+                            && seen.add(((lr & ~1L) << 32) | regs.value(RegisterSet.SP))) {
+                        regs = regs.with(RegisterSet.PC, lr & ~1L).without(RegisterSet.LR);
+                        exact = false;
+                        continue;
+                    }
+                    return new StopReason(StopReason.Kind.CORRUPT_FRAME, String.format("pc 0x%08x is not inside any code section", pc));
+                }
+                FrameStepper.Step step = null;
+                UnwindStop failure = null;
+                if (!regs.has(RegisterSet.SP)) {
+                    failure = new UnwindStop(StopReason.Kind.REGISTER_UNKNOWN, "the stack pointer of this frame is not known, so its caller cannot be found");
+                } else {
+                    try {
+                        step = stepper.step(memory, regs, pc, lookup, options.dumpTruncated());
+                    } catch (UnwindStop e) {
+                        failure = e;
+                    }
+                }
+                String name = addSourceFrames(kind, pc, lookup, regs,
+                        step == null ? OptionalLong.empty() : OptionalLong.of(step.cfa()), step == null ? "" : step.method());
+                if (options.outermostFunctions().contains(name)) {
+                    return new StopReason(StopReason.Kind.OUTERMOST, "reached " + name + ", where this context starts");
+                }
+                if (frames.size() >= options.maxFrames()) {
+                    return new StopReason(StopReason.Kind.FRAME_LIMIT, "stopped after " + options.maxFrames() + " frames");
+                }
+                if (failure != null) {
+                    return failure.reason();
+                }
+                long sp = regs.value(RegisterSet.SP);
+                long ra = step.returnAddress();
+                if (ExceptionFrames.isExcReturn(ra)) {
+                    RegisterSet popped;
+                    try {
+                        popped = crossException(regs, step, ra);
+                    } catch (UnwindStop e) {
+                        if (ExceptionFrames.usesProcessStack(ra) && !regs.has(RegisterSet.PSP)
+                                && options.interruptedThreadStack().isPresent()) {
+                            return recover(step, ra, e.reason());
+                        }
+                        return e.reason();
+                    }
+                    regs = popped;
+                    exact = true;
+                    continue;
+                }
+                if (ra == 0) {
+                    return new StopReason(StopReason.Kind.OUTERMOST, "the return address is 0: this is the outermost frame");
+                }
+                if (!code.isCode(ra & ~1L)) {
+                    return new StopReason(StopReason.Kind.CORRUPT_FRAME, String.format(
+                            "the return address 0x%08x (found by %s) is not in code", ra, step.method()));
+                }
+                if (step.cfa() < sp) {
+                    return new StopReason(StopReason.Kind.CORRUPT_FRAME, String.format(
+                            "the caller's stack pointer 0x%08x is below this frame's 0x%08x", step.cfa(), sp));
+                }
+                if (!seen.add(((ra & ~1L) << 32) | step.cfa())) {
+                    return new StopReason(StopReason.Kind.CORRUPT_FRAME, String.format(
+                            "the frame chain repeats (pc 0x%08x, sp 0x%08x): a cycle", ra & ~1L, step.cfa()));
+                }
+                if (step.method().startsWith("cfi")) {
+                    addTailCalls(lookup, ra & ~1L);
+                    if (frames.size() >= options.maxFrames()) {
+                        return new StopReason(StopReason.Kind.FRAME_LIMIT, "stopped after " + options.maxFrames() + " frames");
+                    }
+                }
+                regs = step.caller();
+                exact = false;
+            }
+        }
+
+        /**
+         * gdb's tail-call frames between the frame at {@code calleeLookup} and its caller at {@code returnAddress}:
+         * the functions the caller's call reached the callee through by jumps, from DWARF call sites (see
+         * {@link TailCallChain}). Like gdb, only after a frame unwound by call-frame information.
+         */
+        private void addTailCalls(long calleeLookup, long returnAddress) {
+            if (symbolizer == null) {
+                return;
+            }
+            OptionalLong entry = symbolizer.functionEntry(calleeLookup);
+            if (entry.isEmpty()) {
+                return;
+            }
+            for (CallSite site : TailCallChain.between(symbolizer, returnAddress, entry.getAsLong())) {
+                if (frames.size() >= options.maxFrames()) {
+                    return;
+                }
+                long pc = site.framePc();
+                addSourceFrames(FrameKind.TAILCALL, pc, site.lookupPc(), RegisterSet.empty().with(RegisterSet.PC, pc), OptionalLong.empty(),
+                        String.format("tail call: left by a jump at this call site (DWARF call-site information, return pc 0x%08x); "
+                                + "no stack frame of its own, registers unknown", pc));
+            }
+        }
+
+        private RegisterSet crossException(RegisterSet handler, FrameStepper.Step step, long excReturn) throws UnwindStop {
+            long frameAddress;
+            RegisterSet base = step.caller();
+            if (ExceptionFrames.usesProcessStack(excReturn)) {
+                if (!handler.has(RegisterSet.PSP)) {
+                    addBoundary(excReturn, OptionalLong.empty());
+                    throw new UnwindStop(StopReason.Kind.REGISTER_UNKNOWN,
+                            "the exception interrupted a thread on the process stack, and psp is not known");
+                }
+                frameAddress = handler.value(RegisterSet.PSP);
+                base = base.with(RegisterSet.MSP, step.cfa());
+            } else {
+                frameAddress = step.cfa();
+            }
+            addBoundary(excReturn, OptionalLong.of(frameAddress));
+            RegisterSet popped = ExceptionFrames.pop(memory, frameAddress, ExceptionFrames.isExtended(excReturn), base, options.dumpTruncated());
+            return popped.with(ExceptionFrames.usesProcessStack(excReturn) ? RegisterSet.PSP : RegisterSet.MSP, popped.value(RegisterSet.SP));
+        }
+
+        private void addBoundary(long excReturn, OptionalLong frameAddress) {
+            String where = frameAddress.isPresent() ? String.format("; frame stacked at 0x%08x", frameAddress.getAsLong()) : "";
+            frames.add(new Frame(FrameKind.EXCEPTION, OptionalLong.empty(), EXCEPTION_LABEL, null, 0, false,
+                    RegisterSet.empty().with(RegisterSet.LR, excReturn), frameAddress, ExceptionFrames.describe(excReturn) + where));
+        }
+
+        /** Finds the interrupted thread's stacked frame on its stack and continues from it, frames marked RECOVERED. */
+        private StopReason recover(FrameStepper.Step step, long excReturn, StopReason whyNeeded) {
+            var stack = options.interruptedThreadStack().get();
+            boolean extended = ExceptionFrames.isExtended(excReturn);
+            for (long candidate : InterruptedThreadFinder.candidates(memory, code, stack)) {
+                RegisterSet popped;
+                try {
+                    popped = ExceptionFrames.pop(memory, candidate, extended, step.caller(), options.dumpTruncated());
+                } catch (UnwindStop e) {
+                    continue;
+                }
+                popped = popped.with(RegisterSet.PSP, popped.value(RegisterSet.SP));
+                // Trial walk on a scratch list. The highest candidate whose first caller is reached through a real
+                // call instruction wins: live stack above psp holds no hardware frames, stale ones lie below it.
+                List<Frame> trial = new ArrayList<>();
+                Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
+                StopReason stop = w.walk(popped, FrameKind.RECOVERED);
+                boolean plausible = stop.isClean() && !trial.isEmpty()
+                        || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
+                if (plausible) {
+                    Frame boundary = frames.remove(frames.size() - 1);
+                    frames.add(new Frame(boundary.kind(), boundary.pc(), boundary.function(), null, 0, false, boundary.registers(),
+                            OptionalLong.of(candidate), boundary.note() + String.format(
+                            "; psp was not recorded, the interrupted thread's frame was found at 0x%08x by searching its stack", candidate)));
+                    frames.addAll(trial);
+                    return stop;
+                }
+            }
+            return new StopReason(whyNeeded.kind(), whyNeeded.sentence()
+                    + "; no stacked frame that unwinds cleanly was found on the interrupted thread's stack " + stack);
+        }
+
+        /** Adds the source frames (inlined first) for one machine frame; returns the outer function's name. */
+        private String addSourceFrames(FrameKind kind, long pc, long lookup, RegisterSet regs, OptionalLong cfa, String note) {
+            List<SourceFrame> sources = symbolizer == null ? List.of() : symbolizer.frames(lookup);
+            if (sources.isEmpty()) {
+                Optional<ElfSymbol> sym = elf.symbols().functionAt(lookup);
+                String name = sym.map(ElfSymbol::name).orElse("??");
+                frames.add(new Frame(kind, OptionalLong.of(pc), name, null, 0, false, regs, cfa, note));
+                return name;
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                SourceFrame s = sources.get(i);
+                boolean outer = i == sources.size() - 1;
+                FrameKind k = outer ? kind : (kind == FrameKind.GUESS ? FrameKind.GUESS : FrameKind.INLINED);
+                frames.add(new Frame(k, OptionalLong.of(pc), s.function(), s.fileName(), s.line(), !outer,
+                        regs, cfa, outer ? note : "inlined"));
+            }
+            return sources.get(sources.size() - 1).function();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * Backtraces of Cortex-M (Thumb-2) code without gdb: pure functions of an ELF, a {@link dev.zmkagent.coredump.symbols.Symbolizer},
+ * dumped {@link dev.zmkagent.coredump.memory.Memory} and a {@link dev.zmkagent.coredump.unwind.RegisterSet}.
+ *
+ * <p>One class per job: {@code cfi} (CIE/FDE parsing, the FDE index, CFI execution), {@link dev.zmkagent.coredump.unwind.ExceptionFrames}
+ * (EXC_RETURN and hardware-stacked frames), {@code PrologueAnalyzer} (functions without CFI), {@code StackScanner}
+ * (GUESS frames), {@code InterruptedThreadFinder} (RECOVERED frames), {@code TailCallChain} (TAILCALL frames from DWARF call sites), {@link dev.zmkagent.coredump.unwind.FaultContext}
+ * (the arch block's sp meanings), {@link dev.zmkagent.coredump.unwind.ThreadLister}, {@link dev.zmkagent.coredump.unwind.CrashSignature};
+ * {@link dev.zmkagent.coredump.unwind.Unwinder} ties them together.
+ *
+ * <p><b>How a dump's backtrace shows the fault boundary.</b> A Zephyr dump holds the interrupted context's stacked
+ * registers, not the fault handler's: the handler's own frame is not meaningfully on the dumped stack. So the report
+ * starts with one EXCEPTION frame (pc absent) whose label names the fault (e.g. "HardFault: K_ERR_ARM_BUS_PRECISE_DATA_BUS"),
+ * set by {@link dev.zmkagent.coredump.unwind.UnwindOptions#withLeadingException}; it stands for what gdb shows live as
+ * "#0 HardFault_Handler / #1 &lt;signal handler called&gt;". Frame 1 is then the faulting instruction (looked up at
+ * pc, not pc-1), and the frames from there on equal gdb's frames after its "&lt;signal handler called&gt;" line.
+ * Exception boundaries crossed during the walk are EXCEPTION frames labelled "&lt;signal handler called&gt;" as in gdb.
+ *
+ * <p>Never imports device, agent or cli code.
+ */
+package dev.zmkagent.coredump.unwind;

@@ -1,0 +1,154 @@
+package dev.zmkagent.coredump.crashlab;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.elf.ElfSegment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The crash-lab fixtures (crashlab/README.md): per scenario the firmware ELF, the 64 KiB coredump partition after a
+ * real fault in QEMU, and gdb's live view at the fault as ground truth. Shared with the other modules' tests.
+ */
+public final class CrashLab {
+    private CrashLab() {
+    }
+
+    public static Path root() {
+        String repo = System.getProperty("zmkagent.repoRoot");
+        if (repo != null) {
+            Path p = Paths.get(repo, "coredump", "src", "test", "resources", "crashlab");
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        URL url = CrashLab.class.getResource("/crashlab/mbr.elf");
+        if (url == null) {
+            throw new IllegalStateException("crash-lab fixtures not found: set -Dzmkagent.repoRoot to the repository");
+        }
+        try {
+            return Paths.get(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static List<Scenario> scenarios() {
+        try (Stream<Path> dirs = Files.list(root())) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("scenario.json"))).sorted().map(Scenario::new).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Scenario scenario(String name) {
+        return new Scenario(root().resolve(name));
+    }
+
+    public static byte[] mbrElf() {
+        return read(root().resolve("mbr.elf"));
+    }
+
+    static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(Path p) {
+        try {
+            return JSON.std.mapFrom(Files.readAllBytes(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static long hex(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        String s = String.valueOf(o).toLowerCase();
+        return s.startsWith("0x") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+    }
+
+    /** One scenario's fixture folder. */
+    public record Scenario(Path dir) {
+        public String name() {
+            return dir.getFileName().toString();
+        }
+
+        @Override
+        public String toString() {
+            return name();
+        }
+
+        public Map<String, Object> meta() {
+            return json(dir.resolve("scenario.json"));
+        }
+
+        public boolean hasTruth() {
+            return Files.isRegularFile(dir.resolve("truth.json"));
+        }
+
+        public Map<String, Object> truth() {
+            return json(dir.resolve("truth.json"));
+        }
+
+        public Path appElfPath() {
+            return dir.resolve("app.elf");
+        }
+
+        public byte[] appElf() {
+            return read(appElfPath());
+        }
+
+        public byte[] partition() {
+            return read(dir.resolve("partition.bin"));
+        }
+
+        public long partitionAddress() {
+            return hex(meta().get("partition_address"));
+        }
+
+        public Path file(String name) {
+            return dir.resolve(name);
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> bootloader() {
+            return (Map<String, Object>) meta().get("bootloader");
+        }
+
+        /**
+         * The whole 1 MiB flash after the crash, as the lab's README says: erased, then the PT_LOAD segments of the MBR
+         * stub and the application at their load addresses, then the coredump partition.
+         */
+        public byte[] composeFlash() {
+            byte[] flash = new byte[0x100000];
+            Arrays.fill(flash, (byte) 0xFF);
+            for (byte[] elf : List.of(mbrElf(), appElf())) {
+                for (ElfSegment seg : ElfFile.parse(ByteView.of(elf)).loadSegments()) {
+                    if (seg.fileSize() > 0) {
+                        seg.data().copyTo(0, flash, (int) seg.physicalAddress(), (int) seg.fileSize());
+                    }
+                }
+            }
+            byte[] part = partition();
+            System.arraycopy(part, 0, flash, (int) partitionAddress(), part.length);
+            return flash;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.zmkagent.coredump.unwind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zmkagent.coredump.dwarf.DebugInfo;
+import dev.zmkagent.coredump.memory.AddressRange;
+import dev.zmkagent.coredump.symbols.CallSite;
+import dev.zmkagent.coredump.symbols.SourceFrame;
+import dev.zmkagent.coredump.symbols.Symbolizer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * gdb's tail-call frames: the QEMU captures unwound with the DWARF symbolizer and compared with every frame gdb
+ * printed (inline and tail-call frames included: kind, pc, function, file:line), and the chain search's rules on
+ * made-up call graphs.
+ */
+class TailCallTest {
+    static Stream<String> fixtures() {
+        return GdbFixture.names().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void everyFrameGdbPrintsIncludingTailCalls(String name) {
+        GdbFixture fx = new GdbFixture(name);
+        UnwindOptions options = UnwindOptions.defaults();
+        long ps = fx.symbol("process_stack");
+        if (!fx.preFrames.isEmpty()) {
+            options = options.withInterruptedThreadStack(new AddressRange(ps, ps + 2048));
+        }
+        Backtrace bt = Unwinder.unwind(fx.elf, DebugInfo.of(fx.elf), fx.memory, fx.registers, options);
+        List<String> gdb = new ArrayList<>();
+        for (GdbFixture.GdbFrame g : fx.frames) {
+            String kind = switch (g.kind()) {
+                case "SIGTRAMP" -> "EXCEPTION";
+                case "INLINE" -> "INLINED";
+                default -> g.kind();
+            };
+            gdb.add(kind.equals("EXCEPTION") ? kind : String.format("%s 0x%08x %s", kind, g.pc(), g.location()));
+            if (!fx.preFrames.isEmpty() && g.kind().equals("SIGTRAMP")) {
+                break; // QEMU gives gdb no psp: its frames after this boundary are garbage
+            }
+        }
+        List<String> ours = new ArrayList<>();
+        for (Frame f : bt.reliableFrames().subList(0, Math.min(gdb.size(), bt.reliableFrames().size()))) {
+            ours.add(f.kind() == FrameKind.EXCEPTION ? "EXCEPTION" : String.format("%s 0x%08x %s", f.kind(), f.pc().getAsLong(), f.location()));
+        }
+        assertEquals(String.join("\n", gdb), String.join("\n", ours), bt.toString());
+    }
+
+    @Test
+    void theO2CapturesReallyHaveATwoLevelTailCallChain() {
+        GdbFixture fx = new GdbFixture("O2-s0");
+        Backtrace bt = Unwinder.unwind(fx.elf, DebugInfo.of(fx.elf), fx.memory, fx.registers, UnwindOptions.defaults());
+        assertEquals(FrameKind.TAILCALL, bt.frames().get(1).kind(), bt.toString());
+        assertEquals("leaf_chain_c", bt.frames().get(1).function());
+        assertEquals(FrameKind.TAILCALL, bt.frames().get(2).kind(), bt.toString());
+        assertEquals("leaf_chain_b", bt.frames().get(2).function());
+        assertEquals(List.of("stop_here", "leaf_chain_c", "leaf_chain_b", "leaf_chain_a", "main"), CrashSignature.frames(
+                new Backtrace(bt.frames(), bt.stopReason())).subList(0, 5), "tail-call frames count in a signature");
+    }
+
+    // ---------------------------------------------------------------- the chain search on made-up call graphs
+
+    /** Functions are numbered; function n is entered at n * 0x100. */
+    private static final class Graph implements Symbolizer {
+        final Map<Long, CallSite> byReturn = new HashMap<>();
+        final Map<Long, List<CallSite>> byFunction = new HashMap<>();
+        private int next = 0x10;
+
+        Graph call(int from, int to, boolean tail) {
+            long f = from * 0x100L;
+            long ret = f + next;
+            next += 4;
+            CallSite s = new CallSite(f, OptionalLong.of(ret), OptionalLong.empty(), OptionalLong.of(to * 0x100L), "f" + to, tail);
+            byReturn.put(ret, s);
+            byFunction.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
+            return this;
+        }
+
+        long returnOf(int from, int to) {
+            return byReturn.values().stream().filter(s -> s.function() == from * 0x100L && s.target().getAsLong() == to * 0x100L)
+                    .findFirst().orElseThrow().returnPc().getAsLong();
+        }
+
+        @Override
+        public List<SourceFrame> frames(long pc) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<CallSite> callSiteAt(long returnPc) {
+            return Optional.ofNullable(byReturn.get(returnPc));
+        }
+
+        @Override
+        public List<CallSite> callSitesIn(long entryPc) {
+            return byFunction.getOrDefault(entryPc, List.of());
+        }
+    }
+
+    private static List<Long> functions(List<CallSite> chain) {
+        return chain.stream().map(s -> s.function() / 0x100).toList();
+    }
+
+    @Test
+    void aDirectCallHasNoTailCallFrames() {
+        Graph g = new Graph().call(1, 2, false);
+        assertTrue(TailCallChain.between(g, g.returnOf(1, 2), 0x200).isEmpty());
+    }
+
+    @Test
+    void aUniqueChainGivesEveryFunctionInnermostFirst() {
+        Graph g = new Graph().call(1, 2, false).call(2, 3, true).call(3, 4, true).call(2, 5, false);
+        assertEquals(List.of(3L, 2L), functions(TailCallChain.between(g, g.returnOf(1, 2), 0x400)));
+    }
+
+    @Test
+    void onlyTailCallSitesAreFollowed() {
+        Graph g = new Graph().call(1, 2, false).call(2, 3, false);
+        assertTrue(TailCallChain.between(g, g.returnOf(1, 2), 0x300).isEmpty());
+    }
+
+    @Test
+    void ambiguousChainsKeepWhatAllAgreeOn() {
+        // 1 calls 2; 2 jumps to 3 or 4 (two sites); both jump to 5, which jumps to 6 (the callee). Only 5's jump is
+        // certain: 2 was surely passed, but from which of its jumps (so at which pc and line) is not known.
+        Graph g = new Graph().call(1, 2, false).call(2, 3, true).call(2, 4, true).call(3, 5, true).call(4, 5, true).call(5, 6, true);
+        assertEquals(List.of(5L), functions(TailCallChain.between(g, g.returnOf(1, 2), 0x600)));
+        // 1 calls 2, which has one jump, to 3; 3 jumps to 4 or 5, and both jump to 6: the caller's side is certain.
+        Graph h = new Graph().call(1, 2, false).call(2, 3, true).call(3, 4, true).call(3, 5, true).call(4, 6, true).call(5, 6, true);
+        assertEquals(List.of(2L), functions(TailCallChain.between(h, h.returnOf(1, 2), 0x600)));
+    }
+
+    @Test
+    void cyclesAreNotFollowedAndAnUnreachableCalleeGivesNothing() {
+        Graph g = new Graph().call(1, 2, false).call(2, 3, true).call(3, 2, true).call(3, 4, true);
+        assertEquals(List.of(3L, 2L), functions(TailCallChain.between(g, g.returnOf(1, 2), 0x400)));
+        assertTrue(TailCallChain.between(g, g.returnOf(1, 2), 0x700).isEmpty());
+    }
+
+    @Test
+    void aChainDeeperThanTheLimitIsNotGuessed() {
+        Graph g = new Graph().call(1, 2, false);
+        for (int i = 2; i < 2 + TailCallChain.MAX_DEPTH + 1; i++) {
+            g.call(i, i + 1, true);
+        }
+        assertTrue(TailCallChain.between(g, g.returnOf(1, 2), (3L + TailCallChain.MAX_DEPTH) * 0x100).isEmpty());
+    }
+}

@@ -1,0 +1,66 @@
+/* Build-time scenario configuration; crashlab/lab.py passes -D flags. */
+#ifndef CRASHLAB_CONFIG_H
+#define CRASHLAB_CONFIG_H
+
+#define MEM_LINKER_RAM 0
+#define MEM_MIN        1
+#define MEM_THREADS    2
+
+#define KIND_NONE          0
+#define KIND_BUSFAULT      1
+#define KIND_IRQ           2
+#define KIND_IRQ_NESTED    3
+#define KIND_FPU           4
+#define KIND_NULLPTR       5
+#define KIND_STACK_OVERFLOW 6
+#define KIND_OOPS          7
+#define KIND_ASSERT        8
+#define KIND_DIV0          9
+#define KIND_UNALIGNED     10
+#define KIND_UNDEF         11
+
+#ifndef SCENARIO_KIND
+#define SCENARIO_KIND KIND_BUSFAULT
+#endif
+#ifndef PART_ADDR
+#define PART_ADDR 0x71000
+#endif
+#ifndef CD_HDR_VER
+#define CD_HDR_VER 2
+#endif
+#ifndef CD_CHUNK
+#define CD_CHUNK 64
+#endif
+#ifndef CD_SP_41
+#define CD_SP_41 1
+#endif
+#ifndef CD_MEM_MODE
+#define CD_MEM_MODE MEM_LINKER_RAM
+#endif
+#ifndef CD_THREADS_META
+#define CD_THREADS_META (CD_MEM_MODE == MEM_THREADS)
+#endif
+#ifndef CD_FSR_REGION
+#define CD_FSR_REGION 0
+#endif
+#ifndef CD_EXTRA_EXC_INFO
+#define CD_EXTRA_EXC_INFO 0
+#endif
+#ifndef CD_END_MODE          /* 0 normal, 1 header never written, 2 data bit flipped */
+#define CD_END_MODE 0
+#endif
+#ifndef LAB_ESCALATE         /* 1: leave Bus/Usage/MemManage disabled -> HardFault */
+#define LAB_ESCALATE 0
+#endif
+
+#if CD_HDR_VER < 2 && CD_THREADS_META
+#error "the 'T' block needs header version 2"
+#endif
+
+#ifdef LAB_ALLOW_INLINE
+#define NOINLINE
+#else
+#define NOINLINE __attribute__((noinline))
+#endif
+
+#endif

@@ -1,0 +1,251 @@
+# Runs inside gdb-multiarch (python). Records the ground truth of one crash-lab
+# scenario from QEMU's gdbstub: registers, fault status registers, gdb's `bt`
+# at the first instruction of the fault handler, the backtraces of the
+# interrupted context and of every other thread (by loading their saved
+# context into the CPU registers), then saves the 1 MiB flash.
+#
+# Parameters come from the JSON file named by $CRASHLAB_PARAMS.
+import json
+import os
+
+import gdb
+
+P = json.load(open(os.environ["CRASHLAB_PARAMS"]))
+TEXT = []
+REGS = ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10",
+        "r11", "r12", "sp", "lr", "pc", "xpsr"]
+MAX_FRAMES = 48
+
+
+def ex(cmd, record=True):
+    out = gdb.execute(cmd, to_string=True)
+    if record:
+        TEXT.append("(gdb) %s\n%s" % (cmd, out))
+    return out
+
+
+def note(msg):
+    TEXT.append("# %s\n" % msg)
+
+
+def h32(v):
+    return "0x%08x" % (v & 0xFFFFFFFF)
+
+
+def reg(name, frame=None):
+    if frame is None:
+        return int(gdb.parse_and_eval("$" + name)) & 0xFFFFFFFF
+    return int(frame.read_register(name)) & 0xFFFFFFFF
+
+
+def mem32(addr):
+    b = bytes(gdb.selected_inferior().read_memory(addr, 4))
+    return int.from_bytes(b, "little")
+
+
+def frames():
+    """gdb's frames, newest first, as data (what `bt` prints)."""
+    out = []
+    f = gdb.newest_frame()
+    i = 0
+    while f is not None and i < MAX_FRAMES:
+        t = f.type()
+        if t == gdb.SIGTRAMP_FRAME:
+            rec = {"index": i, "pc": None, "function": None, "file": None,
+                   "line": None, "inlined": False, "kind": "exception",
+                   "exc_return": h32(f.pc())}
+            try:
+                rec["_callee"] = [reg("r%d" % r, f) for r in range(4, 12)]
+            except gdb.error:
+                pass
+            out.append(rec)
+        else:
+            sal = f.find_sal()
+            fname = None
+            line = None
+            if sal is not None and sal.symtab is not None:
+                fname = os.path.basename(sal.symtab.filename)
+                line = sal.line or None
+            out.append({"index": i, "pc": h32(f.pc()), "function": f.name(),
+                        "file": fname, "line": line,
+                        "inlined": t == gdb.INLINE_FRAME, "kind": "normal"})
+        try:
+            f = f.older()
+        except gdb.error as e:
+            out.append({"index": i + 1, "error": str(e)})
+            break
+        i += 1
+    return out
+
+
+def load_context(regs):
+    for name in ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9",
+                 "r10", "r11", "r12", "lr", "sp", "pc"]:
+        if name in regs:
+            gdb.execute("set $%s = %s" % (name, h32(regs[name])), to_string=True)
+    gdb.execute("flushregs", to_string=True)
+
+
+def stacked_context(frame_addr, exc_return, callee):
+    """Registers of the context an exception (or PendSV) left: the hardware
+    frame at frame_addr, r4-r11 from `callee`, sp as before the exception."""
+    w = [mem32(frame_addr + 4 * i) for i in range(8)]
+    regs = {"r0": w[0], "r1": w[1], "r2": w[2], "r3": w[3], "r12": w[4],
+            "lr": w[5], "pc": w[6] & ~1, "xpsr": w[7]}
+    sp = frame_addr + 32
+    if (exc_return & 0x10) == 0:
+        sp += 72
+    if w[7] & (1 << 9):
+        sp += 4
+    regs["sp"] = sp
+    for i, v in enumerate(callee):
+        regs["r%d" % (4 + i)] = v
+    return regs
+
+
+def bt_of(regs, title):
+    load_context(regs)
+    note(title + ": " + " ".join("%s=%s" % (k, h32(regs[k])) for k in
+                                 ["sp", "lr", "pc"]))
+    ex("bt")
+    return frames()
+
+
+def hex_regs(regs):
+    return {k: h32(v) for k, v in regs.items()}
+
+
+ex("set pagination off", False)
+ex("set width 0", False)
+ex("set height 0", False)
+ex("set confirm off", False)
+ex("set backtrace past-main on", False)
+ex("file " + P["elf"], False)
+ex("target remote :%d" % P["port"], False)
+for a in P["stop_addresses"]:
+    ex("break *0x%x" % a, False)
+
+truth = {"scenario": P["scenario"]}
+ex("continue", False)
+pc = reg("pc")
+stop_name = P["stop_names"].get(str(pc), "?")
+truth["stop"] = {"function": stop_name, "address": h32(pc)}
+crash = stop_name != "crashlab_steady_state"
+note("stopped at the first instruction of %s" % stop_name)
+
+regs_now = {r: reg(r) for r in REGS}
+ex("bt")
+raw = frames()
+ex("info registers")
+ex("info threads")
+ex("x/5wx 0xE000ED28")
+fsr = {"CFSR": mem32(0xE000ED28), "HFSR": mem32(0xE000ED2C),
+       "MMFAR": mem32(0xE000ED34), "BFAR": mem32(0xE000ED38)}
+truth["fault_registers"] = hex_regs(fsr) if crash else None
+truth["bt_raw"] = raw
+
+psp = None
+if crash:
+    # run to the C entry: r0 = msp, r1 = psp, r2 = EXC_RETURN as the handler read them
+    for a in P["c_entry_addresses"]:
+        ex("break *0x%x" % a, False)
+    ex("continue", False)
+    msp, psp, exc_ret = reg("r0"), reg("r1"), reg("r2")
+    regs_now["msp"] = msp
+    regs_now["psp"] = psp
+    note("C entry: msp=%s psp=%s exc_return=%s" % (h32(msp), h32(psp), h32(exc_ret)))
+    ex("break *0x%x" % P["dump_done_address"], False)
+    ex("continue", False)
+    truth["reason"] = reg("r0")
+    note("k_sys_fatal_error_handler(reason=%d): the dump is written" % truth["reason"])
+else:
+    regs_now["msp"] = None
+    regs_now["psp"] = None
+    truth["reason"] = None
+truth["registers"] = {k: (h32(v) if v is not None else None) for k, v in regs_now.items()}
+
+ex("dump binary memory %s 0 0x100000" % P["flash_out"], False)
+for sym in ["z_arm_coredump_fault_sp", "crashlab_corrupted_at"]:
+    try:
+        truth.setdefault("firmware", {})[sym] = h32(int(gdb.parse_and_eval(sym)))
+    except gdb.error:
+        pass
+
+# the thread list, as the kernel keeps it
+threads = []
+cur = int(gdb.parse_and_eval("_kernel.cpus[0].current"))
+t = gdb.parse_and_eval("_kernel.threads")
+while int(t) != 0:
+    th = t.dereference()
+    cs = th["callee_saved"]
+    threads.append({
+        "address": int(t),
+        "name": th["name"].string(),
+        "state": int(th["base"]["thread_state"]),
+        "prio": int(th["base"]["prio"]),
+        "psp": int(cs["psp"]) & 0xFFFFFFFF,
+        "callee": [int(cs["v%d" % i]) & 0xFFFFFFFF for i in range(1, 9)],
+        "exc_return": 0xFFFFFF00 | int(th["arch"]["mode_exc_return"]),
+        "stack_start": int(th["stack_info"]["start"]),
+        "stack_size": int(th["stack_info"]["size"]),
+    })
+    t = th["next_thread"]
+
+# stitched truth: gdb on QEMU 7.2 has no msp/psp registers, so at an
+# exception frame that was stacked on the PSP it keeps unwinding on the MSP.
+# Cut gdb's bt after that exception frame and continue with gdb's bt of the
+# context the hardware stacked on the PSP.
+stitched = []
+psp_boundary = None
+for fr in raw:
+    stitched.append(dict(fr))
+    if fr.get("kind") == "exception" and int(fr["exc_return"], 16) & 0x4:
+        psp_boundary = fr
+        break
+interrupted = None
+if crash and psp_boundary is not None:
+    exc_ret = int(psp_boundary["exc_return"], 16)
+    cur_t = next(x for x in threads if x["address"] == cur)
+    # r4-r11 are not touched by exception entry; take them as gdb unwinds them
+    # into the exception frame's caller (CPU values if nothing was saved)
+    callee = psp_boundary.get("_callee") or [regs_now["r%d" % i] for i in range(4, 12)]
+    regs = stacked_context(psp, exc_ret, callee)
+    fr2 = bt_of(regs, "context stacked on the PSP of thread '%s' at %s" % (cur_t["name"], h32(psp)))
+    interrupted = {"name": cur_t["name"], "address": h32(cur), "frame_address": h32(psp),
+                   "exc_return": h32(exc_ret), "registers": hex_regs(regs), "frames": fr2}
+    base = len(stitched)
+    for f in fr2:
+        g = dict(f)
+        g["index"] = base + f.get("index", 0)
+        g["from"] = "psp_context"
+        stitched.append(g)
+for fl in [raw, stitched]:
+    for fr in fl:
+        fr.pop("_callee", None)
+truth["frames"] = stitched
+truth["interrupted_thread"] = interrupted
+
+out_threads = []
+for th in threads:
+    rec = {"name": th["name"], "address": h32(th["address"]), "state": th["state"],
+           "prio": th["prio"], "stack_start": h32(th["stack_start"]),
+           "stack_size": th["stack_size"], "exc_return": h32(th["exc_return"]),
+           "running": th["address"] == cur}
+    if th["address"] == cur:
+        rec["frames"] = interrupted["frames"] if interrupted else stitched
+        rec["registers"] = interrupted["registers"] if interrupted else truth["registers"]
+    else:
+        regs = stacked_context(th["psp"], th["exc_return"], th["callee"])
+        rec["registers"] = hex_regs(regs)
+        rec["frames"] = bt_of(regs, "saved context of thread '%s' (psp %s, exc_return %s)"
+                              % (th["name"], h32(th["psp"]), h32(th["exc_return"])))
+    out_threads.append(rec)
+truth["threads"] = out_threads
+truth["tools"] = {"gdb": gdb.VERSION}
+
+with open(P["truth_json"], "w") as f:
+    json.dump(truth, f, indent=1, sort_keys=True)
+    f.write("\n")
+with open(P["truth_txt"], "w") as f:
+    f.write("".join(TEXT))
+gdb.execute("kill", to_string=True)

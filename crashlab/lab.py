@@ -1,0 +1,451 @@
+#!/usr/bin/env python3
+"""Crash-lab harness: builds every scenario, crashes it in QEMU mps2-an386,
+records gdb's ground truth, renders the flash outputs and writes the
+fixtures. See crashlab/README.md.
+
+  crashlab/run                 build + run all, update fixtures and examples/
+  crashlab/run --check         fresh run in a temp folder, diff against the committed fixtures
+  crashlab/run --only NAME...  just these scenarios (fixtures of the others are left alone)
+"""
+import argparse
+import concurrent.futures
+import difflib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+FW = os.path.join(HERE, "fw")
+FIXTURES = os.path.join(REPO, "coredump", "src", "test", "resources", "crashlab")
+EXAMPLES = os.path.join(REPO, "examples")
+sys.path.insert(0, HERE)
+
+import render  # noqa: E402
+from scenarios import TARGETS, all_scenarios  # noqa: E402
+
+CC = "arm-none-eabi-gcc"
+TOOLS = [CC, "arm-none-eabi-nm", "qemu-system-arm", "gdb-multiarch"]
+CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
+COMMON = CPU + ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
+                "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
+                "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"]
+C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
+KINDS = ["NONE", "BUSFAULT", "IRQ", "IRQ_NESTED", "FPU", "NULLPTR", "STACK_OVERFLOW", "OOPS",
+         "ASSERT", "DIV0", "UNALIGNED", "UNDEF"]
+MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
+END = {"normal": 0, "interrupted": 1, "corrupt": 2}
+STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
+                "z_arm_svc", "z_arm_debug_monitor", "z_arm_exc_spurious", "crashlab_steady_state"]
+# kinds whose ground-truth backtrace legitimately stops before the thread entry
+# (none at the moment: gdb 13 unwinds the pc = 0 case through the stacked lr)
+DOCUMENTED_STOPS = {}
+COMMITTED_PER_SCENARIO = ["app.elf", "partition.bin", "truth.json", "truth.txt", "scenario.json",
+                          "INFO_UF2.TXT"]
+
+QEMU_PROCS = []
+STOPPING = []          # set when the harness is shutting down: start no more QEMUs
+
+
+class LabError(Exception):
+    pass
+
+
+def sh(cmd, cwd=None, timeout=120):
+    p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    if p.returncode != 0:
+        raise LabError("command failed (%d): %s\n%s" % (p.returncode, " ".join(cmd),
+                                                      p.stdout.decode(errors="replace")))
+    return p.stdout.decode(errors="replace")
+
+
+def prefix_maps(build):
+    return ["-ffile-prefix-map=%s=crashlab/fw" % FW, "-ffile-prefix-map=%s=." % build]
+
+
+def build_mbr(out):
+    build = os.path.join(out, "mbr-build")
+    os.makedirs(build, exist_ok=True)
+    elf = os.path.join(out, "mbr.elf")
+    sh([CC] + CPU + ["-ffreestanding", "-nostartfiles", "-nostdlib", "-g", "-gdwarf-5", "-Os",
+                     "-Wl,--build-id=none"] + prefix_maps(build) +
+       ["-T", os.path.join(FW, "mbr.ld"), "-o", elf, os.path.join(FW, "mbr.c")], cwd=build)
+    return elf
+
+
+def build_app(sc, build):
+    t = TARGETS[sc["target"]]
+    os.makedirs(build, exist_ok=True)
+    ld = os.path.join(build, "app.ld")
+    with open(os.path.join(FW, "app.ld.in")) as f:
+        text = f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+    with open(ld, "w") as f:
+        f.write(text)
+    defs = {
+        "SCENARIO_KIND": KINDS.index(sc["kind"]),
+        "PART_ADDR": "0x%x" % t["part_addr"],
+        "CD_HDR_VER": sc["hdr"],
+        "CD_CHUNK": sc["chunk"],
+        "CD_SP_41": 1 if sc["sp"] == "4.1" else 0,
+        "CD_MEM_MODE": MEM[sc["mem"]],
+        "CD_FSR_REGION": int(sc["fsr_region"]),
+        "CD_EXTRA_EXC_INFO": int(sc["extra_exception_info"]),
+        "CD_END_MODE": END[sc["end"]],
+        "LAB_ESCALATE": int(sc["escalate"]),
+    }
+    defs.update(sc["defines"])
+    dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
+    objs = []
+    for src in C_SOURCES + ["asm.S"]:
+        obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
+        debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
+        sh([CC] + COMMON + [sc["opt"]] + debug + dflags + prefix_maps(build) +
+           ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
+        objs.append(obj)
+    elf = os.path.join(build, "app.elf")
+    sh([CC] + CPU + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
+       + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
+    return elf
+
+
+def symbols(elf):
+    out = {}
+    for line in sh(["arm-none-eabi-nm", elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            out[parts[2]] = int(parts[0], 16)
+    return out
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def run_qemu_gdb(sc, d, app_elf, flash_in):
+    syms = symbols(app_elf)
+    stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
+    port = free_port()
+    params = {
+        "scenario": sc["name"], "elf": app_elf, "port": port,
+        "stop_addresses": stop,
+        "stop_names": {str(syms[s] & ~1): s for s in STOP_SYMBOLS if s in syms},
+        "c_entry_addresses": [syms["z_arm_fault"] & ~1, syms["z_do_kernel_oops"] & ~1],
+        "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
+        "flash_out": os.path.join(d, "flash.bin"),
+        "truth_json": os.path.join(d, "truth.json"),
+        "truth_txt": os.path.join(d, "truth.txt"),
+    }
+    pfile = os.path.join(d, "gdb-params.json")
+    with open(pfile, "w") as f:
+        json.dump(params, f)
+    if STOPPING:
+        raise LabError("%s: stopped" % sc["name"])
+    qemu = subprocess.Popen(
+        ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none",
+         "-serial", "file:" + os.path.join(d, "uart.log"),
+         "-icount", "shift=0,align=off,sleep=off", "-S", "-gdb", "tcp:127.0.0.1:%d" % port,
+         "-device", "loader,file=%s,addr=0x0,force-raw=on" % flash_in],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    QEMU_PROCS.append(qemu)
+    try:
+        deadline = time.time() + 10
+        while True:                     # wait for the gdbstub to listen
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if qemu.poll() is not None or time.time() > deadline:
+                    raise LabError("%s: QEMU did not start: %s" % (sc["name"], qemu.stderr.read().decode()))
+                time.sleep(0.05)
+        env = dict(os.environ, CRASHLAB_PARAMS=pfile)
+        p = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", os.path.join(HERE, "gdb_truth.py")],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=90)
+        with open(os.path.join(d, "gdb.log"), "wb") as f:
+            f.write(p.stdout)
+        if p.returncode != 0 or not os.path.exists(params["truth_json"]):
+            raise LabError("%s: gdb failed (rc %d), see %s/gdb.log:\n%s" % (
+                sc["name"], p.returncode, d, p.stdout.decode(errors="replace")[-3000:]))
+    finally:
+        stop_qemu(qemu)
+    return syms
+
+
+def stop_qemu(q):
+    if q.poll() is None:
+        try:
+            os.killpg(q.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            q.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(q.pid, signal.SIGKILL)
+            q.wait()
+    try:
+        QEMU_PROCS.remove(q)
+    except ValueError:
+        pass
+
+
+def reaches_entry(frames):
+    return any(f.get("function") == "z_thread_entry" for f in frames)
+
+
+def check_truth(sc, truth, facts):
+    """The lab's own assertions; a failure means the fixture would lie."""
+    errs = []
+    name = sc["name"]
+    crash = sc["kind"] != "NONE"
+    if crash:
+        if truth["reason"] != sc["reason"]:
+            errs.append("reason %s, expected %s" % (truth["reason"], sc["reason"]))
+        if not reaches_entry(truth["frames"]) and sc["kind"] not in DOCUMENTED_STOPS:
+            errs.append("ground-truth bt does not reach z_thread_entry")
+        if sc["kind"] in DOCUMENTED_STOPS:
+            last = [f for f in truth["frames"] if "error" not in f][-1]
+            if last.get("pc") != "0x00000000":
+                errs.append("documented stop expected at pc 0, bt ends at %s" % last)
+    elif not reaches_entry(truth["bt_raw"]):
+        errs.append("steady-state bt does not reach z_thread_entry")
+    for th in truth["threads"]:
+        if not reaches_entry(th["frames"]) and not (th["running"] and sc["kind"] in DOCUMENTED_STOPS):
+            errs.append("thread %s: bt does not reach z_thread_entry" % th["name"])
+    # the dump itself
+    if sc["end"] == "interrupted":
+        if facts["header"] != "erased" or not facts.get("data_present"):
+            errs.append("interrupted dump: expected erased header and data, got %s" % facts)
+    elif not crash:
+        if facts["header"] != "erased" or facts.get("data_present"):
+            errs.append("erased partition expected, got %s" % facts)
+    else:
+        if facts["header"] != "valid":
+            errs.append("no valid CD header")
+        else:
+            if facts.get("reason") != sc["reason"]:
+                errs.append("ZE reason %s" % facts.get("reason"))
+            if facts.get("ze_version") != sc["hdr"]:
+                errs.append("ZE version %s" % facts.get("ze_version"))
+            if sc["end"] == "corrupt" and facts["checksum_ok"]:
+                errs.append("corrupt scenario has a matching checksum")
+            if sc["end"] == "normal" and not facts["truncated"] and not facts["checksum_ok"]:
+                errs.append("complete dump with a wrong checksum")
+            if sc["mem"] == "LINKER_RAM" and not facts["truncated"]:
+                errs.append("LINKER_RAM dump expected to overflow the partition")
+            if sc["mem"] != "LINKER_RAM" and facts["truncated"]:
+                errs.append("dump unexpectedly truncated")
+            has_t = any(b["id"] == "T" for b in facts["blocks"])
+            if has_t != (sc["mem"] == "THREADS"):
+                errs.append("'T' block presence wrong")
+    if errs:
+        raise LabError("%s: %s" % (name, "; ".join(errs)))
+
+
+def run_scenario(sc, out, mbr_elf):
+    t = TARGETS[sc["target"]]
+    d = os.path.join(out, sc["name"])
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    t0 = time.time()
+    elf = build_app(sc, os.path.join(d, "build"))
+    app_elf = os.path.join(d, "app.elf")
+    shutil.copyfile(elf, app_elf)
+    flash_in = os.path.join(d, "flash-before.bin")
+    with open(flash_in, "wb") as f:
+        f.write(render.compose_flash([mbr_elf, app_elf]))
+    run_qemu_gdb(sc, d, app_elf, flash_in)
+    flash = open(os.path.join(d, "flash.bin"), "rb").read()
+    pa = t["part_addr"]
+    part = flash[pa:pa + render.PART_SIZE]
+    if render.compose_flash([mbr_elf, app_elf], part, pa) != flash:
+        raise LabError("%s: flash outside the partition differs from MBR + app ELF" % sc["name"])
+    with open(os.path.join(d, "partition.bin"), "wb") as f:
+        f.write(part)
+    facts = render.parse_partition(part)
+    if facts["header"] == "valid":
+        with open(os.path.join(d, "ze.bin"), "wb") as f:
+            f.write(part[16:16 + facts["size"]])
+    fam_key, blver = sc["bootloader"]
+    with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
+        f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
+    with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
+        f.write(render.INFO_TEXT[(fam_key, blver)])
+    uart = open(os.path.join(d, "uart.log"), "rb").read().decode(errors="replace")
+    with open(os.path.join(d, "console.log"), "w") as f:
+        f.write(render.cd_console_log(uart, part))
+    truth = json.load(open(os.path.join(d, "truth.json")))
+    check_truth(sc, truth, facts)
+    write_scenario_json(sc, d, truth, facts)
+    return sc["name"], time.time() - t0
+
+
+def write_scenario_json(sc, d, truth, facts):
+    t = TARGETS[sc["target"]]
+    fam_key, blver = sc["bootloader"]
+    xpsr_bit9 = None
+    if truth.get("interrupted_thread"):
+        xpsr_bit9 = bool(int(truth["interrupted_thread"]["registers"]["xpsr"], 16) & (1 << 9))
+    doc = {
+        "name": sc["name"],
+        "board": t["board"], "variant": t["variant"], "softdevice": t["softdevice"],
+        "app_start": "0x%x" % t["app_start"], "code_partition_size": "0x%x" % t["app_size"],
+        "partition_address": "0x%x" % t["part_addr"], "partition_size": "0x10000",
+        "bootloader": {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
+                       "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]},
+        "fault": sc["kind"], "expected_reason": sc["reason"],
+        "dump_mode": sc["mem"], "ze_header_version": sc["hdr"], "sp_semantics": sc["sp"],
+        "stream_flash_buffer": sc["chunk"], "extra_exception_info": sc["extra_exception_info"],
+        "fsr_region_block": sc["fsr_region"], "dump_end": sc["end"],
+        "faults_escalated_to_hardfault": sc["escalate"],
+        "build": {"opt": sc["opt"], "dwarf": sc["dwarf"], "defines": sc["defines"]},
+        "stack_align_xpsr_bit9": xpsr_bit9,
+        "dump": facts,
+        "proves": sc["proves"],
+        "files": {"app.elf": "application ELF with DWARF (link address %s)" % ("0x%x" % t["app_start"]),
+                  "../mbr.elf": "MBR stub at 0 (shared)",
+                  "partition.bin": "the 64 KiB coredump partition after the crash",
+                  "flash": "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"},
+    }
+    with open(os.path.join(d, "scenario.json"), "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def install_fixtures(out, scs):
+    os.makedirs(FIXTURES, exist_ok=True)
+    shutil.copyfile(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf"))
+    for sc in scs:
+        src = os.path.join(out, sc["name"])
+        dst = os.path.join(FIXTURES, sc["name"])
+        shutil.rmtree(dst, ignore_errors=True)
+        os.makedirs(dst)
+        files = list(COMMITTED_PER_SCENARIO)
+        if sc["uf2"]:
+            files += ["CURRENT.UF2", "console.log"]
+        for fn in files:
+            shutil.copyfile(os.path.join(src, fn), os.path.join(dst, fn))
+        if sc["example"]:
+            ex = os.path.join(EXAMPLES, sc["example"])      # its README.md is hand-written: keep it
+            os.makedirs(ex, exist_ok=True)
+            for fn, to in [("CURRENT.UF2", "CURRENT.UF2"), ("INFO_UF2.TXT", "INFO_UF2.TXT"),
+                           ("app.elf", "zmk.elf"), ("console.log", "console.log")]:
+                shutil.copyfile(os.path.join(src, fn), os.path.join(ex, to))
+
+
+def compare(out, scs):
+    """--check: fresh outputs against the committed fixtures."""
+    problems = []
+
+    def same_bytes(a, b):
+        return os.path.exists(b) and open(a, "rb").read() == open(b, "rb").read()
+
+    for sc in scs:
+        src = os.path.join(out, sc["name"])
+        dst = os.path.join(FIXTURES, sc["name"])
+        for fn in ["truth.json", "scenario.json"]:
+            new = open(os.path.join(src, fn)).read().splitlines(True)
+            p = os.path.join(dst, fn)
+            old = open(p).read().splitlines(True) if os.path.exists(p) else []
+            if new != old:
+                problems.append("".join(difflib.unified_diff(old, new, "committed/%s/%s" % (sc["name"], fn),
+                                                             "fresh/%s/%s" % (sc["name"], fn))))
+        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []):
+            if not same_bytes(os.path.join(src, fn), os.path.join(dst, fn)):
+                problems.append("%s/%s differs from the committed file\n" % (sc["name"], fn))
+    if not same_bytes(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf")):
+        problems.append("mbr.elf differs\n")
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="rebuild in a temp folder and diff with the fixtures")
+    ap.add_argument("--only", nargs="+", metavar="NAME", help="only these scenarios")
+    ap.add_argument("--out", help="work folder (default: crashlab/out, or a temp folder with --check)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--list", action="store_true", help="list the scenarios")
+    a = ap.parse_args()
+    # make `kill` run the cleanup below (QEMU processes, temp folder)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    scs = all_scenarios()
+    if a.list:
+        for sc in scs:
+            print("%-32s %s" % (sc["name"], sc["proves"]))
+        return 0
+    if a.only:
+        unknown = set(a.only) - {s["name"] for s in scs}
+        if unknown:
+            print("unknown scenario(s): %s" % ", ".join(sorted(unknown)), file=sys.stderr)
+            return 2
+        scs = [s for s in scs if s["name"] in a.only]
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        print("crashlab: missing tools: %s (./test installs them)" % ", ".join(missing), file=sys.stderr)
+        return 2
+
+    tmp = None
+    if a.check:
+        tmp = tempfile.mkdtemp(prefix="crashlab-check-")
+        out = tmp
+    else:
+        out = a.out or os.path.join(HERE, "out")
+        os.makedirs(out, exist_ok=True)
+    t0 = time.time()
+    rc = 0
+    try:
+        mbr = build_mbr(out)
+        failures = []
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs)
+        try:
+            futs = {pool.submit(run_scenario, sc, out, mbr): sc for sc in scs}
+            for fut in concurrent.futures.as_completed(futs):
+                try:
+                    name, secs = fut.result()
+                    print("  ok   %-32s %5.1fs" % (name, secs), flush=True)
+                except Exception as e:  # noqa: BLE001 - report every scenario
+                    if not isinstance(e, (LabError, subprocess.TimeoutExpired)):
+                        import traceback
+                        e = "%s: %s" % (futs[fut]["name"], traceback.format_exc())
+                    failures.append(str(e))
+                    print("  FAIL %s" % futs[fut]["name"], flush=True)
+        finally:
+            STOPPING.append(True)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for q in list(QEMU_PROCS):
+                stop_qemu(q)
+            pool.shutdown(wait=True)
+        if failures:
+            print("\n".join(failures), file=sys.stderr)
+            return 1
+        if a.check:
+            problems = compare(out, scs)
+            if problems:
+                sys.stdout.write("".join(problems))
+                print("crashlab --check: %d difference(s) against the committed fixtures" % len(problems))
+                rc = 1
+            else:
+                print("crashlab --check: %d scenarios reproduce the committed fixtures" % len(scs))
+        else:
+            install_fixtures(out, scs)
+            print("fixtures written to %s" % os.path.relpath(FIXTURES, REPO))
+        print("done in %.1fs" % (time.time() - t0))
+        return rc
+    finally:
+        for q in list(QEMU_PROCS):
+            stop_qemu(q)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Crash-lab scenarios: each one is a firmware build (all choices are -D
+flags), one QEMU run and one fixture folder. To add one, append a dict to
+SCENARIOS (see crashlab/README.md)."""
+
+# nRF52840 board layouts of ZMK's debug variants (reference notes §4.4)
+TARGETS = {
+    "nice_nano/zmk_debug": {"board": "nice_nano", "variant": "zmk_debug", "softdevice": "S140 6.1.1",
+                            "app_start": 0x26000, "app_size": 0x4B000, "part_addr": 0x71000},
+    "nice_nano/zmk_debug_extra": {"board": "nice_nano", "variant": "zmk_debug_extra", "softdevice": "S140 6.1.1",
+                                  "app_start": 0x26000, "app_size": 0x73000, "part_addr": 0x99000},
+    "xiao_ble/zmk_debug": {"board": "xiao_ble", "variant": "zmk_debug", "softdevice": "S140 7.3.0",
+                           "app_start": 0x27000, "app_size": 0x4A000, "part_addr": 0x71000},
+}
+
+# (bootloader board key for render.FAMILY / INFO_TEXT, version)
+NN_060 = ("nice_nano", "0.6.0")
+NN_092 = ("nice_nano", "0.9.2")
+XIAO_SENSE_061 = ("xiao_sense", "0.6.1")
+XIAO_080 = ("xiao", "0.8.0")
+
+DEFAULTS = {
+    "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
+    "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
+    "defines": {}, "uf2": False, "example": None,
+}
+
+SCENARIOS = [
+    dict(name="nice_nano-busfault", target="nice_nano/zmk_debug", bootloader=NN_060, kind="BUSFAULT",
+         reason=25, uf2=True, example="nice_nano-zmk_debug-busfault",
+         proves="Precise bus fault (BusFault enabled) 6 calls deep in the kscan thread, the faulting load inside an "
+                "always-inline helper; whole-RAM dump (LINKER_RAM) truncated by the 64 KiB partition as on a real "
+                "ZMK build; CURRENT.UF2 of a 0.6.0 bootloader (window 0x1000-0xACFFF)."),
+    dict(name="nice_nano-busfault-escalated", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, escalate=True,
+         proves="The same bus fault with BusFault disabled in SHCSR: HardFault with HFSR.FORCED, reason still 25 "
+                "from CFSR; handler entry is z_arm_hard_fault."),
+    dict(name="xiao-irq-busfault", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="IRQ",
+         reason=25, mem="THREADS", uf2=True,
+         proves="Bus fault inside an interrupt handler (through _isr_wrapper, no CFI) that interrupted the kscan "
+                "thread; THREADS dump with 'T' block and the ISR stack; XIAO layout (app 0x27000) and a XIAO Sense "
+                "CURRENT.UF2 (family 0x28860045, 0.6.1 window)."),
+    dict(name="nice_nano_extra-irq-nested", target="nice_nano/zmk_debug_extra", bootloader=NN_092,
+         kind="IRQ_NESTED", reason=25, uf2=True,
+         proves="Bus fault in a higher-priority interrupt that nested into another interrupt that interrupted a "
+                "thread (two _isr_wrapper frames, two exception boundaries on the MSP plus one to the PSP); "
+                "zmk_debug_extra partition at 0x99000; CURRENT.UF2 of a >=0.6.1 bootloader."),
+    dict(name="nice_nano-fpu", target="nice_nano/zmk_debug", bootloader=NN_092, kind="FPU", reason=25,
+         mem="THREADS",
+         proves="Bus fault with an FP context live: extended exception frame (EXC_RETURN 0xFFFFFFED), 4.1 sp = "
+                "frame + 104; the sleeping 'logging' thread was also switched out with an extended frame "
+                "(mode_exc_return 0xED, s16-s31 in arch.preempt_float)."),
+    dict(name="xiao-nullptr", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="NULLPTR", reason=35,
+         escalate=True,
+         proves="Call through a NULL function pointer: stacked pc = 0, INVSTATE escalated to HardFault, reason 35 "
+                "(ILLEGAL_EPSR); gdb 13 shows '0x00000000 in ?? ()' and continues through the stacked lr into "
+                "behavior_dispatch. XIAO family 0x28860044."),
+    dict(name="xiao-stack-overflow", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061,
+         kind="STACK_OVERFLOW", reason=2, mem="MIN",
+         proves="MIN dump (a LINKER_RAM dump would read the no-access guard and fault again inside the handler). Thread stack overflow caught by a 32-byte MPU guard (like CONFIG_MPU_STACK_GUARD on the XIAO "
+                "variant): a large local buffer moved sp below the guard, the store into the guard is a MemManage "
+                "data access violation with MMFAR in the guard -> reason 2 (STACK_CHK_FAIL)."),
+    dict(name="nice_nano-oops", target="nice_nano/zmk_debug", bootloader=NN_060, kind="OOPS", reason=3,
+         proves="k_oops() through svc #2 (reason 3); handler entry is z_arm_svc; no CFSR bits."),
+    dict(name="nice_nano-assert", target="nice_nano/zmk_debug", bootloader=NN_060, kind="ASSERT", reason=4,
+         mem="MIN",
+         proves="__ASSERT failure -> assert_post_action -> k_panic() through svc #2 (reason 4); MIN dump (current "
+                "thread struct and stack only). The svc is the last instruction of the noreturn assert_post_action, "
+                "so the stacked pc is the first instruction of the NEXT function (zmk_keymap_layer_activate): "
+                "gdb's frame after the exception names that function; the true location is pc - 2."),
+    dict(name="nice_nano-div0", target="nice_nano/zmk_debug", bootloader=NN_092, kind="DIV0", reason=30,
+         proves="Divide by zero with CCR.DIV_0_TRP, called through an assembly routine that left sp 4 bytes off "
+                "8-byte alignment: stacked xPSR bit 9 is set, so the 4.1 sp has |4."),
+    dict(name="xiao-unaligned", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="UNALIGNED", reason=31,
+         proves="Unaligned word load with CCR.UNALIGN_TRP (reason 31)."),
+    dict(name="nice_nano-undef", target="nice_nano/zmk_debug", bootloader=NN_092, kind="UNDEF", reason=36,
+         proves="__builtin_trap() (udf) -> UsageFault UNDEFINSTR, reason 36."),
+    dict(name="nice_nano-busfault-O2", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, opt="-O2", defines={"LAB_ALLOW_INLINE": 1},
+         proves="-O2 with the call chain free to inline: several inlined frames share one pc."),
+    dict(name="nice_nano-busfault-Os", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, opt="-Os", defines={"LAB_ALLOW_INLINE": 1},
+         proves="-Os build of the bus fault (inlining and sibling calls as gcc decides for size)."),
+    dict(name="nice_nano-busfault-dwarf4", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, dwarf=4,
+         proves="The bus fault built with -gdwarf-4 instead of DWARF 5."),
+    dict(name="xiao-busfault-min", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="BUSFAULT",
+         reason=25, mem="MIN",
+         proves="MIN dump: 'M' blocks for the current thread's struct k_thread and its whole stack only."),
+    dict(name="nice_nano-busfault-extra-info", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="BUSFAULT", reason=25, mem="MIN", extra_exception_info=True,
+         proves="CONFIG_EXTRA_EXCEPTION_INFO: the arch block's r4-r11 hold the values at the fault (they are zero "
+                "in every other scenario)."),
+    dict(name="nice_nano-busfault-fsr-region", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="BUSFAULT", reason=25, mem="THREADS", fsr_region=True,
+         proves="THREADS dump plus an extra 'M' block over 0xE000ED28..0xE000ED3C (CFSR, HFSR, DFSR, MMFAR, "
+                "BFAR) after the RAM blocks."),
+    dict(name="nice_nano-erased", target="nice_nano/zmk_debug", bootloader=NN_092, kind="NONE", reason=None,
+         proves="No crash yet: the partition is erased (all 0xFF); the lab stops in crashlab_steady_state."),
+    dict(name="nice_nano-interrupted", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, mem="MIN", end="interrupted",
+         proves="Interrupted dump: the 'ZE' data is in the partition but the 'CD' header (written last) is "
+                "still erased."),
+    dict(name="nice_nano-corrupt-checksum", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, mem="MIN", end="corrupt",
+         proves="Complete dump, valid header, but one data bit later flipped 1->0 (offset in "
+                "truth.json firmware.crashlab_corrupted_at, from the dump start): checksum mismatch without "
+                "truncation."),
+    dict(name="nice_nano-zephyr35-busfault", target="nice_nano/zmk_debug", bootloader=NN_060, kind="BUSFAULT",
+         reason=25, hdr=1, sp="3.5", chunk=4,
+         proves="Zephyr 3.5 era (ZMK <= v0.3): 'ZE' header version 1, arch sp = address of the exception frame, "
+                "4-byte stream-flash buffer; LINKER_RAM truncated."),
+    dict(name="xiao-zephyr35-fpu", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="FPU",
+         reason=25, hdr=1, sp="3.5", chunk=4, mem="MIN",
+         proves="Zephyr 3.5 sp meaning with an extended FP frame: sp = frame address (the 4.1 value would be "
+                "+104)."),
+]
+
+
+def all_scenarios():
+    out = []
+    for s in SCENARIOS:
+        d = dict(DEFAULTS)
+        d.update(s)
+        out.append(d)
+    return out
