@@ -5,7 +5,6 @@ import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.cortexm.FaultReason;
 import dev.zmkagent.coredump.format.ZephyrDump;
 import dev.zmkagent.coredump.gdb.DumpTarget;
-import dev.zmkagent.coredump.gdb.FaultingThreadOnly;
 import dev.zmkagent.coredump.gdb.GdbTarget;
 import dev.zmkagent.coredump.gdb.StopSignal;
 import dev.zmkagent.coredump.gdb.ThreadSource;
@@ -24,8 +23,8 @@ public record ServedDump(GdbTarget target, String summary) {
                     + ", not ARM Cortex-M (3); gdbserver serves Cortex-M dumps only");
         }
         RegionMemory memory = loaded.memory();
-        ThreadSource threads = new FaultingThreadOnly(dump.arch(), memory);
-        GdbTarget target = new DumpTarget(threads, memory, StopSignal.forReason(dump.reason()));
+        ThreadSource threads = ZephyrThreads.of(dump, loaded.elf(), memory);
+        GdbTarget target = DumpTarget.of(threads, memory, StopSignal.forReason(dump.reason()));
         long dumped = dump.memory().stream().mapToLong(m -> m.data().length()).sum();
         String summary = String.format("%s (%s), %d thread%s, %d dumped bytes in %d block%s", FaultReason.name(dump.reason()),
                 loaded.input().description(), target.threads().size(), target.threads().size() == 1 ? "" : "s", dumped,

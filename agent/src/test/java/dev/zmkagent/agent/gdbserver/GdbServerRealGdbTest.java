@@ -95,9 +95,8 @@ class GdbServerRealGdbTest {
             for (Map.Entry<String, String> r : truth.entrySet()) {
                 assertEquals(r.getValue(), ours.get(r.getKey()), "register " + r.getKey() + "\n" + out);
             }
-            // QEMU's gdb sees no msp/psp; ours says what the dump implies: thread mode on Zephyr means sp is psp.
-            assertEquals(truth.get("sp"), ours.get("psp"), out);
-            assertEquals("<unavailable>", ours.get("msp"), out);
+            // A fault in thread mode: msp/psp are not described (gdb needs them only to cross into a thread from a handler).
+            assertFalse(ours.containsKey("msp") || ours.containsKey("psp"), out);
 
             assertEquals(lines(LIVE, "0x2000[0-9a-f]{4}:\\s.*"), lines(out, "0x2000[0-9a-f]{4}:\\s.*"), out);
             assertEquals(lines(LIVE, "\\$\\d+ = .*"), lines(out, "\\$\\d+ = .*"), out);

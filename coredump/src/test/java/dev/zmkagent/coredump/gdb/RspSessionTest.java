@@ -32,7 +32,7 @@ class RspSessionTest {
                 .with(RegisterFile.PC, 0x1004).with(RegisterFile.XPSR, 0x0100_0000L).with(RegisterFile.PSP, 0x20000080L);
         RegisterFile other = RegisterFile.empty().with(RegisterFile.PC, 0x1008);
         List<GdbThread> threads = List.of(new GdbThread(1, "main", "faulted here", crashed), new GdbThread(2, "idle", "ready", other));
-        return new DumpTarget(() -> threads, memory, StopSignal.SIGSEGV);
+        return new DumpTarget(() -> threads, memory, StopSignal.SIGSEGV, true);
     }
 
     private final RspSession session = new RspSession(target());
@@ -100,6 +100,22 @@ class RspSessionTest {
     }
 
     @Test
+    void withoutSystemRegistersTheDescriptionAndGPacketStopAtXpsr() {
+        GdbTarget t = target();
+        RspSession s = new RspSession(DumpTarget.of(t::threads, t.memory(), StopSignal.SIGSEGV)); // thread mode: no msp/psp
+        byte[] in = Rsp.frame("g");
+        String g = new String(s.receive(in, 0, in.length), StandardCharsets.ISO_8859_1);
+        assertEquals(2 + 17 * 8 + 3, g.length(), g);
+        in = Rsp.frame("qXfer:features:read:target.xml:0,ffb");
+        String xml = new String(s.receive(in, 0, in.length), StandardCharsets.ISO_8859_1);
+        assertFalse(xml.contains("arm-m-system.xml"), xml);
+        in = Rsp.frame("qXfer:features:read:arm-m-system.xml:0,ffb");
+        assertEquals("+" + packet("E00"), new String(s.receive(in, 0, in.length), StandardCharsets.ISO_8859_1));
+        in = Rsp.frame("p11");
+        assertEquals("+" + packet("E01"), new String(s.receive(in, 0, in.length), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void memoryIsServedAsWholeRangesAndStitchedAcrossSources() {
         assertEquals("10111213", ask("m20000010,4"));
         assertEquals("fcfdfeffaabb", ask("m200000fc,6"));   // two dump blocks, one reply
@@ -118,7 +134,7 @@ class RspSessionTest {
     @Test
     void aReadLongerThanAReplyIsCappedToThePacketSize() {
         RegionMemory big = new RegionMemory().add("dump", RAM, new byte[0x10000]);
-        RspSession s = new RspSession(new DumpTarget(() -> target().threads(), big, 11));
+        RspSession s = new RspSession(new DumpTarget(() -> target().threads(), big, 11, true));
         byte[] in = Rsp.frame("m20000000,10000");
         String out = new String(s.receive(in, 0, in.length), StandardCharsets.ISO_8859_1);
         assertEquals(2 + RspSession.PACKET_SIZE + 3, out.length()); // "+$" + hex of PACKET_SIZE/2 bytes + "#xx"

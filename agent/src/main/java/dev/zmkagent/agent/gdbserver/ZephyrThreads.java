@@ -1,0 +1,156 @@
+package dev.zmkagent.agent.gdbserver;
+
+import dev.zmkagent.coredump.dwarf.DebugInfo;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.format.ArchBlock;
+import dev.zmkagent.coredump.format.MemoryBlock;
+import dev.zmkagent.coredump.format.ZephyrDump;
+import dev.zmkagent.coredump.gdb.FaultingThreadOnly;
+import dev.zmkagent.coredump.gdb.GdbThread;
+import dev.zmkagent.coredump.gdb.RegisterFile;
+import dev.zmkagent.coredump.gdb.ThreadSource;
+import dev.zmkagent.coredump.memory.Memory;
+import dev.zmkagent.coredump.memory.RegionMemory;
+import dev.zmkagent.coredump.unwind.Backtrace;
+import dev.zmkagent.coredump.unwind.ExceptionFrames;
+import dev.zmkagent.coredump.unwind.FaultContext;
+import dev.zmkagent.coredump.unwind.Frame;
+import dev.zmkagent.coredump.unwind.FrameKind;
+import dev.zmkagent.coredump.unwind.RegisterSet;
+import dev.zmkagent.coredump.unwind.ThreadLister;
+import dev.zmkagent.coredump.unwind.UnwindOptions;
+import dev.zmkagent.coredump.unwind.Unwinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The threads gdb sees for a Zephyr dump with its ELF. Thread 1 is the context that faulted, with the registers the
+ * unwinder's {@link FaultContext} recovers from the arch block (which sp Zephyr stored, FP frame or not); with
+ * {@code CONFIG_DEBUG_THREAD_INFO} every other kernel thread follows, with the registers of its saved context (the
+ * frame stacked at its psp, r4–r11 from callee_saved). Without the ELF only the faulting context is known.
+ */
+final class ZephyrThreads implements ThreadSource {
+    private final List<GdbThread> threads;
+
+    private ZephyrThreads(List<GdbThread> threads) {
+        this.threads = List.copyOf(threads);
+    }
+
+    @Override
+    public List<GdbThread> threads() {
+        return threads;
+    }
+
+    static ThreadSource of(ZephyrDump dump, Optional<ElfFile> elf, RegionMemory memory) {
+        if (dump.arch().isEmpty() || elf.isEmpty()) {
+            return new FaultingThreadOnly(dump.arch(), memory);
+        }
+        ArchBlock a = dump.arch().get();
+        Unwinder unwinder = Unwinder.forElf(elf.get(), DebugInfo.forElf(elf.get()));
+        UnwindOptions options = UnwindOptions.defaults().withDumpTruncated(dump.truncated()).withOutermostFunctions(Set.of("z_thread_entry"));
+        List<ThreadLister.ThreadEntry> listed = ThreadLister.list(elf.get(), unwinder, memory, dump.threadsMetadata().orElse(null), options);
+
+        Optional<ThreadLister.ThreadEntry> current = listed.stream().filter(ThreadLister.ThreadEntry::current).findFirst();
+        if (current.isPresent() && current.get().stack().isPresent()) {
+            options = options.withInterruptedThreadStack(current.get().stack().get());
+        }
+        RegisterSet start = faultingContext(a, dump, memory, unwinder, options);
+        int ipsr = (int) (a.xpsr() & 0x1FF);
+        String mode = ipsr == 0 ? "thread mode" : ipsr >= 16 ? "in interrupt handler IRQ " + (ipsr - 16) : "in exception handler " + ipsr;
+        String crashed = "faulted here, " + mode + (a.known(4) ? "" : ", r4-r11 not recorded");
+        List<GdbThread> out = new ArrayList<>();
+        RegisterFile first = toGdb(start, ipsr);
+        if (ipsr != 0 && !first.has(RegisterFile.PSP)) {
+            // A fault in a handler: gdb needs psp to cross into the interrupted thread. Zephyr does not record it; the
+            // unwinder finds the thread's stacked frame (searching the current thread's stack), and psp is its address.
+            OptionalLong psp = processStackFrame(unwinder.unwind(memory, start, options));
+            if (psp.isPresent()) {
+                first = first.with(RegisterFile.PSP, psp.getAsLong());
+                crashed += ", psp found by searching the thread's stack";
+            }
+        }
+        out.add(new GdbThread(1, current.map(t -> label(t)).orElse("crashed"), crashed, first));
+        for (ThreadLister.ThreadEntry t : listed) {
+            if (t.current()) {
+                continue;
+            }
+            RegisterFile regs = RegisterFile.empty();
+            Optional<Frame> top = t.backtrace().map(Backtrace::frames).filter(f -> !f.isEmpty()).map(f -> f.get(0));
+            if (top.isPresent()) {
+                regs = toGdb(top.get().registers(), 0);
+                if (first.has(RegisterFile.MSP)) {
+                    // One main stack per core, not per thread: its value at the fault holds for every thread.
+                    regs = regs.with(RegisterFile.MSP, first.value(RegisterFile.MSP));
+                }
+            }
+            StringBuilder info = new StringBuilder("switched out");
+            t.state().ifPresent(s -> info.append(String.format(", state 0x%x", s)));
+            t.priority().ifPresent(p -> info.append(", prio ").append(p));
+            if (top.isEmpty()) {
+                info.append(", saved context not in the dump");
+            }
+            out.add(new GdbThread(out.size() + 1, label(t), info.toString(), regs));
+        }
+        return new ZephyrThreads(out);
+    }
+
+    private static OptionalLong processStackFrame(Backtrace bt) {
+        for (Frame f : bt.frames()) {
+            if (f.kind() == FrameKind.EXCEPTION && f.registers().has(RegisterSet.LR) && f.cfa().isPresent()
+                    && ExceptionFrames.usesProcessStack(f.registers().value(RegisterSet.LR))) {
+                return f.cfa();
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private static String label(ThreadLister.ThreadEntry t) {
+        return t.name().isEmpty() ? String.format("thread 0x%08x", t.address()) : t.name();
+    }
+
+    /**
+     * The arch block's context; when sp is the exception frame's address, whether the core stacked the FP frame is not
+     * recorded: the basic frame is assumed unless only the FP frame lets the stack unwind to the thread's entry.
+     */
+    private static RegisterSet faultingContext(ArchBlock a, ZephyrDump dump, Memory memory, Unwinder unwinder, UnwindOptions options) {
+        RegionMemory dumped = new RegionMemory();
+        for (MemoryBlock mb : dump.memory()) {
+            dumped.add("dump", mb.start(), mb.data().toArray());
+        }
+        long[] basic = {a.r(0), a.r(1), a.r(2), a.r(3), a.r(ArchBlock.R12), a.lr(), a.pc(), a.xpsr(), a.sp()};
+        long[] callee = new long[8];
+        for (int i = 0; i < 8; i++) {
+            callee[i] = a.r(4 + i);
+        }
+        FaultContext.Resolved resolved = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
+        if (resolved.meaning() == FaultContext.SpMeaning.EXCEPTION_FRAME_ADDRESS || resolved.meaning() == FaultContext.SpMeaning.LOCATED_BY_SEARCH) {
+            if (!unwinder.unwind(memory, resolved.registers(), options).stopReason().isClean()) {
+                FaultContext.Resolved fp = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
+                if (unwinder.unwind(memory, fp.registers(), options).stopReason().isClean()) {
+                    return fp.registers();
+                }
+            }
+        }
+        return resolved.registers();
+    }
+
+    /** Same numbering on both sides (r0–r12, sp, lr, pc, xpsr, msp, psp); sp is psp in thread mode, msp in a handler. */
+    static RegisterFile toGdb(RegisterSet regs, int ipsr) {
+        RegisterFile out = RegisterFile.empty();
+        for (int r = 0; r < RegisterFile.COUNT; r++) {
+            if (regs.has(r)) {
+                out = out.with(r, regs.value(r));
+            }
+        }
+        if (regs.has(RegisterSet.SP)) {
+            int stack = ipsr == 0 ? RegisterFile.PSP : RegisterFile.MSP;
+            if (!out.has(stack)) {
+                out = out.with(stack, regs.value(RegisterSet.SP));
+            }
+        }
+        return out;
+    }
+}

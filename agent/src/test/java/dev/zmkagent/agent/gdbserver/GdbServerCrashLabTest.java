@@ -1,0 +1,189 @@
+package dev.zmkagent.agent.gdbserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.zmkagent.agent.analyze.AnalyzeRequest;
+import dev.zmkagent.agent.analyze.DumpLoader;
+import dev.zmkagent.agent.analyze.LoadedDump;
+import dev.zmkagent.coredump.bytes.FormatException;
+import dev.zmkagent.coredump.crashlab.CrashLab;
+import dev.zmkagent.coredump.gdb.GdbClient;
+import dev.zmkagent.coredump.gdb.GdbThread;
+import dev.zmkagent.device.boards.BoardCatalog;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Real gdb against the server on every crash-lab scenario with a dump, compared with the lab's truth.txt (gdb on
+ * the live QEMU core). The dump's registers are the interrupted context, so thread 1's backtrace is compared with
+ * the lab's "context stacked on the PSP" backtrace (plus, for a fault in an interrupt handler, the handler frames of
+ * the live backtrace down to the thread's "<signal handler called>"); every other thread with the lab's "saved
+ * context of thread" backtrace. Frames compare by pc, function and file:line; argument values are left out because
+ * r4–r11 are not in a dump without EXTRA_EXCEPTION_INFO and gdb honestly prints them as &lt;unavailable&gt;.
+ */
+class GdbServerCrashLabTest {
+    private static final Pattern FRAME = Pattern.compile("^#\\d+\\s+(?:(0x[0-9a-f]+) in )?(\\S+)(?: \\(.*\\))?(?: at (\\S+:\\d+))?$");
+
+    @BeforeEach
+    void needGdb() {
+        assumeTrue(GdbClient.available(), "gdb-multiarch not installed (./test installs it)");
+    }
+
+    static Stream<CrashLab.Scenario> scenarios() {
+        return CrashLab.scenarios().stream().filter(CrashLab.Scenario::hasTruth);
+    }
+
+    /** "pc function file:line" or "<signal handler called>"; null for lines that are not frames. */
+    static String frame(String line) {
+        if (line.matches("^#\\d+\\s+<signal handler called>$")) {
+            return "<signal handler called>";
+        }
+        Matcher m = FRAME.matcher(line);
+        if (!m.matches()) {
+            return null;
+        }
+        return (m.group(1) == null ? "" : m.group(1) + " ") + m.group(2) + (m.group(3) == null ? "" : " " + m.group(3));
+    }
+
+    static List<String> frames(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            String f = frame(l);
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** truth.txt split at its "# ..." comment lines: comment → the lines after it. */
+    static Map<String, List<String>> sections(String truth) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : truth.split("\n")) {
+            if (line.startsWith("# ")) {
+                current = new ArrayList<>();
+                out.put(line, current);
+            } else if (current != null) {
+                current.add(line);
+            }
+        }
+        return out;
+    }
+
+    static String section(Map<String, List<String>> s, String prefix) {
+        return s.keySet().stream().filter(k -> k.startsWith(prefix)).findFirst().orElse(null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void everyThreadsBacktraceAndRegistersMatchGdbOnTheLiveCore(CrashLab.Scenario s) throws Exception {
+        Path elf = s.appElfPath();
+        LoadedDump loaded = new DumpLoader(BoardCatalog.builtin()).load(new AnalyzeRequest(s.file("partition.bin"), Optional.of(elf), OptionalLong.empty()));
+        ServedDump served;
+        try {
+            served = ServedDump.of(loaded);
+        } catch (FormatException e) {
+            assumeTrue(false, s.name() + " holds no dump to serve: " + e.getMessage());
+            return;
+        }
+        Map<String, List<String>> truth = sections(Files.readString(s.file("truth.txt")));
+        List<GdbThread> threads = served.target().threads();
+        List<String> cmds = new ArrayList<>(List.of("set backtrace past-main on")); // as the lab's gdb_truth.py
+        for (GdbThread t : threads) {
+            cmds.addAll(List.of("thread " + t.id(), "echo @@" + t.id() + "\\n", "bt", "info registers sp lr pc", "echo @@end\\n"));
+        }
+        String out;
+        try (ServerSocket socket = serve(served)) {
+            out = GdbClient.run(elf, "remote 127.0.0.1:" + socket.getLocalPort(), cmds.toArray(new String[0]));
+        }
+        Map<Long, List<String>> ours = new LinkedHashMap<>();
+        List<String> cur = null;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("@@end")) {
+                cur = null;
+            } else if (line.startsWith("@@")) {
+                cur = new ArrayList<>();
+                ours.put(Long.parseLong(line.substring(2).trim()), cur);
+            } else if (cur != null) {
+                cur.add(line);
+            }
+        }
+
+        // Thread 1: the faulting context.
+        String stacked = section(truth, "# context stacked on the PSP of thread");
+        assertNotNull(stacked, "truth.txt of " + s.name() + " has no stacked context");
+        List<String> expected = new ArrayList<>();
+        List<String> live = frames(truth.get(section(truth, "# stopped at the first instruction of")));
+        int first = live.indexOf("<signal handler called>");
+        int last = live.lastIndexOf("<signal handler called>");
+        boolean inHandler = last > first;
+        if (inHandler) { // the fault was in a handler (maybe nested): its frames on the main stack, then the boundary into the thread
+            expected.addAll(live.subList(first + 1, last + 1));
+        }
+        expected.addAll(frames(truth.get(stacked)));
+        assertEquals(expected, frames(ours.get(1L)), s.name() + " thread 1\n" + String.join("\n", ours.get(1L)));
+        if (!inHandler) {
+            assertRegisters(stacked, ours.get(1L), s.name() + " thread 1");
+        }
+
+        // Every switched-out thread, by name.
+        for (GdbThread t : threads.subList(1, threads.size())) {
+            String saved = section(truth, "# saved context of thread '" + t.name() + "'");
+            assertNotNull(saved, s.name() + ": no truth for thread " + t.name());
+            assertEquals(frames(truth.get(saved)), frames(ours.get(t.id())), s.name() + " thread " + t.name());
+            assertRegisters(saved, ours.get(t.id()), s.name() + " thread " + t.name());
+        }
+        long savedInTruth = truth.keySet().stream().filter(k -> k.startsWith("# saved context of thread")).count();
+        // A MIN dump holds only the faulting thread's struct and stack: the others cannot be listed from it.
+        if (savedInTruth > 0 && !"MIN".equals(s.meta().get("dump_mode"))) {
+            assertEquals(savedInTruth + 1, threads.size(), s.name() + ": every kernel thread listed");
+        }
+    }
+
+    /** The comment's "sp=H lr=H pc=H" against gdb's "info registers sp lr pc". */
+    private static void assertRegisters(String comment, List<String> gdb, String what) {
+        Matcher want = Pattern.compile("sp=(0x[0-9a-f]+) lr=(0x[0-9a-f]+) pc=(0x[0-9a-f]+)").matcher(comment);
+        assertTrue(want.find(), comment);
+        Map<String, Long> got = new LinkedHashMap<>();
+        for (String l : gdb) {
+            Matcher m = Pattern.compile("^(sp|lr|pc)\\s+0x([0-9a-f]+)").matcher(l);
+            if (m.find()) {
+                got.put(m.group(1), Long.parseLong(m.group(2), 16));
+            }
+        }
+        assertEquals(Long.decode(want.group(1)), got.get("sp"), what + " sp");
+        assertEquals(Long.decode(want.group(2)), got.get("lr"), what + " lr");
+        assertEquals(Long.decode(want.group(3)), got.get("pc"), what + " pc");
+    }
+
+    static ServerSocket serve(ServedDump served) throws Exception {
+        ServerSocket socket = GdbServer.bind(ListenAddress.loopback(0));
+        Thread t = new Thread(() -> {
+            try {
+                new GdbServer(served.target(), m -> { }, false).serveTcp(socket);
+            } catch (Exception e) {
+                // the test closed the socket
+            }
+        }, "gdbserver");
+        t.setDaemon(true);
+        t.start();
+        return socket;
+    }
+}
