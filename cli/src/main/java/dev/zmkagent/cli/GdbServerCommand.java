@@ -86,7 +86,10 @@ final class GdbServerCommand implements Callable<Integer> {
             err.println("zmk-agent: warning: no --elf given: serving the dump alone; gdb needs the firmware's zmk.elf for symbols,"
                     + " and code/constants outside the dump and UF2 read as unavailable");
         }
-        GdbServer server = new GdbServer(served.target(), messages, verbose);
+        GdbServer server = new GdbServer(served.target(), messages, verbose ? line -> {
+            err.println(line);
+            err.flush();
+        } : null);
         if (pipe) {
             err.println("zmk-agent gdbserver: serving " + input + ": " + served.summary());
             server.serve(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));

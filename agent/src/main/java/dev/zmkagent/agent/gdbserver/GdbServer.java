@@ -15,14 +15,15 @@ import java.util.function.Consumer;
 /**
  * Serves one read-only target to gdb over a byte stream: a TCP connection (one client at a time, the next accepted
  * when one leaves) or a pipe (stdin/stdout, one session). Messages (one line each) go to {@code messages}, never to the protocol
- * stream; with {@code trace} every packet in and out is logged there too.
+ * stream; a trace, when given, logs every packet in and out.
  */
 public final class GdbServer {
     private final GdbTarget target;
     private final Consumer<String> messages;
-    private final boolean trace;
+    private final Consumer<String> trace;
 
-    public GdbServer(GdbTarget target, Consumer<String> messages, boolean trace) {
+    /** {@code trace}: where every packet in and out is logged, or null for no trace. */
+    public GdbServer(GdbTarget target, Consumer<String> messages, Consumer<String> trace) {
         this.target = target;
         this.messages = messages;
         this.trace = trace;
@@ -67,20 +68,20 @@ public final class GdbServer {
 
     /** Runs one session until gdb detaches/kills (true) or the stream ends (false). */
     public boolean serve(InputStream in, OutputStream out) throws IOException {
-        RspSession session = new RspSession(target, trace ? m -> messages.accept("gdbserver: " + m) : m -> { });
+        RspSession session = new RspSession(target, trace != null ? m -> trace.accept("gdbserver: " + m) : m -> { });
         byte[] buf = new byte[RspSession.PACKET_SIZE + 16];
         while (!session.ended()) {
             int n = in.read(buf);
             if (n < 0) {
                 return false;
             }
-            if (trace) {
-                messages.accept("<- " + printable(buf, n));
+            if (trace != null) {
+                trace.accept("<- " + printable(buf, n));
             }
             byte[] reply = session.receive(buf, 0, n);
             if (reply.length > 0) {
-                if (trace) {
-                    messages.accept("-> " + printable(reply, reply.length));
+                if (trace != null) {
+                    trace.accept("-> " + printable(reply, reply.length));
                 }
                 out.write(reply);
                 out.flush();

@@ -157,6 +157,37 @@ class GdbServerCrashLabTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void currentUf2WithoutElfOnTheServerServesFlashFromTheUf2AndStopsExactlyWhereTheTruncatedDumpEnds() throws Exception {
+        CrashLab.Scenario s = CrashLab.scenario("nice_nano-busfault");
+        LoadedDump loaded = new DumpLoader(BoardCatalog.builtin()).load(new AnalyzeRequest(s.file("CURRENT.UF2"), Optional.empty(), OptionalLong.empty()));
+        ServedDump served = ServedDump.of(loaded);
+        // LINKER_RAM dump of 0x20000000-0x20014000 cut by the 64 KiB partition: 65408 bytes, so RAM ends at 0x2000ff80.
+        String out;
+        try (ServerSocket socket = serve(served)) {
+            out = GdbClient.run(s.appElfPath(), "remote 127.0.0.1:" + socket.getLocalPort(),
+                    "info program", "x/16xw $sp", "x/2xw $pc", "x/4xw 0x2000ff78", "x/2xw 0x20010000");
+        }
+        assertTrue(out.contains("It stopped with signal SIGBUS"), out); // K_ERR_ARM_BUS_PRECISE_DATA_BUS
+        long sp = 0x2000a180L;
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            words.append(String.format("0x%08x ", loaded.memory().u32(sp + 4L * i).orElseThrow()));
+        }
+        StringBuilder shown = new StringBuilder();
+        Matcher m = Pattern.compile("(?m)^0x2000a1[89ab]0 <[^>]*>:(.*)$").matcher(out);
+        while (m.find()) {
+            Matcher w = Pattern.compile("0x[0-9a-f]{8}").matcher(m.group(1));
+            while (w.find()) {
+                shown.append(w.group()).append(' ');
+            }
+        }
+        assertEquals(words.toString(), shown.toString(), out);
+        assertTrue(out.matches("(?s).*\\n0x26d64 <[^>]+>:\\s+0x[0-9a-f]{8}\\s+0x[0-9a-f]{8}\\n.*"), out); // code from the UF2's flash
+        assertTrue(out.matches("(?s).*\\n0x2000ff78[^:]*:\\s+0x[0-9a-f]{8}\\s+0x[0-9a-f]{8}\\s+Cannot access memory at address 0x2000ff80\\n.*"), out);
+        assertTrue(out.contains("Cannot access memory at address 0x20010000"), out);
+    }
+
     /** The comment's "sp=H lr=H pc=H" against gdb's "info registers sp lr pc". */
     private static void assertRegisters(String comment, List<String> gdb, String what) {
         Matcher want = Pattern.compile("sp=(0x[0-9a-f]+) lr=(0x[0-9a-f]+) pc=(0x[0-9a-f]+)").matcher(comment);
@@ -177,7 +208,7 @@ class GdbServerCrashLabTest {
         ServerSocket socket = GdbServer.bind(ListenAddress.loopback(0));
         Thread t = new Thread(() -> {
             try {
-                new GdbServer(served.target(), m -> { }, false).serveTcp(socket);
+                new GdbServer(served.target(), m -> { }, null).serveTcp(socket);
             } catch (Exception e) {
                 // the test closed the socket
             }

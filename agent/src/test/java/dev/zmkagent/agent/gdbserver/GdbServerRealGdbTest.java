@@ -54,7 +54,7 @@ class GdbServerRealGdbTest {
         ServerSocket socket = GdbServer.bind(ListenAddress.loopback(0));
         Thread t = new Thread(() -> {
             try {
-                new GdbServer(served.target(), messages::add, false).serveTcp(socket);
+                new GdbServer(served.target(), messages::add, null).serveTcp(socket);
             } catch (Exception e) {
                 messages.add("server failed: " + e);
             }
