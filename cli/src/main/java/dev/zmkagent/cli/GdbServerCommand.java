@@ -26,13 +26,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "gdbserver",
-        description = {"Serve a coredump to gdb (read-only): registers, memory, the faulting thread.",
+        description = {"Serve a coredump to gdb (read-only): registers, memory and threads, for bt, info threads, x and print.",
             "INPUT is anything analyze accepts. Memory comes from the dump, then the UF2's flash image, then the ELF's"
                 + " read-only sections; what none of them holds is 'Cannot access memory' in gdb, never zeros."},
         footerHeading = "%nExamples:%n",
-        footer = {"  zmk-agent gdbserver CURRENT.UF2 --elf zmk.elf          then: gdb-multiarch zmk.elf -ex 'target remote 127.0.0.1:1234'",
-            "  gdb-multiarch zmk.elf -ex 'target remote | zmk-agent gdbserver --pipe CURRENT.UF2 --elf zmk.elf'",
-            "  zmk-agent gdbserver crash.bin --elf zmk.elf --listen 0.0.0.0:1234   (exposes the dump to the network)"},
+        footer = {"  zmk-agent gdbserver CURRENT.UF2 --elf zmk.elf",
+            "      then: gdb-multiarch zmk.elf -ex 'target remote 127.0.0.1:1234'",
+            "  gdb-multiarch zmk.elf -ex 'target remote | zmk-agent gdbserver --pipe CURRENT.UF2'",
+            "  zmk-agent gdbserver crash.bin --elf zmk.elf --listen 0.0.0.0:1234",
+            "      (serves the keyboard's RAM to the network, on purpose)"},
         mixinStandardHelpOptions = true)
 final class GdbServerCommand implements Callable<Integer> {
     @Spec
