@@ -1,41 +1,37 @@
 package dev.zmkagent.cli;
 
 import dev.zmkagent.agent.capture.CaptureListener;
-import java.io.PrintStream;
+import dev.zmkagent.device.flash.ProgressListener;
+import dev.zmkagent.device.flash.TerminalProgress;
 
-/** A one-line progress bar for the copy of CURRENT.UF2, drawn only on a terminal. */
+/**
+ * The copy of CURRENT.UF2 shown with the same terminal progress bar flashing uses (device's {@link TerminalProgress});
+ * nothing is drawn when stderr is not a terminal.
+ */
 final class ProgressBar implements CaptureListener {
-    private final PrintStream out;
+    private final ProgressListener bar;
     private final String label;
-    private int lastPercent = -1;
+    private boolean started;
 
-    ProgressBar(PrintStream out, String label) {
-        this.out = out;
+    private ProgressBar(ProgressListener bar, String label) {
+        this.bar = bar;
         this.label = label;
     }
 
     static CaptureListener forTerminal(String label) {
-        return System.console() == null ? CaptureListener.NONE : new ProgressBar(System.err, label);
+        ProgressListener bar = TerminalProgress.forConsole();
+        return bar == ProgressListener.NONE ? CaptureListener.NONE : new ProgressBar(bar, label);
     }
 
     @Override
     public void copyProgress(long done, long total) {
-        int percent = total == 0 ? 100 : (int) (done * 100 / total);
-        if (percent == lastPercent) {
-            return;
+        if (!started) {
+            bar.start(label, total);
+            started = true;
         }
-        lastPercent = percent;
-        out.print("\r" + render(label, done, total));
+        bar.advance(done);
         if (done >= total) {
-            out.println();
+            bar.finish();
         }
-        out.flush();
-    }
-
-    static String render(String label, long done, long total) {
-        int width = 30;
-        int filled = total == 0 ? width : (int) (done * width / total);
-        return String.format("%s [%s%s] %3d%% %d/%d KiB", label, "#".repeat(filled), ".".repeat(width - filled),
-                total == 0 ? 100 : done * 100 / total, done >> 10, total >> 10);
     }
 }

@@ -171,8 +171,8 @@ public final class DemoRunner {
             step(8, "The desktop notification");
             String headline = captured.report().map(CrashSignatures::headline).orElse("crash");
             if (captured.status() == CaptureOutcome.Status.STORED) {
-                say("\"Keyboard crash captured: " + profile.model() + "\" — " + headline + " — via " + notifier.describe()
-                        + (notified[0] ? "" : " (not delivered)"));
+                say("\"Keyboard crash captured: " + profile.model() + "\" — " + headline);
+                say(notified[0] ? "sent through " + notifier.describe() : "not shown: " + notifier.describe());
             } else {
                 say("none: this dump was captured by an earlier run (run the demo with a fresh --data-dir to see it again)");
             }

@@ -1,7 +1,8 @@
 package dev.zmkagent.agent.watch;
 
 import dev.zmkagent.agent.capture.BootloaderDrive;
-import java.io.File;
+import dev.zmkagent.device.drive.DriveRoots;
+import dev.zmkagent.device.drive.MountTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,29 +25,11 @@ public final class MediaRoots {
     private MediaRoots() {
     }
 
+    /** The media folders of this machine, as the device module's discovery knows them (plus Windows drive roots). */
     public static List<Path> defaults() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        List<Path> out = new ArrayList<>();
-        if (os.startsWith("windows")) {
-            for (File r : File.listRoots()) {
-                out.add(r.toPath());
-            }
-            return out;
-        }
-        if (os.startsWith("mac")) {
-            return List.of(Path.of("/Volumes"));
-        }
-        Set<String> users = new LinkedHashSet<>();
-        users.add(System.getProperty("user.name"));
-        if (System.getenv("SUDO_USER") != null) {
-            users.add(System.getenv("SUDO_USER"));
-        }
-        for (String u : users) {
-            out.add(Path.of("/media", u));
-            out.add(Path.of("/run/media", u));
-        }
-        out.add(Path.of("/media"));
-        out.add(Path.of("/mnt"));
+        DriveRoots roots = DriveRoots.fromEnvironment(System.getenv());
+        List<Path> out = new ArrayList<>(roots.mediaRoots());
+        out.addAll(roots.driveRoots());
         return out;
     }
 
@@ -67,32 +49,12 @@ public final class MediaRoots {
     /** Mount points of FAT-like and FUSE file systems (a bootloader drive is FAT; test drives are fusefat). */
     public static List<Path> removableMounts(String table) {
         List<Path> out = new ArrayList<>();
-        for (String line : table.split("\n")) {
-            String[] f = line.split(" ");
-            if (f.length < 3) {
-                continue;
-            }
-            String type = f[2];
-            if (type.equals("vfat") || type.equals("msdos") || type.equals("exfat") || type.equals("fuseblk") || type.startsWith("fuse.")) {
-                out.add(Path.of(unescape(f[1])));
+        for (MountTable.Mount m : MountTable.parse(table).mounts()) {
+            if (m.mayBeBootloader()) {
+                out.add(m.mountPoint());
             }
         }
         return out;
-    }
-
-    /** The mount table escapes space, tab, newline and backslash as octal (\040). */
-    static String unescape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 4 <= s.length() && s.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     /** The folders to probe: every child of every root, plus FAT/FUSE mount points. */
