@@ -3,11 +3,8 @@ package dev.zmkagent.agent.analyze;
 import dev.zmkagent.coredump.cortexm.FaultReason;
 import dev.zmkagent.coredump.cortexm.FaultStatus;
 import dev.zmkagent.coredump.elf.ElfFile;
-import dev.zmkagent.coredump.format.ArchBlock;
-import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.ZephyrDump;
 import dev.zmkagent.coredump.memory.Memory;
-import dev.zmkagent.coredump.memory.RegionMemory;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.Backtrace;
 import dev.zmkagent.coredump.unwind.CrashSignature;
@@ -40,21 +37,8 @@ final class CrashBacktrace {
         if (dump.arch().isEmpty() || elf.isEmpty()) {
             return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty());
         }
-        ArchBlock a = dump.arch().get();
         Symbolizer symbolizer = Symbolizers.forElf(elf.get());
         Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
-
-        // The stacked frame can only be in dumped RAM: search there, not in the megabyte of flash behind it.
-        RegionMemory dumped = new RegionMemory();
-        for (MemoryBlock mb : dump.memory()) {
-            dumped.add("dump", mb.start(), mb.data().toArray());
-        }
-        long[] basic = {a.r(0), a.r(1), a.r(2), a.r(3), a.r(ArchBlock.R12), a.lr(), a.pc(), a.xpsr(), a.sp()};
-        long[] callee = new long[8];
-        for (int i = 0; i < 8; i++) {
-            callee[i] = a.r(4 + i);
-        }
-        FaultContext.Resolved start = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
 
         // In Zephyr main() is not where a context starts: it runs in a thread (bg_thread_main -> z_thread_entry).
         UnwindOptions options = UnwindOptions.defaults().withDumpTruncated(truncated).withOutermostFunctions(OUTERMOST);
@@ -65,22 +49,9 @@ final class CrashBacktrace {
             }
         }
         String reasonName = FaultReason.name(dump.reason());
-        UnwindOptions withLabel = options.withLeadingException(faultLabel(dump.reason(), faultStatus));
-        Backtrace bt = unwinder.unwind(memory, start.registers(), withLabel);
-        String explanation = start.explanation();
-        // When sp is the frame's address the dump does not say whether the core stacked the 104-byte FP frame
-        // (EXC_RETURN is not recorded). Try it when the basic frame does not lead to the thread's entry.
-        if (!bt.stopReason().isClean() && (start.meaning() == FaultContext.SpMeaning.EXCEPTION_FRAME_ADDRESS
-                || start.meaning() == FaultContext.SpMeaning.LOCATED_BY_SEARCH)) {
-            FaultContext.Resolved fp = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
-            Backtrace fpBt = unwinder.unwind(memory, fp.registers(), withLabel);
-            if (fpBt.stopReason().isClean()) {
-                bt = fpBt;
-                explanation = fp.explanation() + "; the FPU extended frame (104 bytes) was assumed, because only with it does the stack"
-                        + " unwind to the thread's entry";
-            }
-        }
-        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(explanation));
+        FaultContext.Resolved start = FaultContext.forDump(dump, memory, unwinder, options);
+        Backtrace bt = unwinder.unwind(memory, start.registers(), options.withLeadingException(faultLabel(dump.reason(), faultStatus)));
+        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()));
     }
 
     /** The leading frame's label, naming the fault where the stack changes (probe-rs style). */

@@ -3,11 +3,9 @@ package dev.zmkagent.agent.gdbserver;
 import dev.zmkagent.coredump.dwarf.DebugInfo;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.format.ArchBlock;
-import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.ZephyrDump;
 import dev.zmkagent.coredump.gdb.FaultingThreadOnly;
 import dev.zmkagent.coredump.gdb.GdbThread;
-import dev.zmkagent.coredump.gdb.RegisterFile;
 import dev.zmkagent.coredump.gdb.ThreadSource;
 import dev.zmkagent.coredump.memory.Memory;
 import dev.zmkagent.coredump.memory.RegionMemory;
@@ -57,18 +55,18 @@ final class ZephyrThreads implements ThreadSource {
         if (current.isPresent() && current.get().stack().isPresent()) {
             options = options.withInterruptedThreadStack(current.get().stack().get());
         }
-        RegisterSet start = faultingContext(a, dump, memory, unwinder, options);
+        RegisterSet start = FaultContext.forDump(dump, memory, unwinder, options).registers();
         int ipsr = (int) (a.xpsr() & 0x1FF);
         String mode = ipsr == 0 ? "thread mode" : ipsr >= 16 ? "in interrupt handler IRQ " + (ipsr - 16) : "in exception handler " + ipsr;
         String crashed = "faulted here, " + mode + (a.known(4) ? "" : ", r4-r11 not recorded");
         List<GdbThread> out = new ArrayList<>();
-        RegisterFile first = toGdb(start, ipsr);
-        if (ipsr != 0 && !first.has(RegisterFile.PSP)) {
+        RegisterSet first = toGdb(start, ipsr);
+        if (ipsr != 0 && !first.has(RegisterSet.PSP)) {
             // A fault in a handler: gdb needs psp to cross into the interrupted thread. Zephyr does not record it; the
             // unwinder finds the thread's stacked frame (searching the current thread's stack), and psp is its address.
             OptionalLong psp = processStackFrame(unwinder.unwind(memory, start, options));
             if (psp.isPresent()) {
-                first = first.with(RegisterFile.PSP, psp.getAsLong());
+                first = first.with(RegisterSet.PSP, psp.getAsLong());
                 crashed += ", psp found by searching the thread's stack";
             }
         }
@@ -77,13 +75,13 @@ final class ZephyrThreads implements ThreadSource {
             if (t.current()) {
                 continue;
             }
-            RegisterFile regs = RegisterFile.empty();
+            RegisterSet regs = RegisterSet.empty();
             Optional<Frame> top = t.backtrace().map(Backtrace::frames).filter(f -> !f.isEmpty()).map(f -> f.get(0));
             if (top.isPresent()) {
                 regs = toGdb(top.get().registers(), 0);
-                if (first.has(RegisterFile.MSP)) {
+                if (first.has(RegisterSet.MSP)) {
                     // One main stack per core, not per thread: its value at the fault holds for every thread.
-                    regs = regs.with(RegisterFile.MSP, first.value(RegisterFile.MSP));
+                    regs = regs.with(RegisterSet.MSP, first.value(RegisterSet.MSP));
                 }
             }
             StringBuilder info = new StringBuilder("switched out");
@@ -111,46 +109,13 @@ final class ZephyrThreads implements ThreadSource {
         return t.name().isEmpty() ? String.format("thread 0x%08x", t.address()) : t.name();
     }
 
-    /**
-     * The arch block's context; when sp is the exception frame's address, whether the core stacked the FP frame is not
-     * recorded: the basic frame is assumed unless only the FP frame lets the stack unwind to the thread's entry.
-     */
-    private static RegisterSet faultingContext(ArchBlock a, ZephyrDump dump, Memory memory, Unwinder unwinder, UnwindOptions options) {
-        RegionMemory dumped = new RegionMemory();
-        for (MemoryBlock mb : dump.memory()) {
-            dumped.add("dump", mb.start(), mb.data().toArray());
-        }
-        long[] basic = {a.r(0), a.r(1), a.r(2), a.r(3), a.r(ArchBlock.R12), a.lr(), a.pc(), a.xpsr(), a.sp()};
-        long[] callee = new long[8];
-        for (int i = 0; i < 8; i++) {
-            callee[i] = a.r(4 + i);
-        }
-        FaultContext.Resolved resolved = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
-        if (resolved.meaning() == FaultContext.SpMeaning.EXCEPTION_FRAME_ADDRESS || resolved.meaning() == FaultContext.SpMeaning.LOCATED_BY_SEARCH) {
-            if (!unwinder.unwind(memory, resolved.registers(), options).stopReason().isClean()) {
-                FaultContext.Resolved fp = FaultContext.resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
-                if (unwinder.unwind(memory, fp.registers(), options).stopReason().isClean()) {
-                    return fp.registers();
-                }
-            }
-        }
-        return resolved.registers();
-    }
 
     /** Same numbering on both sides (r0–r12, sp, lr, pc, xpsr, msp, psp); sp is psp in thread mode, msp in a handler. */
-    static RegisterFile toGdb(RegisterSet regs, int ipsr) {
-        RegisterFile out = RegisterFile.empty();
-        for (int r = 0; r < RegisterFile.COUNT; r++) {
-            if (regs.has(r)) {
-                out = out.with(r, regs.value(r));
-            }
+    static RegisterSet toGdb(RegisterSet regs, int ipsr) {
+        if (!regs.has(RegisterSet.SP)) {
+            return regs;
         }
-        if (regs.has(RegisterSet.SP)) {
-            int stack = ipsr == 0 ? RegisterFile.PSP : RegisterFile.MSP;
-            if (!out.has(stack)) {
-                out = out.with(stack, regs.value(RegisterSet.SP));
-            }
-        }
-        return out;
+        int stack = ipsr == 0 ? RegisterSet.PSP : RegisterSet.MSP;
+        return regs.has(stack) ? regs : regs.with(stack, regs.value(RegisterSet.SP));
     }
 }

@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.gdb;
 
+import dev.zmkagent.coredump.unwind.RegisterSet;
 import dev.zmkagent.coredump.memory.Memory;
 import java.util.List;
 
@@ -22,8 +23,8 @@ public record DumpTarget(ThreadSource threadSource, Memory memory, int stopSigna
 
     /** msp/psp are described exactly when the faulting context was a handler (xPSR's IPSR field not 0). */
     public static DumpTarget of(ThreadSource threads, Memory memory, int stopSignal) {
-        RegisterFile first = threads.threads().get(0).registers();
-        boolean handler = first.has(RegisterFile.XPSR) && (first.value(RegisterFile.XPSR) & 0x1FF) != 0;
+        RegisterSet first = threads.threads().get(0).registers();
+        boolean handler = first.has(RegisterSet.XPSR) && (first.value(RegisterSet.XPSR) & 0x1FF) != 0;
         return new DumpTarget(threads, memory, stopSignal, handler);
     }
 }

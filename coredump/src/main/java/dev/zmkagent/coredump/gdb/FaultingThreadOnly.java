@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.gdb;
 
+import dev.zmkagent.coredump.unwind.RegisterSet;
 import dev.zmkagent.coredump.format.ArchBlock;
 import dev.zmkagent.coredump.memory.Memory;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class FaultingThreadOnly implements ThreadSource {
 
     public FaultingThreadOnly(Optional<ArchBlock> arch, Memory memory) {
         this.thread = arch.map(a -> fromArch(a, memory))
-                .orElse(new GdbThread(1, "faulting context", "the dump has no register block: registers unknown", RegisterFile.empty()));
+                .orElse(new GdbThread(1, "faulting context", "the dump has no register block: registers unknown", RegisterSet.empty()));
     }
 
     @Override
@@ -32,20 +33,20 @@ public final class FaultingThreadOnly implements ThreadSource {
     }
 
     static GdbThread fromArch(ArchBlock a, Memory memory) {
-        RegisterFile regs = RegisterFile.empty();
-        for (int r = 0; r <= RegisterFile.XPSR; r++) {
-            if (r != RegisterFile.SP && a.known(r)) {
+        RegisterSet regs = RegisterSet.empty();
+        for (int r = 0; r <= RegisterSet.XPSR; r++) {
+            if (r != RegisterSet.SP && a.known(r)) {
                 regs = regs.with(r, a.r(r));
             }
         }
         long xpsr = a.xpsr() & 0xFFFF_FFFFL;
         OptionalLong sp = interruptedSp(a, memory);
         if (sp.isPresent()) {
-            regs = regs.with(RegisterFile.SP, sp.getAsLong());
+            regs = regs.with(RegisterSet.SP, sp.getAsLong());
         }
         int ipsr = (int) (xpsr & 0x1FF);
         if (sp.isPresent()) {
-            regs = regs.with(ipsr == 0 ? RegisterFile.PSP : RegisterFile.MSP, sp.getAsLong());
+            regs = regs.with(ipsr == 0 ? RegisterSet.PSP : RegisterSet.MSP, sp.getAsLong());
         }
         StringBuilder info = new StringBuilder("faulted here");
         if (ipsr == 0) {

@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.gdb;
 
+import dev.zmkagent.coredump.unwind.RegisterSet;
 import dev.zmkagent.coredump.memory.AddressRange;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +163,7 @@ public final class RspSession {
         return sb.toString();
     }
 
-    private static String registerHex(RegisterFile regs, int r) {
+    private static String registerHex(RegisterSet regs, int r) {
         return regs.has(r) ? Rsp.le32(regs.value(r)) : "xxxxxxxx";
     }
 

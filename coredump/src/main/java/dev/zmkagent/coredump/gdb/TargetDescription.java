@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.gdb;
 
+import dev.zmkagent.coredump.unwind.RegisterSet;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -21,7 +22,7 @@ public final class TargetDescription {
 
     /** Number of registers in a 'g' reply. */
     public int registerCount() {
-        return system ? RegisterFile.COUNT : RegisterFile.XPSR + 1;
+        return system ? RegisterSet.COUNT : RegisterSet.XPSR + 1;
     }
 
     public Optional<byte[]> annex(String name) {
@@ -38,9 +39,9 @@ public final class TargetDescription {
             case PROFILE_ANNEX:
                 StringBuilder sb = new StringBuilder("<?xml version=\"1.0\"?>\n<!DOCTYPE feature SYSTEM \"gdb-target.dtd\">\n"
                         + "<feature name=\"org.gnu.gdb.arm.m-profile\">\n");
-                for (int r = 0; r <= RegisterFile.XPSR; r++) {
-                    String type = r == RegisterFile.SP ? " type=\"data_ptr\"" : r == RegisterFile.PC ? " type=\"code_ptr\"" : "";
-                    sb.append("  <reg name=\"").append(RegisterFile.name(r)).append("\" bitsize=\"32\" regnum=\"").append(r)
+                for (int r = 0; r <= RegisterSet.XPSR; r++) {
+                    String type = r == RegisterSet.SP ? " type=\"data_ptr\"" : r == RegisterSet.PC ? " type=\"code_ptr\"" : "";
+                    sb.append("  <reg name=\"").append(RegisterSet.name(r)).append("\" bitsize=\"32\" regnum=\"").append(r)
                             .append('"').append(type).append("/>\n");
                 }
                 xml = sb.append("</feature>\n").toString();

@@ -8,10 +8,11 @@
  *   <li>{@link dev.zmkagent.coredump.gdb.Rsp} — framing of replies (binary-safe) and hex.</li>
  *   <li>{@link dev.zmkagent.coredump.gdb.TargetDescription} — target.xml and its annexes (m-profile, m-system).</li>
  *   <li>{@link dev.zmkagent.coredump.gdb.GdbTarget}, {@link dev.zmkagent.coredump.gdb.ThreadSource},
- *       {@link dev.zmkagent.coredump.gdb.GdbThread}, {@link dev.zmkagent.coredump.gdb.RegisterFile} — what is served;
+ *       {@link dev.zmkagent.coredump.gdb.GdbThread}, {@link dev.zmkagent.coredump.unwind.RegisterSet} — what is served;
  *       an unknown register is unavailable ({@code xxxxxxxx}), unknown memory an error, never zeros.</li>
  *   <li>{@link dev.zmkagent.coredump.gdb.FaultingThreadOnly} — the one-thread view when no thread list can be built.</li>
  * </ul>
  * Imports only {@code coredump} packages.
  */
 package dev.zmkagent.coredump.gdb;
+

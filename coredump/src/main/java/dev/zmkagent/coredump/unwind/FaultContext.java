@@ -1,7 +1,11 @@
 package dev.zmkagent.coredump.unwind;
 
+import dev.zmkagent.coredump.format.ArchBlock;
+import dev.zmkagent.coredump.format.MemoryBlock;
+import dev.zmkagent.coredump.format.ZephyrDump;
 import dev.zmkagent.coredump.memory.AddressRange;
 import dev.zmkagent.coredump.memory.Memory;
+import dev.zmkagent.coredump.memory.RegionMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -90,6 +94,37 @@ public final class FaultContext {
         }
         return new Resolved(regs, SpMeaning.UNKNOWN, OptionalLong.empty(),
                 "arch sp is 0 and the exception frame is not in the dump: the stack pointer is unknown");
+    }
+
+    /**
+     * The interrupted context of a parsed dump, ready to unwind. r4–r11 are used only when the arch block says they
+     * were collected. The stacked frame is searched for in the dump's own memory blocks only (never the megabyte of
+     * flash behind them). When sp is the frame's address, the dump does not say whether the core stacked the 104-byte
+     * FP frame (EXC_RETURN is not recorded): the basic frame is assumed unless only the FP frame lets the stack
+     * unwind to the thread's entry, which the explanation then says.
+     */
+    public static Resolved forDump(ZephyrDump dump, Memory memory, Unwinder unwinder, UnwindOptions options) {
+        ArchBlock a = dump.arch().orElseThrow(() -> new IllegalArgumentException("the dump has no architecture block"));
+        RegionMemory dumped = new RegionMemory();
+        for (MemoryBlock mb : dump.memory()) {
+            dumped.add("dump", mb.start(), mb.data().toArray());
+        }
+        long[] basic = {a.r(0), a.r(1), a.r(2), a.r(3), a.r(ArchBlock.R12), a.lr(), a.pc(), a.xpsr(), a.sp()};
+        long[] callee = new long[8];
+        for (int i = 0; i < 8; i++) {
+            callee[i] = a.r(4 + i);
+        }
+        Resolved basicFrame = resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
+        if (basicFrame.meaning() != SpMeaning.EXCEPTION_FRAME_ADDRESS && basicFrame.meaning() != SpMeaning.LOCATED_BY_SEARCH
+                || unwinder.unwind(memory, basicFrame.registers(), options).stopReason().isClean()) {
+            return basicFrame;
+        }
+        Resolved fp = resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
+        if (!unwinder.unwind(memory, fp.registers(), options).stopReason().isClean()) {
+            return basicFrame;
+        }
+        return new Resolved(fp.registers(), fp.meaning(), fp.frameAddress(), fp.explanation()
+                + "; the FPU extended frame (104 bytes) was assumed, because only with it does the stack unwind to the thread's entry");
     }
 
     private static List<Long> search(Memory memory, RegisterSet stacked) {

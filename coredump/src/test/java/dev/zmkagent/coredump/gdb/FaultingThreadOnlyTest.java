@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.gdb;
 
+import dev.zmkagent.coredump.unwind.RegisterSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,9 +36,9 @@ class FaultingThreadOnlyTest {
     @Test
     void spPointingAtTheStackedFrameIsTheFrameAddressOfZephyr35() {
         GdbThread t = new FaultingThreadOnly(Optional.of(arch(0x20000100, 0x0100_0000, true)), frameAt(0x20000100, 0x0100_0000)).threads().get(0);
-        assertEquals(0x20000120L, t.registers().value(RegisterFile.SP));
-        assertEquals(0x20000120L, t.registers().value(RegisterFile.PSP));
-        assertFalse(t.registers().has(RegisterFile.MSP));
+        assertEquals(0x20000120L, t.registers().value(RegisterSet.SP));
+        assertEquals(0x20000120L, t.registers().value(RegisterSet.PSP));
+        assertFalse(t.registers().has(RegisterSet.MSP));
         assertEquals(0x107L, t.registers().value(7));
     }
 
@@ -45,13 +46,13 @@ class FaultingThreadOnlyTest {
     void alignmentPaddingFromXpsrBit9IsAddedBack() {
         long xpsr = 0x0100_0200;
         GdbThread t = new FaultingThreadOnly(Optional.of(arch(0x20000100, xpsr, true)), frameAt(0x20000100, xpsr)).threads().get(0);
-        assertEquals(0x20000124L, t.registers().value(RegisterFile.SP));
+        assertEquals(0x20000124L, t.registers().value(RegisterSet.SP));
     }
 
     @Test
     void spAboveTheFrameIsZephyr41sPreExceptionSpAndKeptAsIs() {
         GdbThread t = new FaultingThreadOnly(Optional.of(arch(0x20000120, 0x0100_0000, false)), frameAt(0x20000100, 0x0100_0000)).threads().get(0);
-        assertEquals(0x20000120L, t.registers().value(RegisterFile.SP));
+        assertEquals(0x20000120L, t.registers().value(RegisterSet.SP));
         for (int r = 4; r <= 11; r++) {
             assertFalse(t.registers().has(r), "r" + r);
         }
@@ -61,13 +62,13 @@ class FaultingThreadOnlyTest {
     @Test
     void handlerModeMeansSpIsMspAndZeroSpIsUnknown() {
         GdbThread isr = new FaultingThreadOnly(Optional.of(arch(0x20000120, 0x0100_0021, true)), new RegionMemory()).threads().get(0);
-        assertEquals(0x20000120L, isr.registers().value(RegisterFile.MSP));
-        assertFalse(isr.registers().has(RegisterFile.PSP));
+        assertEquals(0x20000120L, isr.registers().value(RegisterSet.MSP));
+        assertFalse(isr.registers().has(RegisterSet.PSP));
         assertTrue(isr.extraInfo().contains("IRQ 17"), isr.extraInfo());
         GdbThread zero = new FaultingThreadOnly(Optional.of(arch(0, 0x0100_0000, true)), new RegionMemory()).threads().get(0);
-        assertFalse(zero.registers().has(RegisterFile.SP));
+        assertFalse(zero.registers().has(RegisterSet.SP));
         GdbThread none = new FaultingThreadOnly(Optional.empty(), new RegionMemory()).threads().get(0);
-        assertFalse(none.registers().has(RegisterFile.PC));
+        assertFalse(none.registers().has(RegisterSet.PC));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.gdb;
 
+import dev.zmkagent.coredump.unwind.RegisterSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,9 +29,9 @@ class RspSessionTest {
                 .add("dump", RAM + 0x100, new byte[] {(byte) 0xAA, (byte) 0xBB})
                 .add("ELF .text", 0x1000, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
                 .add("ELF .rodata", 0x1010, new byte[] {0x77, 0x66});
-        RegisterFile crashed = RegisterFile.empty().with(0, 0x11223344L).with(RegisterFile.SP, 0x20000080L)
-                .with(RegisterFile.PC, 0x1004).with(RegisterFile.XPSR, 0x0100_0000L).with(RegisterFile.PSP, 0x20000080L);
-        RegisterFile other = RegisterFile.empty().with(RegisterFile.PC, 0x1008);
+        RegisterSet crashed = RegisterSet.empty().with(0, 0x11223344L).with(RegisterSet.SP, 0x20000080L)
+                .with(RegisterSet.PC, 0x1004).with(RegisterSet.XPSR, 0x0100_0000L).with(RegisterSet.PSP, 0x20000080L);
+        RegisterSet other = RegisterSet.empty().with(RegisterSet.PC, 0x1008);
         List<GdbThread> threads = List.of(new GdbThread(1, "main", "faulted here", crashed), new GdbThread(2, "idle", "ready", other));
         return new DumpTarget(() -> threads, memory, StopSignal.SIGSEGV, true);
     }
