@@ -1,6 +1,5 @@
 package dev.zmkagent.cli;
 
-import dev.zmkagent.agent.analyze.AnalyzeRequest;
 import dev.zmkagent.agent.analyze.Analyzer;
 import dev.zmkagent.coredump.report.CrashReport;
 import dev.zmkagent.coredump.report.JsonReport;
@@ -8,15 +7,11 @@ import dev.zmkagent.coredump.report.MarkdownReport;
 import dev.zmkagent.coredump.report.TextReport;
 import dev.zmkagent.device.boards.BoardCatalog;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "analyze",
         description = {"Explain a crash from any dump form, offline.",
@@ -34,15 +29,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "The dump: CURRENT.UF2, .uf2, .bin, partition image, 'ZE' stream or log.")
-    Path input;
-
-    @Option(names = {"-e", "--elf"}, paramLabel = "ELF", description = "The firmware's zmk.elf (the zmk_debug CI artifact's <artifact>.elf).")
-    Path elf;
-
-    @Option(names = "--base", paramLabel = "ADDR", converter = AddressConverter.class,
-            description = "Flash address of the first byte of a raw image (default: detected; 0x1000 for uf2conv.py output of CURRENT.UF2).")
-    Long base;
+    @picocli.CommandLine.Mixin
+    DumpInputOptions dump = new DumpInputOptions();
 
     @Option(names = "--threads", description = "Also list every kernel thread (state, stack use, backtrace) when the ELF has Zephyr's thread info.")
     boolean threads;
@@ -54,7 +42,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         format.validate(spec);
         CrashReport report = new Analyzer(BoardCatalog.builtin())
-                .analyze(new AnalyzeRequest(input, Optional.ofNullable(elf), base == null ? OptionalLong.empty() : OptionalLong.of(base)));
+                .analyze(dump.request());
         PrintWriter out = spec.commandLine().getOut();
         if (format.json) {
             out.print(JsonReport.render(report));

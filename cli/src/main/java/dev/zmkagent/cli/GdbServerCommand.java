@@ -1,6 +1,5 @@
 package dev.zmkagent.cli;
 
-import dev.zmkagent.agent.analyze.AnalyzeRequest;
 import dev.zmkagent.agent.analyze.DumpLoader;
 import dev.zmkagent.agent.gdbserver.GdbServer;
 import dev.zmkagent.agent.gdbserver.ListenAddress;
@@ -15,14 +14,11 @@ import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "gdbserver",
@@ -40,15 +36,8 @@ final class GdbServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "The dump: CURRENT.UF2, .uf2, .bin, partition image, 'ZE' stream or log.")
-    Path input;
-
-    @Option(names = {"-e", "--elf"}, paramLabel = "ELF", description = "The firmware's zmk.elf: gdb needs it, and its read-only sections back memory reads.")
-    Path elf;
-
-    @Option(names = "--base", paramLabel = "ADDR", converter = AddressConverter.class,
-            description = "Flash address of the first byte of a raw image (default: detected).")
-    Long base;
+    @picocli.CommandLine.Mixin
+    DumpInputOptions dump = new DumpInputOptions();
 
     @Option(names = "--port", paramLabel = "N", description = "TCP port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).",
             defaultValue = "1234")
@@ -83,8 +72,8 @@ final class GdbServerCommand implements Callable<Integer> {
             w.flush();
         };
         ServedDump served = ServedDump.of(new DumpLoader(BoardCatalog.builtin())
-                .load(new AnalyzeRequest(input, Optional.ofNullable(elf), base == null ? OptionalLong.empty() : OptionalLong.of(base))));
-        if (elf == null) {
+                .load(dump.request()));
+        if (dump.elf == null) {
             err.println("zmk-agent: warning: no --elf given: serving the dump alone; gdb needs the firmware's zmk.elf for symbols,"
                     + " and code/constants outside the dump and UF2 read as unavailable");
         }
@@ -93,7 +82,7 @@ final class GdbServerCommand implements Callable<Integer> {
             err.flush();
         } : null);
         if (pipe) {
-            err.println("zmk-agent gdbserver: serving " + input + ": " + served.summary());
+            err.println("zmk-agent gdbserver: serving " + dump.input + ": " + served.summary());
             server.serve(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             return 0;
         }
@@ -103,9 +92,9 @@ final class GdbServerCommand implements Callable<Integer> {
         }
         try (ServerSocket socket = GdbServer.bind(address)) {
             String where = hostForGdb(address) + ":" + socket.getLocalPort();
-            messages.accept("zmk-agent gdbserver: serving " + input + ": " + served.summary());
+            messages.accept("zmk-agent gdbserver: serving " + dump.input + ": " + served.summary());
             messages.accept("listening on " + address.host() + ":" + socket.getLocalPort() + "; connect with:");
-            messages.accept("  " + gdbCommand() + " " + quote(elf == null ? "zmk.elf" : elf.toString()) + " -ex 'target remote " + where + "'");
+            messages.accept("  " + gdbCommand() + " " + quote(dump.elf == null ? "zmk.elf" : dump.elf.toString()) + " -ex 'target remote " + where + "'");
             messages.accept("Ctrl-C stops the server.");
             server.serveTcp(socket);
         }
