@@ -48,9 +48,18 @@ class CrashLabBacktraceTest {
             assertTrue(r.dump().isEmpty(), "an erased partition holds no crash");
             return;
         }
-        List<GdbTruth.Row> expected = GdbTruth.afterFaultBoundary((List<Map<String, Object>>) s.truth().get("frames"));
+        List<GdbTruth.Row> expected = GdbTruth.withGdbPaths(GdbTruth.afterFaultBoundary((List<Map<String, Object>>) s.truth().get("frames")),
+                GdbTruth.gdbPaths(readTruthTxt(s)));
         List<GdbTruth.Row> actual = GdbTruth.ours(r.frames());
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));
+    }
+
+    static String readTruthTxt(CrashLab.Scenario s) {
+        try {
+            return java.nio.file.Files.readString(s.file("truth.txt"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String render(List<GdbTruth.Row> rows) {

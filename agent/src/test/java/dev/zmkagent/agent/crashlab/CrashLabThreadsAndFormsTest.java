@@ -76,7 +76,8 @@ class CrashLabThreadsAndFormsTest {
                 assertTrue(mine.current(), name + " is the crashing thread");
                 continue;
             }
-            String expected = CrashLabBacktraceTest.render(GdbTruth.rows((List<Map<String, Object>>) t.get("frames")));
+            String expected = CrashLabBacktraceTest.render(GdbTruth.withGdbPaths(GdbTruth.rows((List<Map<String, Object>>) t.get("frames")),
+                    GdbTruth.gdbPaths(CrashLabBacktraceTest.readTruthTxt(s))));
             String actual = CrashLabBacktraceTest.render(GdbTruth.ours(mine.frames()));
             assertEquals(expected, actual, s.name() + " thread " + name);
         }
@@ -95,7 +96,7 @@ class CrashLabThreadsAndFormsTest {
                 "logging_thread:normal", "z_thread_entry:normal"), kinds);
         CrashReport.Frame tail = logging.frames().get(3);
         assertEquals(0x264f6L, tail.pc().getAsLong(), "gdb's pc for it: the call site's return pc");
-        assertEquals("kernel.c", tail.file());
+        assertEquals("crashlab/fw/kernel.c", tail.file());
         assertEquals(193, tail.line());
         assertFalse(tail.inlined());
     }

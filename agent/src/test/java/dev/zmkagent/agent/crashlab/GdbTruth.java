@@ -26,6 +26,33 @@ final class GdbTruth {
      * gdb's live frames after the fault handler's "<signal handler called>", without gdb's final
      * "0x00000000 in ?? ()" past the thread entry (the initial lr of a Zephyr thread is 0).
      */
+    /**
+     * truth.json keeps file basenames; gdb prints the path as DWARF names it (truth.txt: "at crashlab/fw/app.c:61").
+     * Maps each basename to gdb's printed path, so expected rows carry exactly what gdb shows.
+     */
+    static Map<String, String> gdbPaths(String truthTxt) {
+        Map<String, String> out = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" at (\\S+):\\d+").matcher(truthTxt);
+        while (m.find()) {
+            String path = m.group(1);
+            String base = path.substring(path.lastIndexOf('/') + 1);
+            String before = out.putIfAbsent(base, path);
+            if (before != null && !before.equals(path)) {
+                throw new IllegalStateException("two paths for " + base + ": " + before + ", " + path);
+            }
+        }
+        return out;
+    }
+
+    /** The rows with gdb's printed paths in place of basenames. */
+    static List<Row> withGdbPaths(List<Row> rows, Map<String, String> paths) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) {
+            out.add(r.file() == null ? r : new Row(r.kind(), r.function(), paths.getOrDefault(r.file(), r.file()), r.line(), r.inlined()));
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     static List<Row> afterFaultBoundary(List<Map<String, Object>> frames) {
         int start = 0;

@@ -20,7 +20,7 @@ public final class JsonReport {
 
     public static String render(CrashReport r) {
         try {
-            return JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(toMap(r)) + "\n";
+            return JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT, JSON.Feature.WRITE_NULL_PROPERTIES).asString(toMap(r)) + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -286,7 +286,7 @@ public final class Unwinder {
                 SourceFrame s = sources.get(i);
                 boolean outer = i == sources.size() - 1;
                 FrameKind k = outer ? kind : (kind == FrameKind.GUESS ? FrameKind.GUESS : FrameKind.INLINED);
-                frames.add(new Frame(k, OptionalLong.of(pc), s.function(), s.fileName(), s.line(), !outer,
+                frames.add(new Frame(k, OptionalLong.of(pc), s.function(), s.file(), s.line(), !outer,
                         regs, cfa, outer ? note : "inlined"));
             }
             return sources.get(sources.size() - 1).function();
