@@ -13,11 +13,12 @@ final class GdbTruth {
     private GdbTruth() {
     }
 
-    record Row(String kind, String function, String file, int line, boolean inlined) {
+    record Row(String kind, Long pc, String function, String file, int line, boolean inlined) {
         @Override
         public String toString() {
             return "exception".equals(kind) ? "<signal handler called>"
-                    : (inlined ? "[inlined] " : "") + function + (file == null ? "" : " at " + file + ":" + line)
+                    : (pc == null ? "" : String.format("0x%08x ", pc)) + (inlined ? "[inlined] " : "") + function
+                    + (file == null ? "" : " at " + file + ":" + line)
                     + ("normal".equals(kind) ? "" : "   [" + kind + "]");
         }
     }
@@ -48,7 +49,7 @@ final class GdbTruth {
     static List<Row> withGdbPaths(List<Row> rows, Map<String, String> paths) {
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(r.file() == null ? r : new Row(r.kind(), r.function(), paths.getOrDefault(r.file(), r.file()), r.line(), r.inlined()));
+            out.add(r.file() == null ? r : new Row(r.kind(), r.pc(), r.function(), paths.getOrDefault(r.file(), r.file()), r.line(), r.inlined()));
         }
         return out;
     }
@@ -70,8 +71,9 @@ final class GdbTruth {
         for (Map<String, Object> f : frames) {
             boolean exception = "exception".equals(f.get("kind"));
             Object line = f.get("line");
-            out.add(new Row(exception ? "exception" : "normal", exception ? null : (String) f.get("function"), (String) f.get("file"),
-                    line == null ? 0 : ((Number) line).intValue(), Boolean.TRUE.equals(f.get("inlined"))));
+            Object pc = f.get("pc");
+            out.add(new Row(exception ? "exception" : "normal", pc == null ? null : Long.decode((String) pc), exception ? null : (String) f.get("function"),
+                    (String) f.get("file"), line == null ? 0 : ((Number) line).intValue(), Boolean.TRUE.equals(f.get("inlined"))));
         }
         while (!out.isEmpty() && out.get(out.size() - 1).function() == null && !"exception".equals(out.get(out.size() - 1).kind())) {
             Map<String, Object> last = frames.get(out.size() - 1);
@@ -100,7 +102,7 @@ final class GdbTruth {
             // and so are its tail-call frames (truth.json records every frame gdb printed as "normal").
             String kind = exception ? "exception"
                     : "inlined".equals(f.kind()) || "recovered".equals(f.kind()) || "tailcall".equals(f.kind()) ? "normal" : f.kind();
-            out.add(new Row(kind, exception ? null : fn, f.file(), f.line(), f.inlined()));
+            out.add(new Row(kind, exception || f.pc().isEmpty() ? null : f.pc().getAsLong(), exception ? null : fn, f.file(), f.line(), f.inlined()));
         }
         return out;
     }
