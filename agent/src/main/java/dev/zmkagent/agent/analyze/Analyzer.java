@@ -141,7 +141,8 @@ public final class Analyzer {
         }
 
         CrashReport.Dump dumpInfo = new CrashReport.Dump(d.headerVersion(), archVersion, d.reason() & 0xFFFF_FFFFL,
-                FaultReason.name(d.reason()), FaultReason.meaning(d.reason()), truncated, regs, calleeKnown, xpsr, excReturn);
+                FaultReason.name(d.reason() & 0xFFFF_FFFFL), FaultReason.meaning(d.reason() & 0xFFFF_FFFFL), truncated, regs, calleeKnown, xpsr, excReturn,
+                FaultStatus.from(memory).map(FaultStatus::faultAddress).orElse(java.util.OptionalLong.empty()));
         return new CrashReport(describeInput(input), partition, Optional.of(dumpInfo), firmware, frames, ranges, faultStatus,
                 diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads()));
     }

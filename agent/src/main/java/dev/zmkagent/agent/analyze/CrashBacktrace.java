@@ -67,9 +67,18 @@ final class CrashBacktrace {
         return s.toString();
     }
 
+    /**
+     * The report's frames: the unwinder's leading fault frame (which only marks where the stack changes, for the
+     * signature) is left out, so frame 0 is the faulting instruction, as in gdb's view of the dump.
+     */
     static List<dev.zmkagent.coredump.report.CrashReport.Frame> reportFrames(Backtrace bt) {
         List<dev.zmkagent.coredump.report.CrashReport.Frame> out = new ArrayList<>();
-        for (Frame f : bt.frames()) {
+        List<Frame> frames = bt.frames();
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            if (i == 0 && f.kind() == dev.zmkagent.coredump.unwind.FrameKind.EXCEPTION && !Unwinder.EXCEPTION_LABEL.equals(f.function())) {
+                continue;
+            }
             out.add(new dev.zmkagent.coredump.report.CrashReport.Frame(out.size(), f.pc(), f.function(), f.file(), f.line(), f.inlined(),
                     f.kind().name().toLowerCase()));
         }

@@ -147,20 +147,36 @@ class InputAndLocatorTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void jsonCarriesTheDocumentedFields() throws Exception {
         CrashReport r = analyze(DumpBuilder.partition(STREAM), OptionalLong.empty());
-        Map<String, Object> m = JsonReport.toMap(r);
+        String text = JsonReport.render(r);
+        // Parse what is printed, not the map behind it: unknown values must be written as null, not left out.
+        Map<String, Object> m = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(text);
+        assertEquals("zmk-agent.report/1", m.get("schema"));
         assertEquals("partition", ((Map<?, ?>) m.get("input")).get("kind"));
+        assertTrue(((Map<?, ?>) m.get("input")).containsKey("base"));
+        assertEquals(null, ((Map<?, ?>) m.get("input")).get("base"));
         Map<?, ?> dump = (Map<?, ?>) m.get("dump");
         assertEquals(Boolean.TRUE, dump.get("checksum_ok"));
         assertEquals(Boolean.FALSE, dump.get("truncated"));
-        assertEquals(25L, ((Map<?, ?>) m.get("reason")).get("code"));
+        assertEquals(null, dump.get("partition_address"));
+        assertTrue(dump.containsKey("partition_address"));
+        assertEquals(25, ((Number) ((Map<?, ?>) m.get("reason")).get("code")).intValue());
         Map<?, ?> regs = (Map<?, ?>) m.get("registers");
         assertEquals("0x50000000", regs.get("r0"));
         assertEquals("0x00026154", regs.get("pc"));
+        assertTrue(regs.containsKey("r4"));
         assertEquals(null, regs.get("r4"), "uncollected registers are null, not zero");
         assertEquals(List.of("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc", "xpsr"), List.copyOf(regs.keySet()));
-        assertTrue(JsonReport.render(r).contains("\"schema\" : \"zmk-agent.report/1\""));
+        List<Map<String, Object>> frames = (List<Map<String, Object>>) m.get("frames");
+        assertEquals("0x00026154", frames.get(0).get("pc"), "frame 0 is the faulting instruction");
+        for (String key : List.of("index", "pc", "function", "file", "line", "inlined", "kind")) {
+            assertTrue(frames.get(0).containsKey(key), key);
+        }
+        for (String key : List.of("memory", "firmware", "diagnosis", "warnings", "signature", "threads", "fault_status")) {
+            assertTrue(m.containsKey(key), key);
+        }
     }
 
     @Test

@@ -54,6 +54,23 @@ class CrashLabBacktraceTest {
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));
     }
 
+    @org.junit.jupiter.api.Test
+    void frameZeroIsTheFaultingInstructionWithItsInlineChain() {
+        CrashLab.Scenario s = CrashLab.scenario("nice_nano-busfault");
+        CrashReport r = analyzeCurrentUf2(s);
+        long pc = r.dump().orElseThrow().registers().stream().filter(x -> x.name().equals("pc")).findFirst().orElseThrow().value();
+        CrashReport.Frame f0 = r.frames().get(0);
+        assertEquals(pc, f0.pc().getAsLong());
+        assertEquals("binding_param", f0.function());
+        assertTrue(f0.inlined());
+        CrashReport.Frame f1 = r.frames().get(1);
+        assertEquals("hold_tap_binding_pressed", f1.function());
+        assertEquals(pc, f1.pc().getAsLong(), "the inline chain shares the machine frame's pc");
+        String text = dev.zmkagent.coredump.report.TextReport.render(r, false);
+        assertTrue(text.contains(String.format("#0  0x%08x in binding_param () at crashlab/fw/app.c:61   [inlined]", pc)), text);
+        assertTrue(text.contains("#1  hold_tap_binding_pressed () at crashlab/fw/app.c:66\n"), text);
+    }
+
     static String readTruthTxt(CrashLab.Scenario s) {
         try {
             return java.nio.file.Files.readString(s.file("truth.txt"));

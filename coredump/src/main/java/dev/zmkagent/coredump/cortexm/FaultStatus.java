@@ -24,6 +24,17 @@ public record FaultStatus(long cfsr, long hfsr, long mmfar, long bfar) {
                 memory.u32(MMFAR).orElseThrow(), memory.u32(BFAR).orElseThrow()));
     }
 
+    /** The faulting data address when the hardware latched one (BFARVALID or MMARVALID). */
+    public java.util.OptionalLong faultAddress() {
+        if ((cfsr & 0x8000) != 0) {
+            return java.util.OptionalLong.of(bfar);
+        }
+        if ((cfsr & 0x80) != 0) {
+            return java.util.OptionalLong.of(mmfar);
+        }
+        return java.util.OptionalLong.empty();
+    }
+
     public List<String> sentences() {
         List<String> s = new ArrayList<>();
         long mmfsr = cfsr & 0xFF;

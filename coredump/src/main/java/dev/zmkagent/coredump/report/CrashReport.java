@@ -32,9 +32,10 @@ public record CrashReport(
                             Optional<Boolean> checksumOk, OptionalLong streamSize, boolean interrupted) {
     }
 
+    /** {@code faultAddress} is the address the CPU faulted on (BFAR/MMFAR), when the dump holds valid fault status. */
     public record Dump(int headerVersion, int archVersion, long reasonCode, String reasonName, String reasonMeaning,
                        boolean truncated, List<Register> registers, boolean calleeSavedKnown, String xpsr,
-                       Optional<String> excReturn) {
+                       Optional<String> excReturn, OptionalLong faultAddress) {
     }
 
     /** A register value; {@code known} is false for registers the dump did not collect (never shown as zero). */
@@ -47,7 +48,10 @@ public record CrashReport(
     public record Firmware(String path, Optional<String> buildId, String identity, boolean identityMismatch) {
     }
 
-    /** One backtrace frame; {@code pc} is absent for an exception boundary. */
+    /**
+     * One backtrace frame, innermost first; frame 0 is where the fault happened. {@code pc} is absent for an exception
+     * boundary; frames of one inline chain share the pc of the machine frame they are in.
+     */
     public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
     }
 

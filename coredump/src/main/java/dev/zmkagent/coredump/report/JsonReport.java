@@ -75,6 +75,7 @@ public final class JsonReport {
             reason.put("code", d.reasonCode());
             reason.put("name", d.reasonName());
             reason.put("meaning", d.reasonMeaning());
+            reason.put("fault_address", d.faultAddress().isPresent() ? Hex.word(d.faultAddress().getAsLong()) : null);
             m.put("reason", reason);
             Map<String, Object> regs = new LinkedHashMap<>();
             for (CrashReport.Register reg : d.registers()) {

@@ -31,8 +31,8 @@ public final class MarkdownReport {
         s.append('\n');
         if (!r.frames().isEmpty()) {
             s.append("**Backtrace**\n\n```\n");
-            for (CrashReport.Frame f : r.frames()) {
-                s.append(TextReport.frame(f)).append('\n');
+            for (String f : TextReport.frames(r.frames())) {
+                s.append(f).append('\n');
             }
             s.append("```\n\n");
         }

@@ -50,12 +50,13 @@ public final class TextReport {
                 d.truncated() ? ", TRUNCATED" : ""));
         line("");
         line(bold("Reason:    " + d.reasonName() + " (" + d.reasonCode() + ")") + " — " + d.reasonMeaning());
+        d.faultAddress().ifPresent(a -> line("Address:   " + Hex.word(a) + " (the address the faulting access used)"));
         r.signature().ifPresent(s -> line("Signature: " + s));
 
         if (!r.frames().isEmpty()) {
             heading("Backtrace");
-            for (CrashReport.Frame f : r.frames()) {
-                line(frame(f));
+            for (String f : frames(r.frames())) {
+                line(f);
             }
         }
         if (threads) {
@@ -124,23 +125,35 @@ public final class TextReport {
             if (t.current()) {
                 line("      (the crashing thread: see Backtrace)");
             }
-            for (CrashReport.Frame f : t.frames()) {
-                line("    " + frame(f));
+            for (String f : frames(t.frames())) {
+                line("    " + f);
             }
             t.stopReason().ifPresent(sr -> line("      " + sr));
         }
     }
 
-    static String frame(CrashReport.Frame f) {
+    /** All frames as gdb-style lines. */
+    static List<String> frames(List<CrashReport.Frame> frames) {
+        List<String> out = new java.util.ArrayList<>();
+        CrashReport.Frame previous = null;
+        for (CrashReport.Frame f : frames) {
+            // The frames of one inline chain share a pc: show it once, on the innermost (where execution was).
+            boolean showPc = f.pc().isPresent() && (previous == null || !previous.inlined() || !previous.pc().equals(f.pc()));
+            out.add(frame(f, showPc));
+            previous = f;
+        }
+        return out;
+    }
+
+    static String frame(CrashReport.Frame f, boolean showPc) {
         if (f.pc().isEmpty() && "exception".equals(f.kind())) {
-            return String.format("#%-2d <%s>", f.index(), f.function());
+            String label = f.function() == null ? "exception" : f.function();
+            return String.format("#%-2d %s", f.index(), label.startsWith("<") ? label : "<" + label + ">");
         }
         StringBuilder s = new StringBuilder();
         s.append(String.format("#%-2d ", f.index()));
-        if (!f.inlined() && f.pc().isPresent()) {
+        if (showPc) {
             s.append(Hex.word(f.pc().getAsLong())).append(" in ");
-        } else if (f.inlined()) {
-            s.append("[inlined]  ");
         }
         s.append(f.function() == null ? "??" : f.function()).append(" ()");
         if (f.file() != null) {
@@ -149,7 +162,9 @@ public final class TextReport {
                 s.append(':').append(f.line());
             }
         }
-        if (!"normal".equals(f.kind()) && !"inlined".equals(f.kind())) {
+        if (f.inlined()) {
+            s.append("   [inlined]");
+        } else if (!"normal".equals(f.kind()) && !"inlined".equals(f.kind())) {
             s.append("   [").append(f.kind()).append(']');
         }
         return s.toString();
