@@ -115,8 +115,12 @@ public final class Analyzer {
                 diagnosis.add("The backtrace stops early: " + unwound.backtrace().get().stopReason().sentence());
             }
         } else {
-            frames = d.arch().map(a -> List.of(new CrashReport.Frame(0, java.util.OptionalLong.of(a.pc()), null, null, 0, false, "normal")))
+            frames = d.arch().filter(a -> a.known(ArchBlock.PC))
+                    .map(a -> List.of(new CrashReport.Frame(0, java.util.OptionalLong.of(a.pc()), null, null, 0, false, "normal")))
                     .orElse(List.of());
+            d.arch().filter(a -> !a.basicComplete()).ifPresent(a -> diagnosis.add(String.format(
+                    "The architecture block holds only %d of the 9 basic registers: the others are unknown, so there is no backtrace.",
+                    a.storedWords())));
         }
         if (truncated) {
             explainTruncation(d, stored, diagnosis);
@@ -126,8 +130,9 @@ public final class Analyzer {
                     + " Some bytes changed after the dump was written (a bad copy of CURRENT.UF2, flash wear, or a partial erase); values may be wrong.",
                     stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
-        if (d.arch().isPresent()) {
-            long sp = d.arch().get().sp();
+        CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        if (d.arch().isPresent() && d.arch().get().basicComplete() && frames.stream().filter(f -> !"guess".equals(f.kind())).count() <= 1) {
+            long sp = unwound.interruptedSp().orElse(d.arch().get().sp());
             if (sp != 0 && !memory.has(sp, 4)) {
                 diagnosis.add(String.format("The stack pointer 0x%08x is not in the dumped memory, so the stack (and any backtrace beyond the first frame) is unavailable%s.",
                         sp, truncated ? " — it was lost to the truncation" : ""));

@@ -24,7 +24,8 @@ import java.util.Optional;
 final class CrashBacktrace {
     /** What the unwinding produced, ready for the report. */
     record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
-                  Optional<String> spExplanation) {
+                  Optional<String> spExplanation, java.util.OptionalLong interruptedSp,
+                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread) {
     }
 
     /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
@@ -34,8 +35,8 @@ final class CrashBacktrace {
     }
 
     static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Memory memory, Optional<FaultStatus> faultStatus, boolean truncated) {
-        if (dump.arch().isEmpty() || elf.isEmpty()) {
-            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        if (dump.arch().isEmpty() || !dump.arch().get().basicComplete() || elf.isEmpty()) {
+            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "");
         }
         Symbolizer symbolizer = Symbolizers.forElf(elf.get());
         Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
@@ -51,7 +52,48 @@ final class CrashBacktrace {
         String reasonName = FaultReason.name(dump.reason());
         FaultContext.Resolved start = FaultContext.forDump(dump, memory, unwinder, options);
         Backtrace bt = unwinder.unwind(memory, start.registers(), options.withLeadingException(faultLabel(dump.reason(), faultStatus)));
-        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()));
+        // The crashing thread's stack: from the thread list, or (MIN dumps hold no _kernel) the ELF object that holds the
+        // outermost frame of the crashing context.
+        Optional<dev.zmkagent.coredump.memory.AddressRange> stack = Optional.empty();
+        String thread = "the crashing thread";
+        for (ThreadLister.ThreadEntry t : threads) {
+            if (t.current() && t.stack().isPresent()) {
+                stack = t.stack();
+                thread = "thread '" + t.name() + "'";
+            }
+        }
+        if (stack.isEmpty()) {
+            List<Frame> fs = bt.frames();
+            for (int i = fs.size() - 1; i >= 0 && stack.isEmpty(); i--) {
+                if (fs.get(i).cfa().isPresent() && fs.get(i).kind() != dev.zmkagent.coredump.unwind.FrameKind.GUESS) {
+                    stack = elf.get().symbols().containing(fs.get(i).cfa().getAsLong() - 4).filter(sym -> sym.isObject() && sym.size() >= 256)
+                            .map(sym -> new dev.zmkagent.coredump.memory.AddressRange(sym.address(), sym.address() + sym.size()));
+                    if (stack.isPresent()) {
+                        thread = "the stack '" + elf.get().symbols().containing(fs.get(i).cfa().getAsLong() - 4).get().name() + "'";
+                    }
+                }
+            }
+        }
+        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()),
+                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread);
+    }
+
+    /**
+     * A stack overflow names itself: the interrupted sp lies below the crashing thread's stack (in its guard or in
+     * whatever sits below it).
+     */
+    static Optional<String> overflow(Result r) {
+        if (r.interruptedSp().isEmpty() || r.crashingStack().isEmpty()) {
+            return Optional.empty();
+        }
+        long sp = r.interruptedSp().getAsLong();
+        dev.zmkagent.coredump.memory.AddressRange stack = r.crashingStack().get();
+        if (sp >= stack.start() + 64) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("The stack pointer 0x%08x is %s the bottom of %s (%s): the thread overflowed its stack."
+                + " Raise its stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE, or CONFIG_MAIN_STACK_SIZE).",
+                sp, sp < stack.start() ? (stack.start() - sp) + " bytes below" : "within 64 bytes of", r.crashingThread(), stack));
     }
 
     /** The leading frame's label, naming the fault where the stack changes (probe-rs style). */

@@ -95,6 +95,10 @@ public final class InputReader {
                 break;
             }
         }
+        long declared = uf2.blocks().get(0).numBlocks();
+        if (uf2.families().size() <= 1 && declared != uf2.blocks().size()) {
+            notes.add(String.format("the UF2 blocks say the file has %d blocks, but it holds %d: it may be incomplete or a concatenation", declared, uf2.blocks().size()));
+        }
         if (uf2.families().size() > 1) {
             notes.add("the UF2 holds blocks of several families: " + uf2.families().stream().map(f -> String.format("0x%08x", f)).toList());
         }
@@ -158,8 +162,16 @@ public final class InputReader {
         if (userBase.isPresent()) {
             base = userBase.getAsLong();
             how = "--base";
+            if (base + b.length() > 0x1_0000_0000L) {
+                throw new FormatException(String.format("--base 0x%x puts the end of the %d-byte image past the 32-bit address space", base, b.length()));
+            }
         } else {
             BaseGuess g = guessBase(b);
+            if (!g.recognised && !hasFlashHeaderAtAPage(b)) {
+                throw new FormatException(path + " is not a dump: no UF2, coredump partition ('CD'), 'ZE' stream or #CD: log, and as a flash image"
+                        + " it has no application vector table for a known board and no 'CD' header at any 4 KiB boundary"
+                        + " (if it is a flash image, give its address with --base)", 0);
+            }
             base = g.base;
             how = g.reason;
         }
@@ -169,7 +181,17 @@ public final class InputReader {
                 OptionalLong.of(base), Optional.empty(), Optional.empty(), notes);
     }
 
-    private record BaseGuess(long base, String reason) {
+    /** Any 4 KiB-aligned offset starting with the 'CD' id (the scan proper judges the header later). */
+    private static boolean hasFlashHeaderAtAPage(ByteView b) {
+        for (int o = 0; o + FlashHeader.LENGTH <= b.length(); o += 0x1000) {
+            if (b.u8(o) == 'C' && b.u8(o + 1) == 'D' && b.u16(o + 2) == 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record BaseGuess(long base, String reason, boolean recognised) {
     }
 
     /**
@@ -184,14 +206,14 @@ public final class InputReader {
                     long sp = b.u32((int) off);
                     long reset = b.u32((int) off + 4);
                     if (sp >= 0x2000_0000L && sp <= 0x2004_0000L && (reset & 1) == 1 && reset > board.appStart() && reset < 0x10_0000L) {
-                        return new BaseGuess(candidate, String.format("application vector table found at 0x%x for %s", board.appStart(), board.name()));
+                        return new BaseGuess(candidate, String.format("application vector table found at 0x%x for %s", board.appStart(), board.name()), true);
                     }
                 }
             }
         }
         if (b.length() == 0xE9000 || b.length() == 0xAC000) {
-            return new BaseGuess(0x1000, "the size matches a CURRENT.UF2 window converted by uf2conv.py");
+            return new BaseGuess(0x1000, "the size matches a CURRENT.UF2 window converted by uf2conv.py", true);
         }
-        return new BaseGuess(0x1000, "default for uf2conv.py output of CURRENT.UF2; pass --base if it is a full flash read from 0");
+        return new BaseGuess(0x1000, "default for uf2conv.py output of CURRENT.UF2; pass --base if it is a full flash read from 0", false);
     }
 }

@@ -255,7 +255,7 @@ public final class ZephyrDumpParser {
         } else {
             calleeKnown = false;
         }
-        return new ArchBlock(version, regs, calleeKnown, calleeOffset);
+        return new ArchBlock(version, regs, calleeKnown, calleeOffset, words);
     }
 
     static String targetName(int code) {

@@ -87,7 +87,7 @@ public final class TextReport {
         if (row.length() > 0) {
             line(row.toString().stripTrailing());
         }
-        if (!d.calleeSavedKnown()) {
+        if (!d.calleeSavedKnown() && d.archVersion() >= 2 && d.registers().stream().filter(CrashReport.Register::known).count() >= 9) {
             line("  r4-r11 were not collected by this build (CONFIG_EXTRA_EXCEPTION_INFO is off).");
         }
         line("  xPSR: " + d.xpsr());

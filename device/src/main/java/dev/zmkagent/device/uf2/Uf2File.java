@@ -54,6 +54,10 @@ public final class Uf2File {
         if (payloadSize > Uf2Block.MAX_PAYLOAD) {
             throw new FormatException("UF2 block " + index + " claims a payload of " + payloadSize + " bytes (at most 476)", file.origin() + o + 16);
         }
+        if (target + payloadSize > 0x1_0000_0000L) {
+            throw new FormatException(String.format("UF2 block %d targets 0x%08x: its %d bytes run past the 32-bit address space", index, target, payloadSize),
+                    file.origin() + o + 12);
+        }
         return new Uf2Block(flags, target, (int) payloadSize, b.u32(20), b.u32(24), b.u32(28), b.slice(32, payloadSize), file.origin() + o);
     }
 
