@@ -4,7 +4,7 @@ import dev.zmkagent.agent.demo.DemoRunner;
 import dev.zmkagent.agent.notify.Notifier;
 import dev.zmkagent.agent.notify.Notifiers;
 import dev.zmkagent.agent.store.DataDirs;
-import dev.zmkagent.agent.store.PrivateFiles;
+import dev.zmkagent.device.files.PrivateFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

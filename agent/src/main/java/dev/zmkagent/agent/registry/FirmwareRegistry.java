@@ -2,7 +2,7 @@ package dev.zmkagent.agent.registry;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.analyze.ElfIdentityCheck;
-import dev.zmkagent.agent.store.PrivateFiles;
+import dev.zmkagent.device.files.PrivateFiles;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.store;
 
+import dev.zmkagent.device.files.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
