@@ -6,7 +6,6 @@ import dev.zmkagent.agent.capture.CaptureListener;
 import dev.zmkagent.agent.capture.CaptureOutcome;
 import dev.zmkagent.agent.capture.Capturer;
 import dev.zmkagent.agent.watch.MediaRoots;
-import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.report.CrashReport;
 import dev.zmkagent.coredump.report.JsonReport;
 import dev.zmkagent.coredump.report.TextReport;
@@ -14,7 +13,6 @@ import dev.zmkagent.device.boards.BoardCatalog;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,7 +54,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (full && regionOnly) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--full and --region-only cannot be used together");
         }
-        BootloaderDrive drive = findDrive(device);
+        BootloaderDrive drive = MediaRoots.findOne(java.util.Optional.ofNullable(device));
         PrintWriter out = spec.commandLine().getOut();
         CaptureListener listener = new CaptureListener() {
             final CaptureListener bar = json ? CaptureListener.NONE : ProgressBar.forTerminal("Copying CURRENT.UF2 for the record");
@@ -96,23 +94,6 @@ final class CaptureCommand implements Callable<Integer> {
         }
         out.flush();
         return o.status() == CaptureOutcome.Status.NO_DUMP ? 0 : 1;
-    }
-
-    static BootloaderDrive findDrive(Path device) {
-        if (device != null) {
-            return BootloaderDrive.probe(device).orElseThrow(() -> new FormatException(device + " is not a UF2 bootloader drive (no INFO_UF2.TXT in it)"));
-        }
-        List<Path> roots = MediaRoots.defaults();
-        List<BootloaderDrive> drives = MediaRoots.findDrives(roots, MediaRoots.hasMountTable());
-        if (drives.isEmpty()) {
-            throw new FormatException("no bootloader drive found in " + roots + (MediaRoots.hasMountTable() ? " or the mount table" : "")
-                    + ": double-tap reset on the keyboard so its drive (NICENANO, XIAO-SENSE...) appears, or give --device");
-        }
-        if (drives.size() > 1) {
-            throw new FormatException("several bootloader drives are mounted (" + drives.stream().map(d -> d.root().toString()).toList()
-                    + "); pick one with --device");
-        }
-        return drives.get(0);
     }
 
     static Map<String, Object> toJson(CaptureOutcome o) {

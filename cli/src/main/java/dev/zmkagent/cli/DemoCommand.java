@@ -4,7 +4,7 @@ import dev.zmkagent.agent.demo.DemoRunner;
 import dev.zmkagent.agent.notify.Notifier;
 import dev.zmkagent.agent.notify.Notifiers;
 import dev.zmkagent.agent.store.DataDirs;
-import dev.zmkagent.agent.store.PrivateFiles;
+import dev.zmkagent.device.files.PrivateFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"See the whole job without a keyboard: a simulated nice!nano bootloader drive gets the crash lab's zmk_debug"
                 + " firmware, freezes with a real coredump, comes back, and the agent captures, analyzes, stores and notifies —"
                 + " through the same code paths real keyboards use. Needs no root, no FUSE and no keyboard.",
-            "Everything goes into a temporary folder unless --data-dir is given."},
+            "Everything goes into a temporary folder, removed afterwards unless --keep; --data-dir keeps the capture and firmware."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent demo", "  zmk-agent demo --data-dir ~/.local/share/zmk-agent   # keep the capture with your real ones"},
         mixinStandardHelpOptions = true)
@@ -60,11 +60,8 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             notifier.close();
             if (!keep) {
-                if (dataDir == null) {
-                    PrivateFiles.deleteTree(work);
-                } else {
-                    PrivateFiles.deleteTree(work.resolve("media"));
-                }
+                // The simulated drive, the firmware files and (without --data-dir) the data: a --data-dir lives elsewhere.
+                PrivateFiles.deleteTree(work);
             }
         }
     }

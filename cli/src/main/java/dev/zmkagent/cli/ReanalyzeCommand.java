@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {"Analyze a stored capture again: with --elf, or with the registered build that matches its CURRENT.UF2.",
             "Rewrites the capture's reports; the dump files are kept as captured."},
         footerHeading = "%nExamples:%n",
-        footer = {"  zmk-agent reanalyze last --elf zmk.elf", "  zmk-agent reanalyze 2026-11-26_07-09-12Z_nice_nano_3f2a9c1b7e04"},
+        footer = {"  zmk-agent reanalyze last --elf zmk.elf", "  zmk-agent reanalyze 2026-11-26_07-09-12Z_nice_nano_3f2a9c1b7e04", "",
+            "Exit codes (as analyze and capture): 0 no crash in the dump, 1 a crash reported, 2 bad input or no such capture."},
         mixinStandardHelpOptions = true)
 final class ReanalyzeCommand implements Callable<Integer> {
     @Spec

@@ -1,6 +1,7 @@
 package dev.zmkagent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zmkagent.coredump.format.DumpBuilder;
@@ -101,9 +102,55 @@ class AgentCommandsTest {
     }
 
     @Test
+    void reanalyzeWithAnElfShowsItInHistoryAndExitsOneForACrash() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        assertEquals(1, CliRun.run("capture", "--device", d.toString(), "--data-dir", data).exitCode());
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        CliRun re = CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", data);
+        assertTrue(re.out().contains("K_ERR_ARM_BUS_PRECISE_DATA_BUS"), re.out() + re.err());
+        assertEquals(1, re.exitCode(), "a crash reported exits 1, as analyze and capture do: " + re.err());
+        assertTrue(CliRun.run("reanalyze", "--help").out().contains("1 a crash"), "the exit codes are in the help");
+        CliRun history = CliRun.run("history", "--data-dir", data);
+        assertTrue(history.out().contains("firmware: zmk.elf (sha256 "), history.out());
+        assertTrue(!history.out().contains("null"), history.out());
+    }
+
+    @Test
+    void bundleIntoAMissingFolderSaysSo() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        Path out = tmp.resolve("nonexistent/dir/b.zip");
+        CliRun r = CliRun.run("bundle", "last", "-o", out.toString(), "--data-dir", data);
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("zmk-agent: error: the output folder " + out.getParent() + " does not exist\n", r.err());
+    }
+
+    @Test
+    void aFakeZipIsNotCalledAnElf() throws IOException {
+        Path fake = Files.writeString(tmp.resolve("fake.zip"), "not a zip at all");
+        CliRun r = CliRun.run("firmware", "add", fake.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains(fake + " is not a zip file"), r.err());
+        assertTrue(!r.err().contains("ELF"), r.err());
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        CliRun second = CliRun.run("firmware", "add", elf.toString(), fake.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, second.exitCode(), second.err());
+        assertTrue(second.err().contains(fake + " is not a zip file"), second.err());
+    }
+
+    @Test
     void demoRunsTheWholeJobOnASimulatedKeyboard() throws IOException {
         CliRun demo = CliRun.run("demo", "--no-notify", "--data-dir", tmp.resolve("data").toString());
         assertEquals(0, demo.exitCode(), demo.out() + demo.err());
+        assertFalse(Files.exists(workOf(demo)), "the demo's temporary folder is removed: " + workOf(demo));
         assertTrue(demo.out().contains("[6] Double-tap reset"), demo.out());
         assertTrue(demo.out().contains("K_ERR_ARM_BUS_PRECISE_DATA_BUS in binding_param"), demo.out());
         assertTrue(demo.out().contains("all ") && demo.out().contains("flash bytes of build"), demo.out());
@@ -112,5 +159,24 @@ class AgentCommandsTest {
         CliRun again = CliRun.run("demo", "--no-notify", "--data-dir", tmp.resolve("data").toString());
         assertEquals(0, again.exitCode(), again.out());
         assertTrue(again.out().contains("already captured earlier"), again.out());
+        assertFalse(Files.exists(workOf(again)));
+    }
+
+    @Test
+    void demoKeepsItsFolderOnlyWhenAsked() throws IOException {
+        CliRun kept = CliRun.run("demo", "--no-notify", "--keep");
+        assertEquals(0, kept.exitCode(), kept.out() + kept.err());
+        Path work = workOf(kept);
+        try {
+            assertTrue(Files.isDirectory(work.resolve("data/captures")), kept.out());
+        } finally {
+            dev.zmkagent.device.files.PrivateFiles.deleteTree(work);
+        }
+    }
+
+    private static Path workOf(CliRun demo) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("a simulated keyboard in (\\S+)").matcher(demo.out());
+        assertTrue(m.find(), demo.out());
+        return Path.of(m.group(1));
     }
 }

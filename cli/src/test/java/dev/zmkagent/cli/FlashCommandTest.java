@@ -31,7 +31,7 @@ class FlashCommandTest {
         Files.createDirectories(tmp.resolve("media"));
         Files.createDirectories(tmp.resolve("sys"));
         List<String> a = new ArrayList<>(List.of("flash", "--media-root", tmp.resolve("media").toString(), "--sysfs", tmp.resolve("sys").toString(),
-                "--captures", tmp.resolve("captures").toString(), "--leave-timeout", "5"));
+                "--data-dir", tmp.resolve("data").toString(), "--leave-timeout", "5"));
         a.addAll(List.of(more));
         return CliRun.run(a.toArray(String[]::new));
     }
@@ -51,10 +51,28 @@ class FlashCommandTest {
             sim.startWatcher(Duration.ofMillis(20));
             CliRun r = flash(uf2.toString());
             assertEquals(0, r.exitCode(), r.out() + r.err());
-            assertTrue(r.out().contains("Dump saved: "), r.out());
+            assertTrue(r.out().contains("Captured as " + tmp.resolve("data/captures")), r.out());
             assertTrue(r.out().contains("Done:"), r.out());
             assertArrayEquals(fw.code(), flash.read(0x26000, fw.code().length));
-            try (Stream<Path> s = Files.list(tmp.resolve("captures"))) {
+            Path capture;
+            try (Stream<Path> s = Files.list(tmp.resolve("data/captures")).filter(p -> !p.getFileName().toString().startsWith("."))) {
+                List<Path> all = s.toList();
+                assertEquals(1, all.size(), all.toString());
+                capture = all.get(0);
+            }
+            // An ordinary capture: analyzed, with its reports, in history.
+            assertTrue(Files.readString(capture.resolve("report.txt")).contains("K_ERR_"), "the pre-flash dump is analyzed");
+            assertTrue(Files.readString(capture.resolve("capture.json")).contains("\"source\" : \"pre-flash\""));
+            CliRun history = CliRun.run("history", "--data-dir", tmp.resolve("data").toString());
+            assertTrue(history.out().contains("1x  "), history.out());
+            assertTrue(history.out().contains(capture.getFileName().toString()), history.out());
+
+            // The partition is untouched by the new firmware: the next flash finds the same dump, already captured.
+            sim.attach();
+            CliRun again = flash(uf2.toString());
+            assertEquals(0, again.exitCode(), again.out() + again.err());
+            assertTrue(again.out().contains("Already captured as " + capture), again.out());
+            try (Stream<Path> s = Files.list(tmp.resolve("data/captures")).filter(p -> !p.getFileName().toString().startsWith("."))) {
                 assertEquals(1, s.count());
             }
         }

@@ -2,7 +2,7 @@ package dev.zmkagent.agent.registry;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.analyze.ElfIdentityCheck;
-import dev.zmkagent.agent.store.PrivateFiles;
+import dev.zmkagent.device.files.PrivateFiles;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
@@ -86,6 +86,7 @@ public final class FirmwareRegistry {
             }
             return addArtifact(first, firstBytes);
         }
+        notAZip(first);
         ElfFile elf = parseElf(first, firstBytes);
         Optional<byte[]> uf2 = Optional.empty();
         String name = stripExt(first.getFileName().toString());
@@ -95,6 +96,7 @@ public final class FirmwareRegistry {
             if (isZip(secondBytes)) {
                 uf2 = Optional.of(uf2FromZipFor(second, secondBytes, elf));
             } else {
+                notAZip(second);
                 checkUf2Matches(second.toString(), secondBytes, elf);
                 uf2 = Optional.of(secondBytes);
             }
@@ -212,6 +214,13 @@ public final class FirmwareRegistry {
             throw new FormatException(p + " is larger than 64 MiB: not a firmware build");
         }
         return Files.readAllBytes(p);
+    }
+
+    /** A file named .zip whose content is not one: say that, not "not an ELF" or "not a UF2". */
+    private static void notAZip(Path p) {
+        if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+            throw new FormatException(p + " is not a zip file (a CI artifact .zip starts with PK): download the artifact again, or give zmk.elf itself");
+        }
     }
 
     private static boolean isZip(byte[] b) {

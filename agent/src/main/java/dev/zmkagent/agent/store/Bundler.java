@@ -1,5 +1,7 @@
 package dev.zmkagent.agent.store;
 
+import dev.zmkagent.coredump.bytes.FormatException;
+import dev.zmkagent.device.files.PrivateFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,10 @@ public final class Bundler {
     }
 
     public static List<String> write(StoredCapture c, Path out, boolean full) throws IOException {
+        Path folder = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new FormatException("the output folder " + folder + (Files.exists(folder) ? " is not a folder" : " does not exist"));
+        }
         List<String> names = new ArrayList<>();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         String prefix = c.id() + "/";

@@ -1,6 +1,7 @@
 package dev.zmkagent.agent.store;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.zmkagent.device.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

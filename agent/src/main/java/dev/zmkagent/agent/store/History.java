@@ -30,8 +30,7 @@ public final class History {
             TreeSet<String> firmware = new TreeSet<>();
             for (StoredCapture c : cs) {
                 boards.add(c.board());
-                firmware.add(c.firmware().map(f -> f.get("id") + (f.get("buildId") != null ? " (build-id " + shortId(String.valueOf(f.get("buildId"))) + ")" : ""))
-                        .orElse("unknown build"));
+                firmware.add(c.firmware().map(History::firmwareLabel).orElse("unknown build"));
             }
             StoredCapture last = cs.get(cs.size() - 1);
             String headline = last.section("dump").map(d -> String.valueOf(d.getOrDefault("headline", ""))).orElse("");
@@ -40,6 +39,19 @@ public final class History {
         }
         out.sort(Comparator.comparing(Group::lastSeen).reversed());
         return out;
+    }
+
+    /**
+     * A registered build is named by its registry id; an ELF given to {@code reanalyze --elf} has no id, so by its file
+     * name. Then the GNU build ID, or else the ELF's SHA-256, so two builds of the same name stay apart.
+     */
+    static String firmwareLabel(Map<String, Object> f) {
+        Object name = f.get("id") != null ? f.get("id") : f.get("name") != null ? f.get("name") : f.get("elf");
+        String label = name != null ? String.valueOf(name) : "unnamed ELF";
+        if (f.get("buildId") != null) {
+            return label + " (build-id " + shortId(String.valueOf(f.get("buildId"))) + ")";
+        }
+        return f.get("id") == null && f.get("elfSha256") != null ? label + " (sha256 " + shortId(String.valueOf(f.get("elfSha256"))) + ")" : label;
     }
 
     private static String shortId(String id) {

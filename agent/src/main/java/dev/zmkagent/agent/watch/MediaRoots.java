@@ -1,6 +1,7 @@
 package dev.zmkagent.agent.watch;
 
 import dev.zmkagent.agent.capture.BootloaderDrive;
+import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.device.drive.DriveRoots;
 import dev.zmkagent.device.drive.MountTable;
 import java.io.IOException;
@@ -93,5 +94,27 @@ public final class MediaRoots {
             d.ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * The drive {@code capture} works on: the given folder, or else the one bootloader drive mounted in the media
+     * folders (several, or none, is the user's to resolve).
+     */
+    public static BootloaderDrive findOne(Optional<Path> given) {
+        if (given.isPresent()) {
+            Path device = given.get();
+            return BootloaderDrive.probe(device).orElseThrow(() -> new FormatException(device + " is not a UF2 bootloader drive (no INFO_UF2.TXT in it)"));
+        }
+        List<Path> roots = defaults();
+        List<BootloaderDrive> drives = findDrives(roots, hasMountTable());
+        if (drives.isEmpty()) {
+            throw new FormatException("no bootloader drive found in " + roots + (hasMountTable() ? " or the mount table" : "")
+                    + ": double-tap reset on the keyboard so its drive (NICENANO, XIAO-SENSE...) appears, or give --device");
+        }
+        if (drives.size() > 1) {
+            throw new FormatException("several bootloader drives are mounted (" + drives.stream().map(d -> d.root().toString()).toList()
+                    + "); pick one with --device");
+        }
+        return drives.get(0);
     }
 }

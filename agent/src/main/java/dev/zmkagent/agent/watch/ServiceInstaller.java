@@ -1,6 +1,6 @@
 package dev.zmkagent.agent.watch;
 
-import dev.zmkagent.agent.store.PrivateFiles;
+import dev.zmkagent.device.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

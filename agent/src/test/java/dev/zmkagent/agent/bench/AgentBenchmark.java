@@ -7,7 +7,7 @@ import dev.zmkagent.agent.capture.Capturer;
 import dev.zmkagent.agent.notify.Notifier;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import dev.zmkagent.agent.store.CaptureStore;
-import dev.zmkagent.agent.store.PrivateFiles;
+import dev.zmkagent.device.files.PrivateFiles;
 import dev.zmkagent.agent.testkit.Keyboard;
 import dev.zmkagent.agent.watch.Journal;
 import dev.zmkagent.agent.watch.MediaRoots;

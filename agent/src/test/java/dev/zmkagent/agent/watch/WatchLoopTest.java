@@ -35,7 +35,7 @@ class WatchLoopTest {
             assertTrue(w.notifications.get(0).report().orElseThrow().toString().endsWith("report.md"));
 
             // The left half leaves and comes back with the same dump: no second capture, no notification.
-            dev.zmkagent.agent.store.PrivateFiles.deleteTree(media.resolve("NICENANO"));
+            dev.zmkagent.device.files.PrivateFiles.deleteTree(media.resolve("NICENANO"));
             w.await(e -> ("left NICENANO").equals(e), 10, "the drive leaving");
             left.plugIn(media, "NICENANO");
             CaptureOutcome again = (CaptureOutcome) w.await(WatchHarness.outcome(CaptureOutcome.Status.ALREADY_CAPTURED), 20, "re-capture");

@@ -1,4 +1,4 @@
-package dev.zmkagent.agent.store;
+package dev.zmkagent.device.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,11 +12,17 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Set;
 
 /**
- * Writing files that must be whole and private: temp name, fsync, rename; folders 0700 and files 0600 where the
- * file system has POSIX permissions (dumps are RAM images that can hold Bluetooth bonding keys).
+ * The one helper for files that must be whole and private (the capture store, the firmware registry, bundles, the
+ * service unit): temp name, fsync, rename; folders 0700 and files 0600 where the file system has POSIX permissions
+ * (dumps are RAM images that can hold Bluetooth bonding keys).
+ *
+ * <p>Permissions are given when a folder or file is created ({@link PosixFilePermissions#asFileAttribute}), never
+ * set afterwards: there is no moment when it exists with wider rights, and an existing folder (the user's own
+ * choice) is never chmod-ed. The umask can only take bits away from 0700/0600, so the result is never wider.
  */
 public final class PrivateFiles {
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
@@ -29,7 +35,11 @@ public final class PrivateFiles {
         return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    /** Creates the folder and any missing parents; the folders this call creates are user-only. */
+    private static FileAttribute<?>[] attrs(Path p, Set<PosixFilePermission> perms) {
+        return posix(p) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)} : new FileAttribute<?>[0];
+    }
+
+    /** Creates the folder and any missing parents; the folders this call creates are user-only, existing ones are left as they are. */
     public static Path createDirectories(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
         if (Files.isDirectory(abs)) {
@@ -40,12 +50,7 @@ public final class PrivateFiles {
             createDirectories(parent);
         }
         try {
-            if (posix(abs)) {
-                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR));
-                Files.setPosixFilePermissions(abs, DIR); // the umask may have taken bits away
-            } else {
-                Files.createDirectory(abs);
-            }
+            Files.createDirectory(abs, attrs(abs, DIR));
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(abs)) {
                 throw e;
@@ -56,32 +61,29 @@ public final class PrivateFiles {
 
     /** Creates a new user-only folder; fails if it exists. */
     public static void createPrivateDirectory(Path dir) throws IOException {
-        if (posix(dir)) {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR));
-            Files.setPosixFilePermissions(dir, DIR);
-        } else {
-            Files.createDirectory(dir);
-        }
+        Files.createDirectory(dir, attrs(dir, DIR));
     }
 
-    /** Writes a new user-only file and forces it to the disk. */
+    /** Writes a new user-only file and forces it to the disk; fails if it exists. */
     public static void writeNew(Path file, byte[] data) throws IOException {
-        FileAttribute<?>[] attrs = posix(file) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
-        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs(file, FILE))) {
             ByteBuffer b = ByteBuffer.wrap(data);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
             ch.force(true);
         }
-        if (posix(file)) {
-            Files.setPosixFilePermissions(file, FILE);
-        }
     }
 
-    /** Replaces {@code target} with {@code data} atomically: a sibling temp file, fsync, rename, fsync of the folder. */
+    /**
+     * Replaces {@code target} with {@code data} atomically: a sibling temp file, fsync, rename, fsync of the folder.
+     * A missing folder is reported as such (not as the temp file's name).
+     */
     public static void writeAtomically(Path target, byte[] data) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, Files.exists(dir) ? "not a folder" : "the folder does not exist");
+        }
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
             writeNew(tmp, data);
@@ -123,7 +125,7 @@ public final class PrivateFiles {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
