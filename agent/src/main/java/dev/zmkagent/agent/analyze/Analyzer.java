@@ -141,6 +141,10 @@ public final class Analyzer {
         if (elf.isEmpty()) {
             diagnosis.add("No ELF given: functions and source lines are not shown. The zmk_debug CI build artifacts carry <artifact>.elf next to the .uf2; pass it with --elf.");
         }
+        if (stored != null && !stored.interrupted() && stored.headerState() != dev.zmkagent.coredump.format.FlashHeader.State.VALID) {
+            diagnosis.add("The 'CD' header is corrupt (" + DumpLocator.describe(stored) + "), but a dump stream follows it:"
+                    + " it was read anyway, its length taken from the data.");
+        }
         if (stored != null && stored.interrupted()) {
             diagnosis.add("The dump's header was never written (it is written last): the device reset or lost power while saving. What was saved is shown, its length is a guess.");
         }

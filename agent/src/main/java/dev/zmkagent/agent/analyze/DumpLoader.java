@@ -4,6 +4,7 @@ import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.elf.ElfSection;
+import dev.zmkagent.coredump.format.FlashHeader;
 import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.StoredDump;
 import dev.zmkagent.coredump.format.ZephyrDump;
@@ -48,14 +49,18 @@ public final class DumpLoader {
         return load(input, elf, request.elf().map(Path::toString));
     }
 
+    private static String withArticle(String what) {
+        return ("AEIOU".indexOf(what.charAt(0)) >= 0 ? "an " : "a ") + what;
+    }
+
     static byte[] readBounded(Path path, String what) throws IOException {
         try {
             long size = Files.size(path);
             if (size > InputReader.MAX_INPUT) {
-                throw new FormatException(String.format("%s is %d MiB; a %s is never larger than %d MiB", path, size >> 20, what, InputReader.MAX_INPUT >> 20));
+                throw new FormatException(String.format("%s is %d MiB; %s is never larger than %d MiB", path, size >> 20, withArticle(what), InputReader.MAX_INPUT >> 20));
             }
             if (Files.isDirectory(path)) {
-                throw new FormatException(path + " is a folder, not a " + what + " file");
+                throw new FormatException(path + " is a folder, not " + withArticle(what) + " file");
             }
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
@@ -121,7 +126,7 @@ public final class DumpLoader {
 
     static CrashReport.Partition partitionOf(OptionalLong address, long size, String how, StoredDump stored) {
         return new CrashReport.Partition(address, OptionalLong.of(size), how, stored.interrupted() ? "erased (interrupted dump)" : stored.headerState().name().toLowerCase(),
-                stored.checksumOk(), stored.header().map(h -> OptionalLong.of(h.size())).orElse(
+                stored.checksumOk(), stored.header().filter(h -> stored.headerState() == FlashHeader.State.VALID).map(h -> OptionalLong.of(h.size())).orElse(
                         stored.dump().map(z -> OptionalLong.of(z.streamLength())).orElse(OptionalLong.empty())), stored.interrupted());
     }
 }

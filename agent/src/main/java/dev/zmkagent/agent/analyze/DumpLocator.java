@@ -62,8 +62,9 @@ public final class DumpLocator {
             if (stored.headerState() == FlashHeader.State.VALID) {
                 return new Result(Optional.of(new Found(addr, size, "board layout " + names, stored, List.copyOf(e.getValue()))), why);
             }
-            if (stored.interrupted() && bestInvalid == null) {
-                bestInvalid = new Found(addr, size, "board layout " + names + "; header erased, stream present (interrupted dump)", stored, List.copyOf(e.getValue()));
+            if (stored.present() && bestInvalid == null) {
+                bestInvalid = new Found(addr, size, "board layout " + names + (stored.interrupted()
+                        ? "; header erased, stream present (interrupted dump)" : "; header corrupt, stream present"), stored, List.copyOf(e.getValue()));
             }
             why.add(String.format("0x%x (%s): %s", addr, names, describe(stored)));
         }

@@ -50,6 +50,13 @@ public final class ElfFile {
             throw new FormatException("ELF is for " + machineName(machine) + " (e_machine " + machine
                     + "), not ARM (40); is this the firmware's zmk.elf?", 18);
         }
+        int elfType = b.u16(16);
+        if (elfType == 1) {
+            throw new FormatException("ELF is a relocatable object (.o), not linked firmware: give the build's zmk.elf", 16);
+        }
+        if (elfType != 2) {
+            throw new FormatException("ELF type " + elfType + " is not an executable; give the firmware's linked zmk.elf", 16);
+        }
         int entry = b.s32(24);
         long phoff = b.u32(28);
         long shoff = b.u32(32);
@@ -76,6 +83,10 @@ public final class ElfFile {
                 long filesz = b.u32(o + 16);
                 long memsz = b.u32(o + 20);
                 int flags = b.s32(o + 24);
+                if (!b.has(offset, filesz)) {
+                    throw new FormatException(String.format("ELF program header %d places %d bytes at file offset 0x%x, past the end of the %d-byte file",
+                            i, filesz, offset, b.length()), o);
+                }
                 ByteView data = b.slice(offset, filesz);
                 segments.add(new ElfSegment(vaddr, paddr, filesz, memsz, flags, data));
             }
@@ -101,7 +112,12 @@ public final class ElfFile {
                 long offset = b.u32(o + 16);
                 long size = b.u32(o + 20);
                 String name = nameOff < names.length() ? names.cString((int) nameOff) : "";
-                ByteView data = type == ElfSection.SHT_NOBITS || type == 0 ? ByteView.of(new byte[0]) : b.slice(offset, size);
+                boolean noData = type == ElfSection.SHT_NOBITS || type == 0;
+                if (!noData && !b.has(offset, size)) {
+                    throw new FormatException(String.format("ELF section '%s' (header %d) places %d bytes at file offset 0x%x, past the end of the %d-byte file",
+                            name, i, size, offset, b.length()), o);
+                }
+                ByteView data = noData ? ByteView.of(new byte[0]) : b.slice(offset, size);
                 sections.add(new ElfSection(name, type, flags, addr, size, offset, data));
             }
         }

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * What a coredump partition holds: the judged 'CD' header, whether the stream's checksum matches, and the parsed
  * stream. A partition whose header is still erased but whose stream area starts with 'ZE' is an interrupted dump
- * (the header is written last); it is parsed too, with its size unknown.
+ * (the header is written last); it is parsed too, with its size unknown. So is the stream behind a 'CD' header whose
+ * size or version is corrupt: a damaged header must not hide a crash.
  */
 public record StoredDump(
         FlashHeader.State headerState,
@@ -25,10 +26,15 @@ public record StoredDump(
             ZephyrDump dump = ZephyrDumpParser.looksLikeStream(stream) ? ZephyrDumpParser.parse(stream) : null;
             return new StoredDump(judged.state(), judged.header(), false, Optional.of(sum == h.checksum()), sum, Optional.ofNullable(dump));
         }
-        if (judged.state() == FlashHeader.State.ERASED && partition.has(FlashHeader.STREAM_OFFSET, ZephyrDumpParser.HEADER_LENGTH)) {
+        boolean recoverable = judged.state() == FlashHeader.State.ERASED || judged.state() == FlashHeader.State.SIZE_OUT_OF_RANGE
+                || judged.state() == FlashHeader.State.BAD_VERSION;
+        if (recoverable && partition.has(FlashHeader.STREAM_OFFSET, ZephyrDumpParser.HEADER_LENGTH)) {
             ByteView rest = partition.from(FlashHeader.STREAM_OFFSET);
             if (ZephyrDumpParser.looksLikeStream(rest)) {
-                return new StoredDump(judged.state(), Optional.empty(), true, Optional.empty(), 0,
+                // An erased header is an interrupted dump; a 'CD' header with a size or version that cannot be right
+                // is a corrupt one. Either way the stream is there: read it, its length taken from the data.
+                boolean interrupted = judged.state() == FlashHeader.State.ERASED;
+                return new StoredDump(judged.state(), judged.header(), interrupted, Optional.empty(), 0,
                         Optional.of(ZephyrDumpParser.parse(trimErased(rest))));
             }
         }
