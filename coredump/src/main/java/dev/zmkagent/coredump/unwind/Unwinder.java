@@ -28,6 +28,14 @@ import java.util.Set;
  * <p>pc convention (gdb's): the innermost frame and the frame right after an exception boundary are looked up at
  * their pc (the interrupted instruction); callers at pc-1, inside the call instruction, so file:line is the call's.
  *
+ * <p>One exception to gdb's convention, where gdb is wrong: a context stopped by an {@code svc} instruction (Zephyr's
+ * k_oops, k_panic and a failed __ASSERT, {@link UnwindOptions#raisedBySvc}). The core stacks the address of the
+ * instruction <em>after</em> the svc, which was never executed; when the svc ends a noreturn function that address is
+ * the first instruction of the next function, and gdb names and unwinds that one. When the halfword at pc-2 is an
+ * SVC (0xDFxx; SVC is always 16 bits in Thumb), the first frame is the svc itself: its pc is shown as pc-2, it is
+ * symbolized at pc-2 and unwound with the CFI row (or prologue analysis) in effect at pc-2. Zephyr's z_arm_svc finds
+ * the svc number the same way, at stacked pc-2. The frame's registers keep the stacked pc.
+ *
  * <p>Index the ELF once with {@link #forElf} and reuse the instance for many unwinds (threads, benchmarks).
  */
 public final class Unwinder {
@@ -89,7 +97,7 @@ public final class Unwinder {
         }
 
         StopReason run(RegisterSet start, FrameKind kind) {
-            StopReason stop = walk(start, kind);
+            StopReason stop = walk(start, kind, options.raisedBySvc());
             if (!stop.isClean() && options.heuristicScan() && lastSp >= 0 && frames.size() < options.maxFrames()) {
                 List<StackScanner.Hit> hits = StackScanner.scan(memory, code, lastSp, options.scanWords(),
                         Math.min(options.maxGuesses(), options.maxFrames() - frames.size()));
@@ -101,15 +109,26 @@ public final class Unwinder {
             return stop;
         }
 
-        private StopReason walk(RegisterSet start, FrameKind kind) {
+        private StopReason walk(RegisterSet start, FrameKind kind, boolean startsAfterSvc) {
             RegisterSet regs = start;
             boolean exact = true;
+            boolean svcPending = startsAfterSvc;
             while (true) {
                 if (!regs.has(RegisterSet.PC)) {
                     return new StopReason(StopReason.Kind.REGISTER_UNKNOWN, "the pc of the next frame is not known");
                 }
                 long pc = regs.value(RegisterSet.PC) & ~1L;
                 long lookup = exact ? pc : pc - 1;
+                String svcNote = "";
+                if (svcPending) {
+                    svcPending = false;
+                    if (exact && pc >= 2 && isSvc(code.halfword(pc - 2))) {
+                        svcNote = String.format("raised by the svc at 0x%08x: the stacked pc 0x%08x is the instruction after it, "
+                                + "so this frame is looked up and unwound at the svc; ", pc - 2, pc);
+                        pc -= 2;
+                        lookup = pc;
+                    }
+                }
                 if (regs.has(RegisterSet.SP)) {
                     lastSp = regs.value(RegisterSet.SP);
                 }
@@ -139,7 +158,7 @@ public final class Unwinder {
                     }
                 }
                 String name = addSourceFrames(kind, pc, lookup, regs,
-                        step == null ? OptionalLong.empty() : OptionalLong.of(step.cfa()), step == null ? "" : step.method());
+                        step == null ? OptionalLong.empty() : OptionalLong.of(step.cfa()), svcNote + (step == null ? "" : step.method()));
                 if (options.outermostFunctions().contains(name)) {
                     return new StopReason(StopReason.Kind.OUTERMOST, "reached " + name + ", where this context starts");
                 }
@@ -257,7 +276,7 @@ public final class Unwinder {
                 // call instruction wins: live stack above psp holds no hardware frames, stale ones lie below it.
                 List<Frame> trial = new ArrayList<>();
                 Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
-                StopReason stop = w.walk(popped, FrameKind.RECOVERED);
+                StopReason stop = w.walk(popped, FrameKind.RECOVERED, false);
                 boolean plausible = stop.isClean() && !trial.isEmpty()
                         || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
                 if (plausible) {
@@ -271,6 +290,10 @@ public final class Unwinder {
             }
             return new StopReason(whyNeeded.kind(), whyNeeded.sentence()
                     + "; no stacked frame that unwinds cleanly was found on the interrupted thread's stack " + stack);
+        }
+
+        private boolean isSvc(java.util.OptionalInt halfword) {
+            return halfword.isPresent() && (halfword.getAsInt() & 0xFF00) == 0xDF00;
         }
 
         /** Adds the source frames (inlined first) for one machine frame; returns the outer function's name. */
