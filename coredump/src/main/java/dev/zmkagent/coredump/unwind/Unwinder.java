@@ -8,11 +8,16 @@ import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.cfi.FdeIndex;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Backtraces of Cortex-M code from registers and memory, without gdb.
@@ -40,11 +45,16 @@ import java.util.Set;
  */
 public final class Unwinder {
     public static final String EXCEPTION_LABEL = "<signal handler called>";
+    /** {@link #warnings} gives at most this many lines, then one that counts the rest. */
+    public static final int MAX_WARNINGS = 10;
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]+");
 
     private final ElfFile elf;
     private final Symbolizer symbolizer;
     private final FdeIndex fdes;
     private final ExidxTable exidx;
+    /** Malformed CFI met while unwinding, in order, without repeats; guarded by itself. */
+    private final Set<String> unwindProblems = new LinkedHashSet<>();
 
     private Unwinder(ElfFile elf, Symbolizer symbolizer) {
         this.elf = elf;
@@ -65,9 +75,52 @@ public final class Unwinder {
         return fdes;
     }
 
+    /**
+     * What went wrong with the debug information, for the report's warnings: sections of call-frame information that
+     * could not be indexed ({@link FdeIndex#problems}), malformed CFI met by the unwinds so far, and the symbolizer's
+     * {@link Symbolizer#warnings} (corrupt DWARF for the addresses looked up so far). Ask after unwinding. Warnings that
+     * differ only in their addresses and offsets are shown once, with how many more there were like it; at most
+     * {@link #MAX_WARNINGS} lines, the last one counting what was left out. Empty when all was well.
+     */
+    public List<String> warnings() {
+        List<String> raw = new ArrayList<>();
+        for (String p : fdes.problems()) {
+            raw.add("call-frame information unreadable (" + p + "); functions it covers are unwound by prologue analysis");
+        }
+        synchronized (unwindProblems) {
+            raw.addAll(unwindProblems);
+        }
+        if (symbolizer != null) {
+            raw.addAll(symbolizer.warnings());
+        }
+        Map<String, String> first = new LinkedHashMap<>();
+        Map<String, Integer> count = new HashMap<>();
+        for (String w : raw) {
+            // the same problem met at many addresses or in many units: one line
+            String key = ADDRESS.matcher(w).replaceAll("0x?").replace(", using ELF symbols", "");
+            first.putIfAbsent(key, w);
+            count.merge(key, 1, Integer::sum);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : first.entrySet()) {
+            int more = count.get(e.getKey()) - 1;
+            out.add(more == 0 ? e.getValue() : e.getValue() + String.format(" (and %d more like it)", more));
+        }
+        if (out.size() > MAX_WARNINGS) {
+            int left = out.size() - (MAX_WARNINGS - 1);
+            out = new ArrayList<>(out.subList(0, MAX_WARNINGS - 1));
+            out.add(String.format("... and %d more problems with the debug information", left));
+        }
+        return out;
+    }
+
     public Backtrace unwind(Memory memory, RegisterSet initial, UnwindOptions options) {
         CodeReader code = new CodeReader(elf, memory);
-        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code);
+        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code, p -> {
+            synchronized (unwindProblems) {
+                unwindProblems.add(p);
+            }
+        });
         List<Frame> frames = new ArrayList<>();
         if (options.leadingException() != null) {
             frames.add(new Frame(FrameKind.EXCEPTION, OptionalLong.empty(), options.leadingException(), null, 0, false,
