@@ -43,6 +43,11 @@ def mem32(addr):
     return int.from_bytes(b, "little")
 
 
+def mem16(addr):
+    b = bytes(gdb.selected_inferior().read_memory(addr, 2))
+    return int.from_bytes(b, "little")
+
+
 def frames():
     """gdb's frames, newest first, as data (what `bt` prints)."""
     out = []
@@ -214,12 +219,28 @@ if crash and psp_boundary is not None:
     interrupted = {"name": cur_t["name"], "address": h32(cur), "frame_address": h32(psp),
                    "exc_return": h32(exc_ret), "registers": hex_regs(regs), "frames": fr2}
     base = len(stitched)
+    prefix = [dict(f) for f in stitched]
     for f in fr2:
         g = dict(f)
         g["index"] = base + f.get("index", 0)
         g["from"] = "psp_context"
         stitched.append(g)
-for fl in [raw, stitched]:
+    # k_oops/k_panic/__ASSERT: the exception is SVCall (we stopped at z_arm_svc), so the stacked pc is the
+    # instruction AFTER the svc. When the svc ends a noreturn function that pc is the next function's first
+    # instruction and gdb's plain view above names the wrong function. Record gdb's bt with pc = pc - 2, i.e.
+    # what gdb says at the svc instruction itself (Zephyr's z_arm_svc reads the svc number from pc - 2 too).
+    svc_pc = regs["pc"] - 2
+    if stop_name == "z_arm_svc" and (mem16(svc_pc) & 0xFF00) == 0xDF00:
+        regs_svc = dict(regs, pc=svc_pc)
+        fr3 = bt_of(regs_svc, "the same context at its svc instruction (pc - 2 = %s)" % h32(svc_pc))
+        interrupted["frames_at_svc"] = fr3
+        for f in fr3:
+            g = dict(f)
+            g["index"] = base + f.get("index", 0)
+            g["from"] = "psp_context_at_svc"
+            prefix.append(g)
+        truth["frames_at_svc"] = prefix
+for fl in [raw, stitched, truth.get("frames_at_svc", [])]:
     for fr in fl:
         fr.pop("_callee", None)
 truth["frames"] = stitched

@@ -215,6 +215,16 @@ def check_truth(sc, truth, facts):
             last = [f for f in truth["frames"] if "error" not in f][-1]
             if last.get("pc") != "0x00000000":
                 errs.append("documented stop expected at pc 0, bt ends at %s" % last)
+        # svc-raised crashes (handler z_arm_svc) carry gdb's view at the svc instruction (pc - 2) as well
+        at_svc = truth.get("frames_at_svc")
+        if (truth["stop"]["function"] == "z_arm_svc") != (at_svc is not None):
+            errs.append("frames_at_svc present: %s, stopped in %s" % (at_svc is not None, truth["stop"]["function"]))
+        if at_svc is not None and not reaches_entry(at_svc):
+            errs.append("ground-truth bt at the svc does not reach z_thread_entry")
+        if sc["kind"] == "ASSERT" and at_svc is not None:
+            first = [f for f in at_svc if f.get("from") == "psp_context_at_svc"][0]
+            if first.get("function") != "assert_post_action":
+                errs.append("bt at the svc starts in %s, expected assert_post_action" % first.get("function"))
     elif not reaches_entry(truth["bt_raw"]):
         errs.append("steady-state bt does not reach z_thread_entry")
     for th in truth["threads"]:

@@ -50,6 +50,8 @@ final class CrashBacktrace {
             }
         }
         String reasonName = FaultReason.name(dump.reason());
+        // k_oops/k_panic/__ASSERT stop at an svc: the first frame is looked up at the svc (pc-2), not at the next function
+        options = options.withRaisedBySvc(UnwindOptions.svcRaisedReason(dump.reason()));
         FaultContext.Resolved start = FaultContext.forDump(dump, memory, unwinder, options);
         Backtrace bt = unwinder.unwind(memory, start.registers(), options.withLeadingException(faultLabel(dump.reason(), faultStatus)));
         // The crashing thread's stack: from the thread list, or (MIN dumps hold no _kernel) the ELF object that holds the

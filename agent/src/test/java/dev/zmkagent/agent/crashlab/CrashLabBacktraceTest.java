@@ -48,7 +48,7 @@ class CrashLabBacktraceTest {
             assertTrue(r.dump().isEmpty(), "an erased partition holds no crash");
             return;
         }
-        List<GdbTruth.Row> expected = GdbTruth.withGdbPaths(GdbTruth.afterFaultBoundary((List<Map<String, Object>>) s.truth().get("frames")),
+        List<GdbTruth.Row> expected = GdbTruth.withGdbPaths(GdbTruth.afterFaultBoundary(GdbTruth.groundTruthFrames(s.truth())),
                 GdbTruth.gdbPaths(readTruthTxt(s)));
         List<GdbTruth.Row> actual = GdbTruth.ours(r.frames());
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));

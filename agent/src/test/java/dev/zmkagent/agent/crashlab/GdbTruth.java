@@ -24,9 +24,20 @@ final class GdbTruth {
     }
 
     /**
-     * gdb's live frames after the fault handler's "<signal handler called>", without gdb's final
-     * "0x00000000 in ?? ()" past the thread entry (the initial lr of a Zephyr thread is 0).
+     * The frames our backtrace must equal. Normally gdb's live view ({@code frames}). For crashes raised by
+     * {@code svc} (k_oops, k_panic, __ASSERT: the harness stopped in z_arm_svc) gdb's live view is wrong: the core
+     * stacks the address of the instruction <em>after</em> the svc, and gdb looks the interrupted frame up there as if
+     * it had faulted on that instruction. When the svc is the last instruction of a noreturn function
+     * (assert_post_action in nice_nano-assert) that address is the next function's first instruction, so gdb names
+     * the wrong function and unwinds it with the wrong CFI row (zmk_keymap_layer_activate twice). The harness also
+     * records gdb's bt with pc = pc - 2, at the svc itself ({@code frames_at_svc}): that is the truth there.
      */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> groundTruthFrames(Map<String, Object> truth) {
+        Object atSvc = truth.get("frames_at_svc");
+        return (List<Map<String, Object>>) (atSvc != null ? atSvc : truth.get("frames"));
+    }
+
     /**
      * truth.json keeps file basenames; gdb prints the path as DWARF names it (truth.txt: "at crashlab/fw/app.c:61").
      * Maps each basename to gdb's printed path, so expected rows carry exactly what gdb shows.
@@ -54,6 +65,10 @@ final class GdbTruth {
         return out;
     }
 
+    /**
+     * gdb's live frames after the fault handler's "<signal handler called>", without gdb's final
+     * "0x00000000 in ?? ()" past the thread entry (the initial lr of a Zephyr thread is 0).
+     */
     @SuppressWarnings("unchecked")
     static List<Row> afterFaultBoundary(List<Map<String, Object>> frames) {
         int start = 0;

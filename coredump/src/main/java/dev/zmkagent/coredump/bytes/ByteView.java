@@ -102,7 +102,11 @@ public final class ByteView {
         return new String(data, start + offset, count, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    /** NUL-terminated string starting at {@code offset}; ends at the view's end when no NUL is found. */
+    /**
+     * NUL-terminated string starting at {@code offset}, decoded as UTF-8; ends at the view's end when no NUL is found.
+     * Control and formatting characters come back escaped ({@link SafeText}): these strings are names from files we do
+     * not trust (ELF and DWARF string tables) and end up on terminals.
+     */
     public String cString(int offset) {
         require(offset, 0, "string");
         int p = start + offset;
@@ -111,7 +115,7 @@ public final class ByteView {
         while (q < end && data[q] != 0) {
             q++;
         }
-        return new String(data, p, q - p, java.nio.charset.StandardCharsets.UTF_8);
+        return SafeText.of(new String(data, p, q - p, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public ByteCursor cursor() {

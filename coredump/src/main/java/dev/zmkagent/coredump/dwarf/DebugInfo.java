@@ -70,6 +70,7 @@ public final class DebugInfo implements Symbolizer {
     }
 
     /** Problems met so far (corrupt DWARF for some address), one line each; lookups that hit them used ELF symbols. */
+    @Override
     public synchronized List<String> warnings() {
         return List.copyOf(warnings);
     }

@@ -12,6 +12,14 @@ public interface Symbolizer {
      */
     List<SourceFrame> frames(long pc);
 
+    /**
+     * Problems with the debug information met so far (e.g. corrupt DWARF for some address, answered from ELF symbols
+     * instead), one sentence each. Untrusted text is already escaped.
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
+
     /** Entry pc of the concrete function whose code holds {@code pc}, when known. */
     default OptionalLong functionEntry(long pc) {
         return OptionalLong.empty();

@@ -11,6 +11,7 @@ import dev.zmkagent.coredump.unwind.cfi.RegisterRule;
 import dev.zmkagent.coredump.unwind.cfi.UnwindRow;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * One step from a frame to its caller: find the unwind row for the pc (CFI first, then Thumb prologue analysis of the
@@ -25,12 +26,15 @@ final class FrameStepper {
     private final FdeIndex fdes;
     private final ExidxTable exidx;
     private final CodeReader code;
+    private final Consumer<String> problems;
 
-    FrameStepper(ElfFile elf, FdeIndex fdes, ExidxTable exidx, CodeReader code) {
+    /** @param problems told about malformed call-frame information met on the way (one sentence each) */
+    FrameStepper(ElfFile elf, FdeIndex fdes, ExidxTable exidx, CodeReader code, Consumer<String> problems) {
         this.elf = elf;
         this.fdes = fdes;
         this.exidx = exidx;
         this.code = code;
+        this.problems = problems;
     }
 
     /**
@@ -46,6 +50,8 @@ final class FrameStepper {
             try {
                 row = CfiInterpreter.rowAt(fde.get(), lookup);
             } catch (FormatException e) {
+                problems.accept(String.format("%s: the call-frame information of the function at 0x%08x (FDE at offset 0x%x) is malformed: %s",
+                        fde.get().source(), fde.get().start(), fde.get().offset(), e.getMessage()));
                 throw new UnwindStop(StopReason.Kind.UNSUPPORTED, "the call-frame information for this function is malformed: " + e.getMessage());
             }
             method = "cfi";

@@ -1,6 +1,7 @@
 package dev.zmkagent.coredump.unwind;
 
 import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.bytes.SafeText;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.elf.ElfSection;
 import dev.zmkagent.coredump.elf.ElfSymbol;
@@ -27,6 +28,10 @@ public final class ThreadLister {
             T_COOP_FLOAT = 12, T_ARM_EXC_RETURN = 13;
     private static final long UNIMPLEMENTED = 0xFFFF_FFFFL;
     private static final int MAX_THREADS = 128;
+    /** The largest MPU guard at a stack object's low end that {@link #unusedFill} looks past. */
+    static final int MAX_UNDUMPED_GUARD = 256;
+    /** The shortest 0xAA run above a guard that counts as the fill. */
+    static final int MIN_FILL_RUN = 16;
 
     /** The offsets table; {@link #get} is empty for indices past its end or marked unimplemented. */
     public record Offsets(long[] values) {
@@ -36,9 +41,10 @@ public final class ThreadLister {
     }
 
     /**
-     * One thread. {@code stack} is the ELF object (K_THREAD_STACK_DEFINE) holding the saved sp; {@code unusedBytes}
-     * counts the 0xAA fill still untouched from its low end. The current thread's backtrace is the crash backtrace
-     * itself, so it is left empty here.
+     * One thread. {@code name} is safe to print (control characters escaped, see {@link SafeText}). {@code stack} is
+     * the ELF object (K_THREAD_STACK_DEFINE) holding the saved sp; {@code unusedBytes} counts its bytes below the
+     * thread's deepest use: the 0xAA fill still untouched, plus the MPU guard below it (see {@link #unusedFill}). The current thread's backtrace is the crash
+     * backtrace itself, so it is left empty here; its stack use is measured like the others'.
      */
     public record ThreadEntry(long address, String name, OptionalLong state, OptionalLong priority, OptionalLong entry,
                               boolean current, Optional<AddressRange> stack, OptionalLong unusedBytes,
@@ -46,6 +52,16 @@ public final class ThreadLister {
         public OptionalLong usedBytes() {
             return stack.isPresent() && unusedBytes.isPresent()
                     ? OptionalLong.of(stack.get().length() - unusedBytes.getAsLong()) : OptionalLong.empty();
+        }
+
+        /** The names of the {@code _THREAD_*} bits set in {@link #state} ({@link ThreadState}); empty when unknown or 0. */
+        public List<String> stateNames() {
+            return state.isPresent() ? ThreadState.names(state.getAsLong()) : List.of();
+        }
+
+        /** The state for a report line, e.g. "pending (0x02)", or empty when the dump does not hold it. */
+        public Optional<String> stateText() {
+            return state.isPresent() ? Optional.of(ThreadState.text(state.getAsLong())) : Optional.empty();
         }
     }
 
@@ -200,22 +216,49 @@ public final class ThreadLister {
             }
             b[n++] = (byte) c.getAsLong();
         }
-        return new String(b, 0, n, StandardCharsets.UTF_8);
+        return SafeText.of(new String(b, 0, n, StandardCharsets.UTF_8));
     }
 
-    /** Bytes still holding Zephyr's 0xAA stack fill, counted from the stack's low end. */
+    /**
+     * Bytes of the stack object below the thread's deepest use, counted from its low end: Zephyr's 0xAA fill that is
+     * still untouched, plus an MPU guard below it. Zephyr carves the guard (32 bytes, more with FP sharing) from the
+     * object's low end and fills only the thread's {@code stack_info} range above it; the guard holds whatever was
+     * there and is absent from THREADS and MIN dumps. So the fill may start at the first dumped byte, or at a multiple
+     * of 32 bytes within the first {@link #MAX_UNDUMPED_GUARD}, where a run of at least {@link #MIN_FILL_RUN} 0xAA
+     * bytes starts (a shorter run there could be stack data). Without any fill the stack counts as used from its
+     * first dumped byte up. Empty when none of its first {@link #MAX_UNDUMPED_GUARD} bytes is in the dump.
+     */
     static OptionalLong unusedFill(Memory memory, AddressRange stack) {
-        long n = 0;
-        for (long a = stack.start(); a < stack.end(); a++) {
-            OptionalLong b = memory.u8(a);
-            if (b.isEmpty()) {
-                return n == 0 ? OptionalLong.empty() : OptionalLong.of(n);
+        long limit = Math.min(stack.length(), MAX_UNDUMPED_GUARD);
+        long first = 0;
+        while (first < limit && memory.u8(stack.start() + first).isEmpty()) {
+            first++;
+        }
+        if (first >= limit) {
+            return OptionalLong.empty();
+        }
+        long run = fillRun(memory, stack.start() + first, stack.end());
+        if (run > 0) {
+            return OptionalLong.of(first + run);
+        }
+        for (long g = (first / 32 + 1) * 32; g < limit; g += 32) {
+            run = fillRun(memory, stack.start() + g, stack.end());
+            if (run >= MIN_FILL_RUN) {
+                return OptionalLong.of(g + run);
             }
-            if (b.getAsLong() != 0xAA) {
+        }
+        return OptionalLong.of(first);
+    }
+
+    private static long fillRun(Memory memory, long from, long end) {
+        long a = from;
+        while (a < end) {
+            OptionalLong b = memory.u8(a);
+            if (b.isEmpty() || b.getAsLong() != 0xAA) {
                 break;
             }
-            n++;
+            a++;
         }
-        return OptionalLong.of(n);
+        return a - from;
     }
 }

@@ -17,37 +17,57 @@ import java.util.Set;
  *                              registers are the interrupted context, so frame 0 is the faulting instruction
  * @param interruptedThreadStack when an exception from Thread mode on the process stack is crossed and psp is not
  *                              known, search this range (the interrupted thread's stack) for its stacked frame
+ * @param raisedBySvc           the starting registers are the context an {@code svc} instruction left (Zephyr's
+ *                              k_oops/k_panic/__ASSERT): its pc is the instruction after the svc, so the first frame
+ *                              is looked up and unwound at pc-2 when the halfword there is an SVC (see
+ *                              {@link #svcRaisedReason})
  */
 public record UnwindOptions(int maxFrames, boolean heuristicScan, int scanWords, int maxGuesses, boolean dumpTruncated,
                             Set<String> outermostFunctions, String leadingException,
-                            Optional<AddressRange> interruptedThreadStack) {
+                            Optional<AddressRange> interruptedThreadStack, boolean raisedBySvc) {
     public static final Set<String> DEFAULT_OUTERMOST = Set.of("main", "z_thread_entry");
 
     public static UnwindOptions defaults() {
-        return new UnwindOptions(64, true, 1024, 8, false, DEFAULT_OUTERMOST, null, Optional.empty());
+        return new UnwindOptions(64, true, 1024, 8, false, DEFAULT_OUTERMOST, null, Optional.empty(), false);
     }
 
     public UnwindOptions withMaxFrames(int n) {
-        return new UnwindOptions(n, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack);
+        return new UnwindOptions(n, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc);
     }
 
     public UnwindOptions withHeuristicScan(boolean on) {
-        return new UnwindOptions(maxFrames, on, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack);
+        return new UnwindOptions(maxFrames, on, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc);
     }
 
     public UnwindOptions withDumpTruncated(boolean truncated) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, truncated, outermostFunctions, leadingException, interruptedThreadStack);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, truncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc);
     }
 
     public UnwindOptions withOutermostFunctions(Set<String> names) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, Set.copyOf(names), leadingException, interruptedThreadStack);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, Set.copyOf(names), leadingException, interruptedThreadStack, raisedBySvc);
     }
 
     public UnwindOptions withLeadingException(String label) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, label, interruptedThreadStack);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, label, interruptedThreadStack, raisedBySvc);
     }
 
     public UnwindOptions withInterruptedThreadStack(AddressRange range) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, Optional.ofNullable(range));
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, Optional.ofNullable(range), raisedBySvc);
+    }
+
+    public UnwindOptions withRaisedBySvc(boolean svc) {
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, svc);
+    }
+
+    /**
+     * Whether a Zephyr fatal error with this reason was raised by an {@code svc} instruction on Cortex-M, so that the
+     * dump's stacked pc is the instruction after it. True for K_ERR_KERNEL_OOPS (3) and K_ERR_KERNEL_PANIC (4): on
+     * Cortex-M they come only from {@code ARCH_EXCEPT} ({@code svc #2}, taken by z_arm_svc → z_do_kernel_oops, which
+     * reads the reason from the stacked r0) or from a system call's {@code svc #3} frame (arch_syscall_oops). Not for
+     * K_ERR_STACK_CHK_FAIL (2): the MPU stack guard reports it from a MemManage fault too, where pc is the faulting
+     * instruction itself. The dump records no EXC_RETURN or IPSR of the handler, so the reason is the only witness.
+     */
+    public static boolean svcRaisedReason(long reason) {
+        return reason == 3 || reason == 4;
     }
 }

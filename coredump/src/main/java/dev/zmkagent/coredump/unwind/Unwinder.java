@@ -8,11 +8,16 @@ import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.cfi.FdeIndex;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Backtraces of Cortex-M code from registers and memory, without gdb.
@@ -28,15 +33,28 @@ import java.util.Set;
  * <p>pc convention (gdb's): the innermost frame and the frame right after an exception boundary are looked up at
  * their pc (the interrupted instruction); callers at pc-1, inside the call instruction, so file:line is the call's.
  *
+ * <p>One exception to gdb's convention, where gdb is wrong: a context stopped by an {@code svc} instruction (Zephyr's
+ * k_oops, k_panic and a failed __ASSERT, {@link UnwindOptions#raisedBySvc}). The core stacks the address of the
+ * instruction <em>after</em> the svc, which was never executed; when the svc ends a noreturn function that address is
+ * the first instruction of the next function, and gdb names and unwinds that one. When the halfword at pc-2 is an
+ * SVC (0xDFxx; SVC is always 16 bits in Thumb), the first frame is the svc itself: its pc is shown as pc-2, it is
+ * symbolized at pc-2 and unwound with the CFI row (or prologue analysis) in effect at pc-2. Zephyr's z_arm_svc finds
+ * the svc number the same way, at stacked pc-2. The frame's registers keep the stacked pc.
+ *
  * <p>Index the ELF once with {@link #forElf} and reuse the instance for many unwinds (threads, benchmarks).
  */
 public final class Unwinder {
     public static final String EXCEPTION_LABEL = "<signal handler called>";
+    /** {@link #warnings} gives at most this many lines, then one that counts the rest. */
+    public static final int MAX_WARNINGS = 10;
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]+");
 
     private final ElfFile elf;
     private final Symbolizer symbolizer;
     private final FdeIndex fdes;
     private final ExidxTable exidx;
+    /** Malformed CFI met while unwinding, in order, without repeats; guarded by itself. */
+    private final Set<String> unwindProblems = new LinkedHashSet<>();
 
     private Unwinder(ElfFile elf, Symbolizer symbolizer) {
         this.elf = elf;
@@ -57,9 +75,52 @@ public final class Unwinder {
         return fdes;
     }
 
+    /**
+     * What went wrong with the debug information, for the report's warnings: sections of call-frame information that
+     * could not be indexed ({@link FdeIndex#problems}), malformed CFI met by the unwinds so far, and the symbolizer's
+     * {@link Symbolizer#warnings} (corrupt DWARF for the addresses looked up so far). Ask after unwinding. Warnings that
+     * differ only in their addresses and offsets are shown once, with how many more there were like it; at most
+     * {@link #MAX_WARNINGS} lines, the last one counting what was left out. Empty when all was well.
+     */
+    public List<String> warnings() {
+        List<String> raw = new ArrayList<>();
+        for (String p : fdes.problems()) {
+            raw.add("call-frame information unreadable (" + p + "); functions it covers are unwound by prologue analysis");
+        }
+        synchronized (unwindProblems) {
+            raw.addAll(unwindProblems);
+        }
+        if (symbolizer != null) {
+            raw.addAll(symbolizer.warnings());
+        }
+        Map<String, String> first = new LinkedHashMap<>();
+        Map<String, Integer> count = new HashMap<>();
+        for (String w : raw) {
+            // the same problem met at many addresses or in many units: one line
+            String key = ADDRESS.matcher(w).replaceAll("0x?").replace(", using ELF symbols", "");
+            first.putIfAbsent(key, w);
+            count.merge(key, 1, Integer::sum);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : first.entrySet()) {
+            int more = count.get(e.getKey()) - 1;
+            out.add(more == 0 ? e.getValue() : e.getValue() + String.format(" (and %d more like it)", more));
+        }
+        if (out.size() > MAX_WARNINGS) {
+            int left = out.size() - (MAX_WARNINGS - 1);
+            out = new ArrayList<>(out.subList(0, MAX_WARNINGS - 1));
+            out.add(String.format("... and %d more problems with the debug information", left));
+        }
+        return out;
+    }
+
     public Backtrace unwind(Memory memory, RegisterSet initial, UnwindOptions options) {
         CodeReader code = new CodeReader(elf, memory);
-        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code);
+        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code, p -> {
+            synchronized (unwindProblems) {
+                unwindProblems.add(p);
+            }
+        });
         List<Frame> frames = new ArrayList<>();
         if (options.leadingException() != null) {
             frames.add(new Frame(FrameKind.EXCEPTION, OptionalLong.empty(), options.leadingException(), null, 0, false,
@@ -89,7 +150,7 @@ public final class Unwinder {
         }
 
         StopReason run(RegisterSet start, FrameKind kind) {
-            StopReason stop = walk(start, kind);
+            StopReason stop = walk(start, kind, options.raisedBySvc());
             if (!stop.isClean() && options.heuristicScan() && lastSp >= 0 && frames.size() < options.maxFrames()) {
                 List<StackScanner.Hit> hits = StackScanner.scan(memory, code, lastSp, options.scanWords(),
                         Math.min(options.maxGuesses(), options.maxFrames() - frames.size()));
@@ -101,15 +162,26 @@ public final class Unwinder {
             return stop;
         }
 
-        private StopReason walk(RegisterSet start, FrameKind kind) {
+        private StopReason walk(RegisterSet start, FrameKind kind, boolean startsAfterSvc) {
             RegisterSet regs = start;
             boolean exact = true;
+            boolean svcPending = startsAfterSvc;
             while (true) {
                 if (!regs.has(RegisterSet.PC)) {
                     return new StopReason(StopReason.Kind.REGISTER_UNKNOWN, "the pc of the next frame is not known");
                 }
                 long pc = regs.value(RegisterSet.PC) & ~1L;
                 long lookup = exact ? pc : pc - 1;
+                String svcNote = "";
+                if (svcPending) {
+                    svcPending = false;
+                    if (exact && pc >= 2 && isSvc(code.halfword(pc - 2))) {
+                        svcNote = String.format("raised by the svc at 0x%08x: the stacked pc 0x%08x is the instruction after it, "
+                                + "so this frame is looked up and unwound at the svc; ", pc - 2, pc);
+                        pc -= 2;
+                        lookup = pc;
+                    }
+                }
                 if (regs.has(RegisterSet.SP)) {
                     lastSp = regs.value(RegisterSet.SP);
                 }
@@ -139,7 +211,7 @@ public final class Unwinder {
                     }
                 }
                 String name = addSourceFrames(kind, pc, lookup, regs,
-                        step == null ? OptionalLong.empty() : OptionalLong.of(step.cfa()), step == null ? "" : step.method());
+                        step == null ? OptionalLong.empty() : OptionalLong.of(step.cfa()), svcNote + (step == null ? "" : step.method()));
                 if (options.outermostFunctions().contains(name)) {
                     return new StopReason(StopReason.Kind.OUTERMOST, "reached " + name + ", where this context starts");
                 }
@@ -257,7 +329,7 @@ public final class Unwinder {
                 // call instruction wins: live stack above psp holds no hardware frames, stale ones lie below it.
                 List<Frame> trial = new ArrayList<>();
                 Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
-                StopReason stop = w.walk(popped, FrameKind.RECOVERED);
+                StopReason stop = w.walk(popped, FrameKind.RECOVERED, false);
                 boolean plausible = stop.isClean() && !trial.isEmpty()
                         || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
                 if (plausible) {
@@ -271,6 +343,10 @@ public final class Unwinder {
             }
             return new StopReason(whyNeeded.kind(), whyNeeded.sentence()
                     + "; no stacked frame that unwinds cleanly was found on the interrupted thread's stack " + stack);
+        }
+
+        private boolean isSvc(java.util.OptionalInt halfword) {
+            return halfword.isPresent() && (halfword.getAsInt() & 0xFF00) == 0xDF00;
         }
 
         /** Adds the source frames (inlined first) for one machine frame; returns the outer function's name. */

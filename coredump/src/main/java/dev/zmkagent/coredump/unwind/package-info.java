@@ -16,6 +16,15 @@
  * pc, not pc-1), and the frames from there on equal gdb's frames after its "&lt;signal handler called&gt;" line.
  * Exception boundaries crossed during the walk are EXCEPTION frames labelled "&lt;signal handler called&gt;" as in gdb.
  *
+ * <p><b>Crashes raised by svc</b> (k_oops, k_panic, __ASSERT: reasons 3 and 4, {@link dev.zmkagent.coredump.unwind.UnwindOptions#svcRaisedReason}):
+ * the stacked pc is the instruction after the svc. With {@link dev.zmkagent.coredump.unwind.UnwindOptions#withRaisedBySvc}
+ * frame 1 is the svc itself (pc-2, when the halfword there is 0xDFxx): its function, line and CFI row. Here gdb's live
+ * view is wrong (it names the function after a noreturn one); the crash lab's {@code frames_at_svc} is the truth.
+ *
+ * <p><b>Untrusted input</b>: thread names and ELF/DWARF strings are escaped where they are read
+ * ({@link dev.zmkagent.coredump.bytes.SafeText}); problems with CFI and DWARF are collected by
+ * {@link dev.zmkagent.coredump.unwind.Unwinder#warnings}. Thread states are named by {@link dev.zmkagent.coredump.unwind.ThreadState}.
+ *
  * <p>Never imports device, agent or cli code.
  */
 package dev.zmkagent.coredump.unwind;
