@@ -131,6 +131,7 @@ public final class Analyzer {
                     stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
         CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        warnings.addAll(unwound.warnings());
         if (d.arch().isPresent() && d.arch().get().basicComplete() && frames.stream().filter(f -> !"guess".equals(f.kind())).count() <= 1) {
             long sp = unwound.interruptedSp().orElse(d.arch().get().sp());
             if (sp != 0 && !memory.has(sp, 4)) {

@@ -25,7 +25,7 @@ final class CrashBacktrace {
     /** What the unwinding produced, ready for the report. */
     record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
                   Optional<String> spExplanation, java.util.OptionalLong interruptedSp,
-                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread) {
+                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings) {
     }
 
     /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
@@ -36,7 +36,7 @@ final class CrashBacktrace {
 
     static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Memory memory, Optional<FaultStatus> faultStatus, boolean truncated) {
         if (dump.arch().isEmpty() || !dump.arch().get().basicComplete() || elf.isEmpty()) {
-            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "");
+            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "", List.of());
         }
         Symbolizer symbolizer = Symbolizers.forElf(elf.get());
         Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
@@ -77,7 +77,7 @@ final class CrashBacktrace {
             }
         }
         return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()),
-                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread);
+                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, unwinder.warnings());
     }
 
     /**

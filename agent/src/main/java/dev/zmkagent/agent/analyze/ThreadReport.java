@@ -16,7 +16,7 @@ final class ThreadReport {
         for (ThreadLister.ThreadEntry t : threads) {
             List<CrashReport.Frame> frames = t.backtrace().map(CrashBacktrace::reportFrames).orElse(List.of());
             Optional<String> stop = t.backtrace().filter(b -> !b.stopReason().isClean()).map(b -> "backtrace stops: " + b.stopReason().sentence());
-            out.add(new CrashReport.ThreadInfo(t.address(), t.name(), t.current(), t.state(), t.priority(),
+            out.add(new CrashReport.ThreadInfo(t.address(), t.name(), t.current(), t.state(), t.stateText(), t.priority(),
                     t.entry().isPresent() ? Optional.of(String.format("0x%08x", t.entry().getAsLong())) : Optional.empty(),
                     t.stack(), t.usedBytes(), frames, stop));
         }

@@ -127,6 +127,19 @@ class CrashLabThreadsAndFormsTest {
     }
 
     @Test
+    void damagedUnwindTablesAreReportedNotSilentlyDropped() {
+        CrashLab.Scenario s = CrashLab.scenario("nice_nano-busfault");
+        byte[] elf = s.appElf();
+        var frame = ElfFile.parse(ByteView.of(elf)).section(".debug_frame").orElseThrow();
+        for (int i = 0; i < 64; i++) {
+            elf[(int) frame.fileOffset() + 40 + i] = (byte) 0xEE;
+        }
+        DumpInput in = new InputReader(CATALOG).read("CURRENT.UF2", CrashLabUf2.currentUf2(s), OptionalLong.empty());
+        CrashReport r = new Analyzer(CATALOG).analyze(in, Optional.of(ElfFile.parse(ByteView.of(elf))), Optional.of("damaged.elf"));
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains(".debug_frame") || w.contains("CFI")), r.warnings().toString());
+    }
+
+    @Test
     void aDumpCutInsideTheStackStopsWhereTheMemoryEnds() {
         // The real nice_nano-busfault dump, stored as if the partition had been only 40 KiB: the kscan thread's
         // stack (around 0x2000a180) is cut in the middle, as on a ZMK build with more RAM in front of it.

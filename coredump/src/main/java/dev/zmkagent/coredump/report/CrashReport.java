@@ -59,7 +59,7 @@ public record CrashReport(
      * A kernel thread from Zephyr's thread list: its state, stack use (from the 0xAA fill) and the backtrace from its
      * saved context (empty for the crashing thread, whose backtrace is the report's).
      */
-    public record ThreadInfo(long address, String name, boolean current, OptionalLong state, OptionalLong priority,
+    public record ThreadInfo(long address, String name, boolean current, OptionalLong state, Optional<String> stateText, OptionalLong priority,
                              Optional<String> entry, Optional<AddressRange> stack, OptionalLong usedBytes,
                              List<Frame> frames, Optional<String> stopReason) {
     }

@@ -124,6 +124,7 @@ public final class JsonReport {
             tm.put("name", t.name());
             tm.put("current", t.current());
             tm.put("state", t.state().isPresent() ? Hex.addr(t.state().getAsLong()) : null);
+            tm.put("state_text", t.stateText().orElse(null));
             tm.put("priority", t.priority().isPresent() ? (Object) (int) t.priority().getAsLong() : null);
             tm.put("entry", t.entry().orElse(null));
             tm.put("stack_start", t.stack().map(a -> Hex.word(a.start())).orElse(null));

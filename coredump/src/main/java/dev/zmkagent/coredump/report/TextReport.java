@@ -115,7 +115,7 @@ public final class TextReport {
         for (CrashReport.ThreadInfo t : r.threads()) {
             StringBuilder s = new StringBuilder(String.format("%s %s (0x%08x)", t.current() ? "*" : " ", t.name(), t.address()));
             t.priority().ifPresent(p -> s.append(", priority ").append((int) p));
-            t.state().ifPresent(st -> s.append(String.format(", state 0x%x", st)));
+            t.stateText().ifPresentOrElse(st -> s.append(", ").append(st), () -> t.state().ifPresent(st -> s.append(String.format(", state 0x%x", st))));
             t.entry().ifPresent(e -> s.append(", entry ").append(e));
             if (t.stack().isPresent()) {
                 s.append(String.format(", stack %s", t.stack().get()));
