@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 @Command(name = "analyze",
+        header = "Explain a crash from any dump form, offline.",
         description = {"Explain a crash from any dump form, offline.",
             "INPUT is recognised by content: CURRENT.UF2 copied off the bootloader drive, any UF2, a raw flash image"
                 + " (uf2conv.py output), a coredump partition image, a bare 'ZE' stream, or a console log with #CD: lines."

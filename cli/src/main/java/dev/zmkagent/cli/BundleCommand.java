@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bundle",
+        header = "Zip what to attach to a GitHub issue.",
         description = {"Zip what to attach to a GitHub issue: report.md, the partition image, INFO_UF2.TXT and the firmware"
                 + " identity (ELF build ID and SHA-256); the whole CURRENT.UF2 only with --full.",
             "The partition holds a RAM image, which can contain Bluetooth bonding keys: attach it where you trust the readers."},

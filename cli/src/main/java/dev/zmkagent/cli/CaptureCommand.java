@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "capture",
+        header = "Pull the coredump off a keyboard in bootloader mode, analyze it, keep it.",
         description = {"Pull the coredump off a keyboard in bootloader mode (double-tap reset), analyze it and keep it.",
             "Reads only the CURRENT.UF2 blocks of the coredump partition first and reports at once, then copies the whole"
                 + " CURRENT.UF2 for the record (--region-only skips that). The capture is stored once under the data folder;"

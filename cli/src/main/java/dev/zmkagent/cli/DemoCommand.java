@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo",
+        header = "Run the whole job on a simulated keyboard (no keyboard, no root needed).",
         description = {"See the whole job without a keyboard: a simulated nice!nano bootloader drive gets the crash lab's zmk_debug"
                 + " firmware, freezes with a real coredump, comes back, and the agent captures, analyzes, stores and notifies —"
                 + " through the same code paths real keyboards use. Needs no root, no FUSE and no keyboard.",

@@ -24,6 +24,18 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return BAD_INPUT;
     }
 
+    /** A usage mistake: one line naming it and where to read more, exit 2 (not the whole help page). */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName(" ");
+        String sub = name.startsWith("zmk-agent ") ? name.substring("zmk-agent ".length()) : "";
+        if (sub.startsWith("help")) {
+            sub = "";
+        }
+        cmd.getErr().println("zmk-agent: error: " + ex.getMessage() + " (see 'zmk-agent help" + (sub.isEmpty() ? "" : " " + sub) + "')");
+        return BAD_INPUT;
+    }
+
     static String userMessage(Throwable ex) {
         if (ex instanceof FormatException) {
             return ex.getMessage();

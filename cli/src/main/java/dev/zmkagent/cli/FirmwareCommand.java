@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "firmware",
+        header = "Register the firmware builds you flash, so captures find their ELF.",
         description = "Register the firmware builds you flash, so captures find their ELF by themselves.",
         subcommands = {FirmwareCommand.Add.class, FirmwareCommand.ListBuilds.class},
         mixinStandardHelpOptions = true)

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "history",
+        header = "Stored captures grouped by crash signature.",
         description = "The stored captures grouped by crash signature: how often, first and last seen, boards and firmware.",
         mixinStandardHelpOptions = true)
 final class HistoryCommand implements Callable<Integer> {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "reanalyze",
+        header = "Analyze a stored capture again, e.g. with another ELF.",
         description = {"Analyze a stored capture again: with --elf, or with the registered build that matches its CURRENT.UF2.",
             "Rewrites the capture's reports; the dump files are kept as captured."},
         footerHeading = "%nExamples:%n",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "watch",
+        header = "Capture every crash in the background, with desktop notifications.",
         description = {"Run in the background: when a keyboard's bootloader drive appears (double-tap reset), pull its coredump off"
                 + " before the bootloader times out, analyze it with the registered build, store it, and say what crashed in a desktop"
                 + " notification. Several keyboards at once; a drive pulled mid-read stores nothing and is captured when it returns.",

@@ -95,6 +95,24 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void usageMistakesAreOneLineWithWhereToReadMore() {
+        for (String[] args : new String[][] {{"analyze"}, {"analyze", "x", "--base", "zz"}, {"nosuch"}, {"help", "nosuch"}, {"analyze", "x", "--frobnicate"}}) {
+            CliRun r = CliRun.run(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args));
+            assertEquals(1, r.err().strip().lines().count(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("zmk-agent: error: ") && r.err().contains("(see 'zmk-agent help"), r.err());
+            assertEquals("", r.out(), "no help page dumped on a mistake");
+        }
+    }
+
+    @Test
+    void helpReachesNestedCommands() {
+        CliRun r = CliRun.run("help", "firmware", "add");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("Usage: zmk-agent firmware add"), r.out());
+    }
+
+    @Test
     void jsonAndMarkdownExcludeEachOther() throws Exception {
         CliRun r = CliRun.run("analyze", write("d.bin", DumpBuilder.partition(STREAM)).toString(), "--json", "--markdown");
         assertEquals(2, r.exitCode());
