@@ -80,6 +80,7 @@ public final class Analyzer {
                 ranges.add(new CrashReport.MemoryRange(new AddressRange(mb.storedEnd(), mb.end()), false, "lost: the dump was truncated"));
             }
         }
+        ranges.sort(java.util.Comparator.comparingLong(m -> m.range().start()));
 
         // 4. Registers and decoding.
         List<CrashReport.Register> regs = new ArrayList<>();

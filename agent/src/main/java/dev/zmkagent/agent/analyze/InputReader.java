@@ -32,6 +32,17 @@ public final class InputReader {
     }
 
     public DumpInput read(String path, byte[] content, OptionalLong userBase) {
+        DumpInput in = recognise(path, content, userBase);
+        if (userBase.isPresent() && in.kind() != InputKind.RAW_FLASH) {
+            List<String> notes = new ArrayList<>(in.notes());
+            notes.add("--base was ignored: the input is a " + in.kind().description() + ", which carries its own addresses");
+            return new DumpInput(in.kind(), in.path(), in.description(), in.flash(), in.partition(), in.stream(), in.base(), in.board(),
+                    in.window(), List.copyOf(notes));
+        }
+        return in;
+    }
+
+    private DumpInput recognise(String path, byte[] content, OptionalLong userBase) {
         ByteView b = ByteView.of(content);
         if (content.length == 0) {
             throw new FormatException(path + " is empty");
