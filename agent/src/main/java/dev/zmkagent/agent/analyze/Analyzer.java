@@ -12,6 +12,8 @@ import dev.zmkagent.coredump.format.ZephyrDump;
 import dev.zmkagent.coredump.memory.AddressRange;
 import dev.zmkagent.coredump.memory.RegionMemory;
 import dev.zmkagent.coredump.report.CrashReport;
+import dev.zmkagent.coredump.symbols.SourceFrame;
+import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.device.boards.BoardCatalog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -98,6 +100,7 @@ public final class Analyzer {
             xpsr = Xpsr.describe(a.xpsr());
             excReturn = ExcReturn.of(a.lr()).map(ExcReturn::describe);
         }
+
         List<String> faultStatus = FaultStatus.from(memory).map(FaultStatus::sentences).orElse(List.of());
 
         // 6. Explanations.
@@ -107,7 +110,8 @@ public final class Analyzer {
         boolean corrupt = !truncated && stored != null && stored.checksumOk().isPresent() && !stored.checksumOk().get();
 
         // 5. Backtrace, threads and signature.
-        CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, memory, FaultStatus.from(memory), truncated);
+        Optional<Symbolizer> symbols = elf.map(Symbolizers::forElf);
+        CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, symbols, memory, FaultStatus.from(memory), truncated);
         List<CrashReport.Frame> frames;
         if (unwound.backtrace().isPresent()) {
             frames = CrashBacktrace.reportFrames(unwound.backtrace().get());
@@ -153,9 +157,29 @@ public final class Analyzer {
 
         CrashReport.Dump dumpInfo = new CrashReport.Dump(d.headerVersion(), archVersion, d.reason() & 0xFFFF_FFFFL,
                 FaultReason.name(d.reason() & 0xFFFF_FFFFL), FaultReason.meaning(d.reason() & 0xFFFF_FFFFL), truncated, regs, calleeKnown, xpsr, excReturn,
-                FaultStatus.from(memory).map(FaultStatus::faultAddress).orElse(java.util.OptionalLong.empty()));
+                FaultStatus.from(memory).map(FaultStatus::faultAddress).orElse(java.util.OptionalLong.empty()),
+                d.arch().filter(a -> a.known(ArchBlock.PC)).flatMap(a -> symbols.flatMap(sy -> where(sy, a.pc(), false))),
+                d.arch().filter(a -> a.known(ArchBlock.LR) && ExcReturn.of(a.lr()).isEmpty() && (a.lr() & 1) == 1)
+                        .flatMap(a -> symbols.flatMap(sy -> where(sy, a.lr() & ~1L, true))));
         return new CrashReport(describeInput(input), partition, Optional.of(dumpInfo), firmware, frames, ranges, faultStatus,
                 diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads()));
+    }
+
+    /** "function at file:line" for a code address (a return address is looked up at the call, as gdb does). */
+    static Optional<String> where(Symbolizer symbols, long address, boolean returnAddress) {
+        List<SourceFrame> frames = symbols.frames(returnAddress ? address - 1 : address);
+        if (frames.isEmpty() || "??".equals(frames.get(0).function())) {
+            return Optional.empty();
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < frames.size(); i++) {
+            SourceFrame f = frames.get(i);
+            s.append(i == 0 ? "" : ", inlined into ").append(f.function());
+            if (f.file() != null) {
+                s.append(" at ").append(f.file()).append(f.line() > 0 ? ":" + f.line() : "");
+            }
+        }
+        return Optional.of(s.toString());
     }
 
     private static void explainTruncation(ZephyrDump d, StoredDump stored, List<String> diagnosis) {

@@ -34,11 +34,12 @@ final class CrashBacktrace {
     private CrashBacktrace() {
     }
 
-    static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Memory memory, Optional<FaultStatus> faultStatus, boolean truncated) {
+    static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus,
+                          boolean truncated) {
         if (dump.arch().isEmpty() || !dump.arch().get().basicComplete() || elf.isEmpty()) {
             return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "", List.of());
         }
-        Symbolizer symbolizer = Symbolizers.forElf(elf.get());
+        Symbolizer symbolizer = symbols.orElseGet(() -> Symbolizers.forElf(elf.get()));
         Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
 
         // In Zephyr main() is not where a context starts: it runs in a thread (bg_thread_main -> z_thread_entry).

@@ -69,6 +69,10 @@ class CrashLabBacktraceTest {
         String text = dev.zmkagent.coredump.report.TextReport.render(r, false);
         assertTrue(text.contains(String.format("#0  0x%08x in binding_param () at crashlab/fw/app.c:61   [inlined]", pc)), text);
         assertTrue(text.contains("#1  hold_tap_binding_pressed () at crashlab/fw/app.c:66\n"), text);
+        assertEquals("binding_param at crashlab/fw/app.c:61, inlined into hold_tap_binding_pressed at crashlab/fw/app.c:66",
+                r.dump().get().pcLocation().orElseThrow());
+        assertEquals("zmk_behavior_invoke_binding at crashlab/fw/app.c:75", r.dump().get().lrLocation().orElseThrow(),
+                "lr is looked up at the call, as gdb's frame 2 shows it");
     }
 
     static String readTruthTxt(CrashLab.Scenario s) {

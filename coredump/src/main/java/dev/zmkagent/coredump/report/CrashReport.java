@@ -32,10 +32,15 @@ public record CrashReport(
                             Optional<Boolean> checksumOk, OptionalLong streamSize, boolean interrupted) {
     }
 
-    /** {@code faultAddress} is the address the CPU faulted on (BFAR/MMFAR), when the dump holds valid fault status. */
+    /**
+     * {@code faultAddress} is the address the CPU faulted on (BFAR/MMFAR), when the dump holds valid fault status;
+     * {@code pcLocation}/{@code lrLocation} name the source of pc and of the return address in lr (with the inline
+     * chain), when the ELF is known and lr is a code address.
+     */
     public record Dump(int headerVersion, int archVersion, long reasonCode, String reasonName, String reasonMeaning,
                        boolean truncated, List<Register> registers, boolean calleeSavedKnown, String xpsr,
-                       Optional<String> excReturn, OptionalLong faultAddress) {
+                       Optional<String> excReturn, OptionalLong faultAddress, Optional<String> pcLocation,
+                       Optional<String> lrLocation) {
     }
 
     /** A register value; {@code known} is false for registers the dump did not collect (never shown as zero). */

@@ -84,6 +84,8 @@ public final class JsonReport {
             m.put("registers", regs);
             m.put("xpsr_decoded", d.xpsr());
             m.put("exc_return", d.excReturn().orElse(null));
+            m.put("pc_location", d.pcLocation().orElse(null));
+            m.put("lr_location", d.lrLocation().orElse(null));
         } else {
             m.put("reason", null);
             m.put("registers", null);

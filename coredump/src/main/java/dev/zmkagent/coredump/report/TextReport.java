@@ -91,6 +91,8 @@ public final class TextReport {
             line("  r4-r11 were not collected by this build (CONFIG_EXTRA_EXCEPTION_INFO is off).");
         }
         line("  xPSR: " + d.xpsr());
+        d.pcLocation().ifPresent(w -> line("  pc:   " + w));
+        d.lrLocation().ifPresent(w -> line("  lr:   returns into " + w));
         d.excReturn().ifPresent(e -> line("  lr:   " + e));
         r.firmware().ifPresent(fw -> {
             heading("Firmware");
