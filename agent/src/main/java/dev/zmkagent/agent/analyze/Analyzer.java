@@ -25,6 +25,9 @@ import java.util.Optional;
  * the memory model, symbolize and explain. Pure apart from reading the two files it is given.
  */
 public final class Analyzer {
+    /** nRF52840 has 256 KiB of RAM; a larger 'M' block cannot be a real dump of it. */
+    private static final long MAX_PLAUSIBLE_BLOCK = 1L << 20;
+
     private final BoardCatalog catalog;
 
     public Analyzer(BoardCatalog catalog) {
@@ -195,6 +198,12 @@ public final class Analyzer {
         }
         s.append(String.format(": the memory blocks declare %d bytes but only %d were stored.", declared, kept));
         diagnosis.add(s.toString());
+        long largest = d.memory().stream().mapToLong(MemoryBlock::declaredLength).max().orElse(0);
+        if (largest > MAX_PLAUSIBLE_BLOCK) {
+            diagnosis.add(String.format("A memory block declares %d bytes, more than the whole RAM of these chips (256 KiB): its header is corrupt,"
+                    + " not merely cut off.", largest));
+            return;
+        }
         diagnosis.add("Likely cause: CONFIG_DEBUG_COREDUMP_MEMORY_DUMP_LINKER_RAM (the default) dumps all of RAM, which does not fit the 64 KiB coredump partition."
                 + " Fix: set CONFIG_DEBUG_COREDUMP_MEMORY_DUMP_THREADS=y (all thread stacks) or CONFIG_DEBUG_COREDUMP_MEMORY_DUMP_MIN=y (the faulting thread), or enlarge the partition.");
     }

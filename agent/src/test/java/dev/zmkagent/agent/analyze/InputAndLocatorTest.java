@@ -180,6 +180,23 @@ class InputAndLocatorTest {
     }
 
     @Test
+    void anAbsurdMemoryBlockIsCalledCorruptNotTruncatedByLinkerRam() {
+        byte[] stream = DumpBuilder.stream(2, 25).archV2(0, 0, 0, 0, 0, 0, 0x26154, 0x01000000, 0x20001000L)
+                .u8('M').u16(1).u32(0x20000000L).u32(0xFFFFFFFFL).bytes(new byte[16]).build();
+        CrashReport r = analyze(stream, OptionalLong.empty());
+        assertTrue(r.diagnosis().stream().anyMatch(d -> d.contains("its header is corrupt")), r.diagnosis().toString());
+        assertFalse(r.diagnosis().stream().anyMatch(d -> d.contains("LINKER_RAM")), r.diagnosis().toString());
+    }
+
+    @Test
+    void randomBytesAreNotADump() {
+        byte[] noise = new byte[100_000];
+        new java.util.Random(42).nextBytes(noise);
+        FormatException e = assertThrows(FormatException.class, () -> analyze(noise, OptionalLong.empty()));
+        assertTrue(e.getMessage().contains("is not a dump") && e.getMessage().contains("--base"), e.getMessage());
+    }
+
+    @Test
     void anElfGivenAsTheDumpIsExplained() {
         byte[] elf = {0x7F, 'E', 'L', 'F', 1, 1, 1, 0};
         FormatException e = assertThrows(FormatException.class, () -> analyze(elf, OptionalLong.empty()));
