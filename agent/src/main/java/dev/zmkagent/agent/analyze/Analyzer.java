@@ -100,8 +100,8 @@ public final class Analyzer {
             for (int i = 0; i < ArchBlock.COUNT; i++) {
                 regs.add(new CrashReport.Register(ArchBlock.name(i), a.r(i), a.known(i)));
             }
-            xpsr = Xpsr.describe(a.xpsr());
-            excReturn = ExcReturn.of(a.lr()).map(ExcReturn::describe);
+            xpsr = a.known(ArchBlock.XPSR) ? Xpsr.describe(a.xpsr()) : "unknown (not in the dump)";
+            excReturn = a.known(ArchBlock.LR) ? ExcReturn.of(a.lr()).map(ExcReturn::describe) : Optional.empty();
         }
 
         List<String> faultStatus = FaultStatus.from(memory).map(FaultStatus::sentences).orElse(List.of());
@@ -139,6 +139,11 @@ public final class Analyzer {
                     stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
         CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        if (d.arch().isPresent() && d.arch().get().known(ArchBlock.PC) && !frames.isEmpty() && frames.get(0).pc().isPresent()
+                && frames.get(0).pc().getAsLong() != (d.arch().get().pc() & ~1L)) {
+            diagnosis.add(String.format("The error was raised by the svc instruction at 0x%08x: the stacked pc 0x%08x is the instruction after it,"
+                    + " which can belong to the next function, so frame 0 shows the svc.", frames.get(0).pc().getAsLong(), d.arch().get().pc()));
+        }
         warnings.addAll(unwound.warnings());
         if (d.arch().isPresent() && d.arch().get().basicComplete() && frames.stream().filter(f -> !"guess".equals(f.kind())).count() <= 1) {
             long sp = unwound.interruptedSp().orElse(d.arch().get().sp());
@@ -161,7 +166,10 @@ public final class Analyzer {
         CrashReport.Dump dumpInfo = new CrashReport.Dump(d.headerVersion(), archVersion, d.reason() & 0xFFFF_FFFFL,
                 FaultReason.name(d.reason() & 0xFFFF_FFFFL), FaultReason.meaning(d.reason() & 0xFFFF_FFFFL), truncated, regs, calleeKnown, xpsr, excReturn,
                 FaultStatus.from(memory).map(FaultStatus::faultAddress).orElse(java.util.OptionalLong.empty()),
-                d.arch().filter(a -> a.known(ArchBlock.PC)).flatMap(a -> symbols.flatMap(sy -> where(sy, a.pc(), false))),
+                // Frame 0's pc, which for an svc-raised error is the svc itself, not the stacked pc after it.
+                frames.stream().findFirst().filter(f -> f.pc().isPresent()).map(f -> f.pc().getAsLong())
+                        .or(() -> d.arch().filter(a -> a.known(ArchBlock.PC)).map(ArchBlock::pc))
+                        .flatMap(pc -> symbols.flatMap(sy -> where(sy, pc, false))),
                 d.arch().filter(a -> a.known(ArchBlock.LR) && ExcReturn.of(a.lr()).isEmpty() && (a.lr() & 1) == 1)
                         .flatMap(a -> symbols.flatMap(sy -> where(sy, a.lr() & ~1L, true))));
         return new CrashReport(describeInput(input), partition, Optional.of(dumpInfo), firmware, frames, ranges, faultStatus,

@@ -45,14 +45,19 @@ public final class DumpLocator {
         List<BoardCatalog.KnownPartition> known = new ArrayList<>(catalog.knownPartitions());
         known.sort(Comparator.comparing((BoardCatalog.KnownPartition kp) -> board.isPresent() && !kp.board().id().equals(board.get().id())));
         for (BoardCatalog.KnownPartition kp : known) {
-            layouts.computeIfAbsent(kp.partition().start(), a -> new LinkedHashSet<>()).add(kp.label());
+            // Name only the recognised board's variants when the input says which board it is.
+            boolean named = board.isEmpty() || kp.board().id().equals(board.get().id());
+            Set<String> names = layouts.computeIfAbsent(kp.partition().start(), a -> new LinkedHashSet<>());
+            if (named) {
+                names.add(kp.label());
+            }
             sizes.putIfAbsent(kp.partition().start(), kp.partition().size());
         }
         Found bestInvalid = null;
         for (Map.Entry<Long, Set<String>> e : layouts.entrySet()) {
             long addr = e.getKey();
             long size = sizes.get(addr);
-            String names = String.join(", ", e.getValue());
+            String names = e.getValue().isEmpty() ? "another board's layout" : String.join(", ", e.getValue());
             ByteView part = partitionView(flash, addr, size);
             if (part == null) {
                 why.add(String.format("0x%x (%s): not covered by the input", addr, names));

@@ -58,10 +58,10 @@ public final class InputReader {
                     Optional.empty(), Optional.empty(), Optional.of(b), OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of());
         }
         if (b.has(0, 2) && b.u8(0) == 'C' && b.u8(1) == 'D' && content.length <= PARTITION_SIZE * 4) {
-            return partition(path, b, "");
+            return partition(path, b, " ('CD' header)");
         }
         if (content.length == PARTITION_SIZE && isErasedHeader(b)) {
-            return partition(path, b, ZephyrDumpParser.looksLikeStream(b.from(16)) ? " (header erased, stream present)" : " (erased)");
+            return partition(path, b, ZephyrDumpParser.looksLikeStream(b.from(16)) ? ", header erased, stream present" : ", erased");
         }
         if (ConsoleLogDump.looksLikeLog(content)) {
             ConsoleLogDump.Extracted ex = ConsoleLogDump.extract(content);
@@ -89,8 +89,8 @@ public final class InputReader {
         return true;
     }
 
-    private DumpInput partition(String path, ByteView b, String extra) {
-        return new DumpInput(InputKind.PARTITION, path, InputKind.PARTITION.description() + extra + ", " + b.length() + " bytes",
+    private DumpInput partition(String path, ByteView b, String state) {
+        return new DumpInput(InputKind.PARTITION, path, "coredump partition image" + state + ", " + b.length() + " bytes",
                 Optional.empty(), Optional.of(b), Optional.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 

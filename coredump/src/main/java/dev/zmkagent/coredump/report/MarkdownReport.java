@@ -16,6 +16,8 @@ public final class MarkdownReport {
             return s.toString();
         }
         CrashReport.Dump d = r.dump().get();
+        r.firmware().filter(CrashReport.Firmware::identityMismatch)
+                .ifPresent(fw -> s.append("> [!WARNING]\n> ").append(fw.identity()).append("\n\n"));
         s.append("| | |\n|---|---|\n");
         s.append("| Reason | `").append(d.reasonName()).append("` (").append(d.reasonCode()).append("): ").append(d.reasonMeaning()).append(" |\n");
         r.frames().stream().filter(f -> f.function() != null && !"exception".equals(f.kind())).findFirst()

@@ -44,7 +44,9 @@ public final class TextReport {
             return out.toString();
         }
         CrashReport.Dump d = r.dump().get();
-        line(String.format("Header:    %s, stream %s bytes, checksum %s%s", p.headerState(),
+        r.firmware().filter(CrashReport.Firmware::identityMismatch)
+                .ifPresent(fw -> line(bold("WARNING:   " + fw.identity())));
+        line(String.format("Header:    %s, stream %s bytes, checksum %s%s", p.headerState().replace('_', ' '),
                 p.streamSize().isPresent() ? p.streamSize().getAsLong() : "?",
                 p.checksumOk().map(ok -> ok ? "ok" : "MISMATCH").orElse("n/a"),
                 d.truncated() ? ", TRUNCATED" : ""));

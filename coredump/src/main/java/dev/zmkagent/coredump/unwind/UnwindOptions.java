@@ -63,11 +63,13 @@ public record UnwindOptions(int maxFrames, boolean heuristicScan, int scanWords,
      * Whether a Zephyr fatal error with this reason was raised by an {@code svc} instruction on Cortex-M, so that the
      * dump's stacked pc is the instruction after it. True for K_ERR_KERNEL_OOPS (3) and K_ERR_KERNEL_PANIC (4): on
      * Cortex-M they come only from {@code ARCH_EXCEPT} ({@code svc #2}, taken by z_arm_svc → z_do_kernel_oops, which
-     * reads the reason from the stacked r0) or from a system call's {@code svc #3} frame (arch_syscall_oops). Not for
-     * K_ERR_STACK_CHK_FAIL (2): the MPU stack guard reports it from a MemManage fault too, where pc is the faulting
-     * instruction itself. The dump records no EXC_RETURN or IPSR of the handler, so the reason is the only witness.
+     * reads the reason from the stacked r0) or from a system call's {@code svc #3} frame (arch_syscall_oops). Also
+     * K_ERR_STACK_CHK_FAIL (2): a stack-canary failure (__stack_chk_fail) is raised with the same svc. The MPU stack
+     * guard reports 2 from a MemManage fault too, where pc is the faulting instruction itself; the unwinder applies the
+     * rule only when the halfword before pc really is an svc, which tells the two apart. The dump records no EXC_RETURN
+     * or IPSR of the handler, so the reason and the instruction are the only witnesses.
      */
     public static boolean svcRaisedReason(long reason) {
-        return reason == 3 || reason == 4;
+        return reason == 2 || reason == 3 || reason == 4;
     }
 }
