@@ -106,9 +106,18 @@ public final class InputReader {
                 break;
             }
         }
-        long declared = uf2.blocks().get(0).numBlocks();
-        if (uf2.families().size() <= 1 && declared != uf2.blocks().size()) {
-            notes.add(String.format("the UF2 blocks say the file has %d blocks, but it holds %d: it may be incomplete or a concatenation", declared, uf2.blocks().size()));
+        if (uf2.families().size() <= 1) {
+            // Every block carries the file's block count; they must agree with each other and with the file.
+            java.util.Set<Long> counts = new java.util.TreeSet<>();
+            for (Uf2Block bl : uf2.blocks()) {
+                counts.add(bl.numBlocks());
+            }
+            if (counts.size() > 1) {
+                notes.add("the UF2 blocks disagree on the file's block count " + counts + ": the file is damaged or stitched together");
+            } else if (counts.iterator().next() != uf2.blocks().size()) {
+                notes.add(String.format("the UF2 blocks say the file has %d blocks, but it holds %d: it may be incomplete or a concatenation",
+                        counts.iterator().next(), uf2.blocks().size()));
+            }
         }
         if (uf2.families().size() > 1) {
             notes.add("the UF2 holds blocks of several families: " + uf2.families().stream().map(f -> String.format("0x%08x", f)).toList());

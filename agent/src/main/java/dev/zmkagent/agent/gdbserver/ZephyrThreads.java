@@ -85,7 +85,7 @@ final class ZephyrThreads implements ThreadSource {
                 }
             }
             StringBuilder info = new StringBuilder("switched out");
-            t.state().ifPresent(s -> info.append(String.format(", state 0x%x", s)));
+            t.stateText().ifPresentOrElse(st -> info.append(", ").append(st), () -> t.state().ifPresent(s -> info.append(String.format(", state 0x%x", s))));
             t.priority().ifPresent(p -> info.append(", prio ").append(p));
             if (top.isEmpty()) {
                 info.append(", saved context not in the dump");

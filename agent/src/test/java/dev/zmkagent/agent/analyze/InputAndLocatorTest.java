@@ -189,6 +189,14 @@ class InputAndLocatorTest {
     }
 
     @Test
+    void uf2BlocksThatDisagreeOnTheCountAreReported() {
+        byte[] uf2 = CurrentUf2Renderer.render(DumpBuilder.filled(0x2000, 0xFF), 0x1000, 0x1200, 0x239A00B3L);
+        uf2[512 + 24] = 3; // block 1 says the file has 3 blocks, block 0 says 2
+        DumpInput in = new InputReader(CATALOG).read("x.uf2", uf2, OptionalLong.empty());
+        assertTrue(in.notes().stream().anyMatch(n -> n.contains("disagree on the file's block count [2, 3]")), in.notes().toString());
+    }
+
+    @Test
     void randomBytesAreNotADump() {
         byte[] noise = new byte[100_000];
         new java.util.Random(42).nextBytes(noise);
