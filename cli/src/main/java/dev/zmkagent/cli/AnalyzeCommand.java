@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "analyze",
         header = "Explain a crash from any dump form, offline.",
         description = {"Explain a crash from any dump form, offline.",
-            "INPUT is recognised by content: CURRENT.UF2 copied off the bootloader drive, any UF2, a raw flash image"
-                + " (uf2conv.py output), a coredump partition image, a bare 'ZE' stream, or a console log with #CD: lines."
-                + " The coredump partition is found without any offset from you."},
+            "INPUT is recognised by content: CURRENT.UF2 copied off the bootloader drive, any UF2, a raw flash "
+                + "image (uf2conv.py output), a coredump partition image, a bare 'ZE' stream, or a console log with "
+                + "#CD: lines. The coredump partition is found without any offset from you."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent analyze CURRENT.UF2 --elf zmk.elf",
             "  zmk-agent analyze crash.bin --elf zmk.elf --base 0x1000",

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bundle",
         header = "Zip what to attach to a GitHub issue.",
-        description = {"Zip what to attach to a GitHub issue: report.md, the partition image, INFO_UF2.TXT and the firmware"
-                + " identity (ELF build ID and SHA-256); the whole CURRENT.UF2 only with --full.",
-            "The partition holds a RAM image, which can contain Bluetooth bonding keys: attach it where you trust the readers."},
+        description = {"Zip what to attach to a GitHub issue: report.md, the partition image, INFO_UF2.TXT and the firmware "
+                + "identity (ELF build ID and SHA-256); the whole CURRENT.UF2 only with --full.",
+            "The partition holds a RAM image, which can contain Bluetooth bonding keys: attach it where you trust "
+                + "the readers."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent bundle last -o crash.zip"},
         mixinStandardHelpOptions = true)

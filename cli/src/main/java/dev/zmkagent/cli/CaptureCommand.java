@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "capture",
         header = "Pull the coredump off a keyboard in bootloader mode, analyze it, keep it.",
         description = {"Pull the coredump off a keyboard in bootloader mode (double-tap reset), analyze it and keep it.",
-            "Reads only the CURRENT.UF2 blocks of the coredump partition first and reports at once, then copies the whole"
-                + " CURRENT.UF2 for the record (--region-only skips that). The capture is stored once under the data folder;"
-                + " its ELF is found among the builds registered with 'zmk-agent firmware add'."},
+            "Reads only the CURRENT.UF2 blocks of the coredump partition first and reports at once, then copies "
+                + "the whole CURRENT.UF2 for the record (--region-only skips that). The capture is stored once under "
+                + "the data folder; its ELF is found among the builds registered with 'zmk-agent firmware add'."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent capture", "  zmk-agent capture --device /media/$USER/NICENANO --region-only", "  zmk-agent capture --json",
             "", "Exit codes: 0 no dump on the device, 1 a crash was captured (or had been already), 2 bad input or no drive."},

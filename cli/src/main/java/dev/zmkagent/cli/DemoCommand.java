@@ -16,10 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo",
         header = "Run the whole job on a simulated keyboard (no keyboard, no root needed).",
-        description = {"See the whole job without a keyboard: a simulated nice!nano bootloader drive gets the crash lab's zmk_debug"
-                + " firmware, freezes with a real coredump, comes back, and the agent captures, analyzes, stores and notifies —"
-                + " through the same code paths real keyboards use. Needs no root, no FUSE and no keyboard.",
-            "Everything goes into a temporary folder, removed afterwards unless --keep; --data-dir keeps the capture and firmware."},
+        description = {"See the whole job without a keyboard: a simulated nice!nano bootloader drive gets the crash lab's "
+                + "zmk_debug firmware, freezes with a real coredump, comes back, and the agent captures, analyzes, "
+                + "stores and notifies — through the same code paths real keyboards use. Needs no root, no FUSE and no "
+                + "keyboard.",
+            "Everything goes into a temporary folder, removed afterwards unless --keep; --data-dir keeps the "
+                + "capture and firmware."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent demo", "  zmk-agent demo --data-dir ~/.local/share/zmk-agent   # keep the capture with your real ones"},
         mixinStandardHelpOptions = true)

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "devices",
         header = "List keyboards and UF2 bootloaders: drives, USB devices, serial ports.",
-        description = {"List keyboards and their UF2 bootloaders: drives (mounted or not), USB devices and serial ports,",
-            "with board, bootloader version, SoftDevice, CURRENT.UF2 window, and what stops a device from being used."},
+        description = {"List keyboards and their UF2 bootloaders: drives (mounted or not), USB devices and serial ports, "
+                + "with board, bootloader version, SoftDevice, CURRENT.UF2 window, and what stops a device from being "
+                + "used."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent devices", "  zmk-agent devices --json", "",
             "Exit code 0, also when nothing is found."},

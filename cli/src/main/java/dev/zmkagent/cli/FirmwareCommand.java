@@ -27,8 +27,8 @@ final class FirmwareCommand implements Runnable {
     }
 
     @Command(name = "add",
-            description = {"Register a build: zmk.elf, optionally with the .uf2 you flashed or the CI artifact .zip;"
-                    + " or a zmk_debug CI artifact .zip alone (every <artifact>.elf in it, with its .uf2)."},
+            description = {"Register a build: zmk.elf, optionally with the .uf2 you flashed or the CI artifact .zip; or a "
+                + "zmk_debug CI artifact .zip alone (every <artifact>.elf in it, with its .uf2)."},
             footerHeading = "%nExamples:%n",
             footer = {"  zmk-agent firmware add build/zephyr/zmk.elf build/zephyr/zmk.uf2", "  zmk-agent firmware add firmware.zip"},
             mixinStandardHelpOptions = true)

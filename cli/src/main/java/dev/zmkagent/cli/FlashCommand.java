@@ -29,10 +29,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "flash",
         header = "Flash a firmware UF2 (drive or serial DFU) after safety checks.",
-        description = {"Flash a ZMK firmware UF2 (the zmk_debug build) after checking it fits this board and bootloader:",
-            "family ID, application start for the installed SoftDevice, the bootloader's writable window, and the",
-            "coredump partition. A dump still on the device is captured first, like `zmk-agent capture` (analyzed, stored once,",
-            "in `history`). --dfu uses the serial bootloader instead."},
+        description = {"Flash a ZMK firmware UF2 (the zmk_debug build) after checking it fits this board and bootloader: "
+                + "family ID, application start for the installed SoftDevice, the bootloader's writable window, and the "
+                + "coredump partition. A dump still on the device is captured first, like `zmk-agent capture` "
+                + "(analyzed, stored once, in `history`). --dfu uses the serial bootloader instead."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent flash zmk.uf2 --dry-run",
             "  zmk-agent flash zmk.uf2 --elf zmk.elf",

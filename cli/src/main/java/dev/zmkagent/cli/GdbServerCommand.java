@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "gdbserver",
         header = "Serve a coredump to gdb (read-only).",
-        description = {"Serve a coredump to gdb (read-only): registers, memory and threads, for bt, info threads, x and print.",
-            "INPUT is anything analyze accepts. Memory comes from the dump, then the UF2's flash image, then the ELF's"
-                + " read-only sections; what none of them holds is 'Cannot access memory' in gdb, never zeros."},
+        description = {"Serve a coredump to gdb (read-only): registers, memory and threads, for bt, info threads, x and "
+                + "print.",
+            "INPUT is anything analyze accepts. Memory comes from the dump, then the UF2's flash image, then the "
+                + "ELF's read-only sections; what none of them holds is 'Cannot access memory' in gdb, never zeros."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent gdbserver CURRENT.UF2 --elf zmk.elf",
             "      then: gdb-multiarch zmk.elf -ex 'target remote 127.0.0.1:1234'",

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "watch",
         header = "Capture every crash in the background, with desktop notifications.",
-        description = {"Run in the background: when a keyboard's bootloader drive appears (double-tap reset), pull its coredump off"
-                + " before the bootloader times out, analyze it with the registered build, store it, and say what crashed in a desktop"
-                + " notification. Several keyboards at once; a drive pulled mid-read stores nothing and is captured when it returns.",
+        description = {"Run in the background: when a keyboard's bootloader drive appears (double-tap reset), pull its "
+                + "coredump off before the bootloader times out, analyze it with the registered build, store it, and "
+                + "say what crashed in a desktop notification. Several keyboards at once; a drive pulled mid-read "
+                + "stores nothing and is captured when it returns.",
             "Logs one line per event on stderr (with <N> priority prefixes under systemd)."},
         footerHeading = "%nExamples:%n",
         footer = {"  zmk-agent watch", "  zmk-agent watch --no-notify --media /mnt/usb", "  zmk-agent watch --install-service"},
