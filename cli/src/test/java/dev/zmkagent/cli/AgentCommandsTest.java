@@ -174,6 +174,21 @@ class AgentCommandsTest {
         }
     }
 
+    @Test
+    void demoWithoutADataDirPointsNowhereItDeletes() throws IOException {
+        CliRun demo = CliRun.run("demo", "--no-notify");
+        assertEquals(0, demo.exitCode(), demo.out() + demo.err());
+        Path work = workOf(demo);
+        assertFalse(Files.exists(work));
+        List<String> pointers = demo.out().lines().filter(l -> l.contains("--data-dir " + work)).toList();
+        assertEquals(List.of(), pointers, "no hint names the deleted folder");
+        assertTrue(demo.out().contains("in the demo's temporary folder, removed when the demo ends"), demo.out());
+        assertTrue(demo.out().contains("run `zmk-agent demo --data-dir DIR`, then `zmk-agent history --data-dir DIR`"), demo.out());
+        assertFalse(demo.out().endsWith("\n\n"), "no empty line where 'Capture kept in' would go");
+        assertTrue(demo.out().contains("not shown: notifications are off (--no-notify)"), demo.out());
+        assertFalse(demo.out().contains("sent through"), demo.out());
+    }
+
     private static Path workOf(CliRun demo) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("a simulated keyboard in (\\S+)").matcher(demo.out());
         assertTrue(m.find(), demo.out());
