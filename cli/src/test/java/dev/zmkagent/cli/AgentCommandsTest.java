@@ -131,6 +131,20 @@ class AgentCommandsTest {
     }
 
     @Test
+    void bundleIntoAFolderSaysGiveAZipPath() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        Path folder = Files.createDirectories(tmp.resolve("existing-folder"));
+        CliRun r = CliRun.run("bundle", "last", "-o", folder.toString(), "--data-dir", data);
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("zmk-agent: error: -o " + folder + " names a folder; give a .zip file path\n", r.err());
+        try (var s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temp file left");
+        }
+    }
+
+    @Test
     void aFakeZipIsNotCalledAnElf() throws IOException {
         Path fake = Files.writeString(tmp.resolve("fake.zip"), "not a zip at all");
         CliRun r = CliRun.run("firmware", "add", fake.toString(), "--data-dir", tmp.resolve("data").toString());
