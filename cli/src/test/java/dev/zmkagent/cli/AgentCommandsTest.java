@@ -145,6 +145,20 @@ class AgentCommandsTest {
     }
 
     @Test
+    void aUf2OfAnotherBuildIsNamedAsSuch() throws IOException {
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        Path other = Files.write(tmp.resolve("other.uf2"), CurrentUf2Renderer.render(DumpBuilder.filled(0x100000, 0xFF), 0x1000, 0xEA000, 0x239A00B3L));
+        CliRun r = CliRun.run("firmware", "add", elf.toString(), other.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().matches("zmk-agent: error: " + java.util.regex.Pattern.quote(other + " is not a build of " + elf)
+                + ": \\d+ of \\d+ bytes differ, first at 0x[0-9A-F]+\n"), r.err());
+        assertFalse(r.err().contains("device") || r.err().contains("below"), "no report wording: " + r.err());
+    }
+
+    @Test
     void aFakeZipIsNotCalledAnElf() throws IOException {
         Path fake = Files.writeString(tmp.resolve("fake.zip"), "not a zip at all");
         CliRun r = CliRun.run("firmware", "add", fake.toString(), "--data-dir", tmp.resolve("data").toString());

@@ -97,7 +97,7 @@ public final class FirmwareRegistry {
                 uf2 = Optional.of(uf2FromZipFor(second, secondBytes, elf));
             } else {
                 notAZip(second);
-                checkUf2Matches(second.toString(), secondBytes, elf);
+                checkUf2Matches(second.toString(), secondBytes, first.toString(), elf);
                 uf2 = Optional.of(secondBytes);
             }
         }
@@ -116,7 +116,7 @@ public final class FirmwareRegistry {
             Optional<byte[]> uf2 = Optional.empty();
             for (Map.Entry<String, byte[]> u : entries.entrySet()) {
                 if (u.getKey().toLowerCase(Locale.ROOT).endsWith(".uf2") && stripExt(u.getKey()).equals(base)) {
-                    checkUf2Matches(zip + "!" + u.getKey(), u.getValue(), elf);
+                    checkUf2Matches(zip + "!" + u.getKey(), u.getValue(), zip + "!" + e.getKey(), elf);
                     uf2 = Optional.of(u.getValue());
                 }
             }
@@ -142,14 +142,18 @@ public final class FirmwareRegistry {
         throw new FormatException(zip + ": no .uf2 in it is a build of this ELF" + (tried.isEmpty() ? " (it holds no .uf2)" : " (tried " + String.join(", ", tried) + ")"));
     }
 
-    private static void checkUf2Matches(String where, byte[] uf2Bytes, ElfFile elf) {
+    private static void checkUf2Matches(String where, byte[] uf2Bytes, String elfName, ElfFile elf) {
         ByteView v = ByteView.of(uf2Bytes);
         if (!Uf2File.looksLikeUf2(v)) {
             throw new FormatException(where + " is not a UF2 file");
         }
         ElfIdentityCheck.Result r = ElfIdentityCheck.check(elf, Uf2File.parse(v).toFlashImage());
-        if (r.compared() == 0 || r.mismatch()) {
-            throw new FormatException(where + " is not a build of this ELF: " + r.describe());
+        if (r.compared() == 0) {
+            throw new FormatException(where + " is not a build of " + elfName + ": it holds none of the ELF's flash bytes");
+        }
+        if (r.mismatch()) {
+            throw new FormatException(String.format("%s is not a build of %s: %d of %d bytes differ, first at 0x%X", where, elfName,
+                    r.differing(), r.compared(), r.firstDifference()));
         }
     }
 
