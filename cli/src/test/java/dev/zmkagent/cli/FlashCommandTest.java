@@ -112,6 +112,46 @@ class FlashCommandTest {
         }
     }
 
+    private Path folderDrive(String info) throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("media/NICENANO"));
+        Files.writeString(d.resolve("INFO_UF2.TXT"), info);
+        return d;
+    }
+
+    @Test
+    void aDriveWithoutCurrentUf2IsFlashedOnlyWithNoDumpCheck() throws Exception {
+        Path d = folderDrive("UF2 Bootloader 0.6.1\r\nModel: nice!nano\r\nBoard-ID: nRF52840-nicenano\r\nSoftDevice: S140 version 6.1.1\r\n");
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        CliRun dry = flash(uf2.toString(), "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.out() + dry.err());
+        assertTrue(dry.out().contains("checks passed; the unsaved-dump check was skipped: the drive has no CURRENT.UF2"), dry.out());
+        CliRun real = flash(uf2.toString());
+        assertEquals(2, real.exitCode(), real.out() + real.err());
+        List<String> refused = real.err().lines().filter(l -> l.startsWith("zmk-agent: flash refused: ")).toList();
+        assertEquals(1, refused.size(), real.err());
+        assertTrue(refused.get(0).startsWith("zmk-agent: flash refused: the drive has no CURRENT.UF2") && refused.get(0).contains("--no-dump-check"), real.err());
+        assertFalse(Files.exists(d.resolve("NEW.UF2")));
+        CliRun waived = flash(uf2.toString(), "--dry-run", "--no-dump-check");
+        assertEquals(0, waived.exitCode(), waived.err());
+        assertFalse(waived.out().contains("skipped"), waived.out());
+        assertTrue(waived.err().contains("warning: the drive has no CURRENT.UF2: a coredump still on the device is not saved (--no-dump-check)"), waived.err());
+    }
+
+    @Test
+    void aMissingSoftDeviceIsRefusedUnlessOverridden() throws Exception {
+        Path d = folderDrive("UF2 Bootloader 0.6.1\r\nModel: nice!nano\r\nBoard-ID: nRF52840-nicenano\r\nSoftDevice: not found\r\n");
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        for (CliRun r : List.of(flash(uf2.toString(), "--no-dump-check"), flash(uf2.toString(), "--dry-run"))) {
+            assertEquals(2, r.exitCode(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("zmk-agent: flash refused: INFO_UF2.TXT says \"SoftDevice: not found\""), r.err());
+        }
+        assertFalse(Files.exists(d.resolve("NEW.UF2")));
+        CliRun over = flash(uf2.toString(), "--dry-run", "--no-softdevice-check");
+        assertEquals(0, over.exitCode(), over.out() + over.err());
+        assertTrue(over.err().contains("no SoftDevice installed") && over.err().contains("--no-softdevice-check"), over.err());
+    }
+
     @Test
     void noDriveIsAClearError() throws Exception {
         CliRun r = flash(write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2()).toString());

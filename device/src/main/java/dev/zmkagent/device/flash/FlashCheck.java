@@ -23,6 +23,17 @@ public final class FlashCheck {
     public static CheckResult check(Uf2File firmware, BootloaderTarget target, CheckOptions options) {
         List<Refusal> refusals = new ArrayList<>();
         List<String> warnings = new ArrayList<>(target.notes());
+        if (target.softDeviceMissing()) {
+            warnings.remove(BootloaderTarget.NO_SOFTDEVICE_NOTE);
+            if (options.waives(CheckOptions.Waiver.SOFTDEVICE_CHECK)) {
+                warnings.add("the bootloader reports no SoftDevice installed: this firmware will not run until it is restored"
+                        + " (flashing anyway: --no-softdevice-check)");
+            } else {
+                refusals.add(new Refusal(Refusal.Rule.NO_SOFTDEVICE, "INFO_UF2.TXT says \"SoftDevice: not found\": a ZMK firmware cannot"
+                        + " run without the SoftDevice; restore it first (or pass --no-softdevice-check to flash anyway)"));
+                return result(refusals, warnings, List.of(), Optional.empty());
+            }
+        }
         Board board = target.board();
         BootloaderWindow window = target.window();
 
