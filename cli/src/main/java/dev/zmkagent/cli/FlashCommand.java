@@ -133,7 +133,7 @@ final class FlashCommand implements Callable<Integer> {
                 c.variant().map(v -> ", layout " + v.name()).orElse(""), p.plan().dumpCheck() == DriveFlasher.DumpCheck.SKIPPED
                         ? "; the unsaved-dump check was skipped: the drive has no CURRENT.UF2 (a real flash refuses without --no-dump-check)" : "");
         for (PendingDump d : p.plan().dumps()) {
-            out.printf("The device holds a %s coredump at 0x%X (sha256 %s)%s%n", d.valid() ? "complete" : "partial", d.partitionStart(),
+            out.printf("The device holds a %s coredump at 0x%X (sha256 %s)%s%n", d.condition(), d.partitionStart(),
                     d.sha256().substring(0, 16), dryRun ? ": it would be captured before flashing" : ": capturing it first");
         }
         if (dryRun) {

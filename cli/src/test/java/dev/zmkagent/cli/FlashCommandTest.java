@@ -79,6 +79,45 @@ class FlashCommandTest {
     }
 
     @Test
+    void aPreFlashCaptureSaysWhereItCameFromAndSoDoesItsReanalysis() throws Exception {
+        SimFlash flash = new SimFlash();
+        byte[] stream = DumpBuilder.stream(2, 0).archV2(1, 2, 3, 4, 5, 6, 7, 8, 9).memory(0x2000fe00L, DumpBuilder.filled(0x200, 0xAA)).build();
+        flash.write(0x71000, DumpBuilder.partition(stream, stream.length - 0x100, 0x1234, 0, 0x10000)); // truncated, checksum wrong
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x8000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        Path capture;
+        Path current;
+        try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.0"), flash)) {
+            sim.attach();
+            current = sim.root().resolve("CURRENT.UF2");
+            sim.startWatcher(Duration.ofMillis(20));
+            CliRun r = flash(uf2.toString());
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("The device holds a truncated (checksum mismatch) coredump at 0x71000"), r.out());
+            try (Stream<Path> s = Files.list(tmp.resolve("data/captures")).filter(p -> !p.getFileName().toString().startsWith("."))) {
+                capture = s.findFirst().orElseThrow();
+            }
+        }
+        String input = Files.readString(capture.resolve("report.txt")).lines().filter(l -> l.startsWith("Input:")).findFirst().orElseThrow();
+        assertTrue(input.contains("the zmk_debug coredump partition 0x71000-0x81000, read from " + current + " before flashing"
+                + " (nice!nano, bootloader 0.6.0, window 0x1000-0xad000)"), input);
+        String meta = Files.readString(capture.resolve("capture.json"));
+        assertTrue(meta.contains("\"condition\" : \"truncated (checksum mismatch)\""), meta);
+        assertFalse(meta.contains("\"valid\" :"), meta);
+
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = FlashCommandTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        CliRun re = CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertTrue(re.exitCode() <= 1, re.out() + re.err());
+        String again = Files.readString(capture.resolve("report.txt")).lines().filter(l -> l.startsWith("Input:")).findFirst().orElseThrow();
+        assertTrue(again.contains("the coredump partition 0x71000-0x81000 saved in capture " + capture + " as partition.bin"), again);
+        assertTrue(again.contains("; nice!nano, bootloader 0.6.0, window 0x1000-0xad000); the capture holds no CURRENT.UF2"), again);
+        String json = Files.readString(capture.resolve("report.json"));
+        assertTrue(json.contains("\"path\" : \"" + capture.resolve("partition.bin") + "\""), json.substring(0, Math.min(600, json.length())));
+    }
+
+    @Test
     void dryRunWritesNothing() throws Exception {
         Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
         try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.1"), new SimFlash())) {

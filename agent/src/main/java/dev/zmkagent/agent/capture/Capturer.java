@@ -167,13 +167,21 @@ public final class Capturer {
         }
     }
 
-    public static CrashReport analyze(BoardCatalog catalog, BootloaderDrive drive, long windowStart, long windowEnd, long partitionAddress, int partitionSize, String how,
+    /** What a report's input line says the dump was read from: a file that exists (or existed, on a drive) and how it was read. */
+    public record Source(InputKind kind, String path, String description) {
+        /** A live bootloader drive's CURRENT.UF2, read block by block. */
+        static Source liveDrive(BootloaderDrive drive, Optional<Board> board, long windowStart, long windowEnd) {
+            return new Source(InputKind.CURRENT_UF2, drive.root().resolve("CURRENT.UF2").toString(), String.format(
+                    "CURRENT.UF2 on the bootloader drive %s (%s, bootloader %s), window 0x%x-0x%x, read block by block", drive.root(),
+                    board.map(Board::name).or(() -> drive.info().model()).orElse("unknown board"),
+                    drive.info().bootloaderVersion().orElse("of unknown version"), windowStart, windowEnd));
+        }
+    }
+
+    public static CrashReport analyze(BoardCatalog catalog, Source source, long partitionAddress, int partitionSize, String how,
                                byte[] partition, FlashImage flash, Optional<Board> board, Optional<BootloaderWindow> window,
                                Optional<Symbols> firmware, List<String> notes) {
-        String path = drive.root().resolve("CURRENT.UF2").toString();
-        String desc = String.format("CURRENT.UF2 on the bootloader drive %s (%s), window 0x%x-0x%x, read block by block", drive.root(),
-                drive.info().describe(), windowStart, windowEnd);
-        DumpInput input = new DumpInput(InputKind.CURRENT_UF2, path, desc, flash.runs().isEmpty() ? Optional.empty() : Optional.of(flash),
+        DumpInput input = new DumpInput(source.kind(), source.path(), source.description(), flash.runs().isEmpty() ? Optional.empty() : Optional.of(flash),
                 Optional.of(ByteView.of(partition)), Optional.empty(), OptionalLong.empty(), board, window, notes);
         CrashReport r = new Analyzer(catalog).analyze(input, firmware.map(Symbols::elf), firmware.map(Symbols::label));
         CrashReport.Partition p = r.partition();
@@ -192,8 +200,8 @@ public final class Capturer {
 
     private CrashReport analyze(BootloaderDrive drive, Uf2BlockReader reader, PartitionFinder.Found found, byte[] partition, FlashImage flash,
                                 Optional<Board> board, Optional<BootloaderWindow> window, Optional<FirmwareMatcher.Match> match, List<String> notes) {
-        return analyze(catalog, drive, reader.windowStart(), reader.windowEnd(), found.address(), found.size(), found.how(), partition, flash, board,
-                window, match.map(m -> Symbols.of(m.firmware())), notes);
+        return analyze(catalog, Source.liveDrive(drive, board, reader.windowStart(), reader.windowEnd()), found.address(), found.size(), found.how(),
+                partition, flash, board, window, match.map(m -> Symbols.of(m.firmware())), notes);
     }
 
     private static byte[] copyWhole(Path current, long size, CaptureListener listener) throws IOException {
