@@ -158,6 +158,60 @@ class AgentCommandsTest {
         assertFalse(r.err().contains("device") || r.err().contains("below"), "no report wording: " + r.err());
     }
 
+    private static final java.util.regex.Pattern CAMEL_KEY = java.util.regex.Pattern.compile("\"[a-z][a-z0-9]*[A-Z][A-Za-z0-9_]*\"\\s*:");
+
+    private static void snakeCase(String what, String json) {
+        java.util.regex.Matcher m = CAMEL_KEY.matcher(json);
+        assertFalse(m.find(), what + " has a camelCase key " + (m.hitEnd() ? "" : m.group()) + ":\n" + json);
+    }
+
+    @Test
+    void everyJsonItWritesIsSnakeCase() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        assertEquals(0, CliRun.run("firmware", "add", elf.toString(), "--data-dir", data).exitCode());
+        CliRun capture = CliRun.run("capture", "--device", d.toString(), "--data-dir", data, "--json");
+        assertEquals(1, capture.exitCode(), capture.err());
+        snakeCase("capture --json", capture.out());
+        assertTrue(capture.out().contains("\"bytes_read_before_report\""), capture.out());
+        snakeCase("history --json", CliRun.run("history", "--data-dir", data, "--json").out());
+        assertEquals(1, CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", data).exitCode());
+        try (var files = Files.walk(tmp.resolve("data"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                snakeCase(f.toString(), Files.readString(f));
+            }
+        }
+    }
+
+    @Test
+    void capturesAndBuildsWrittenWithCamelCaseKeysAreStillRead() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        CliRun.run("firmware", "add", elf.toString(), "--data-dir", data);
+        CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", data);
+        try (var files = Files.walk(tmp.resolve("data"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("report")).toList()) {
+                String old = Files.readString(f).replace("\"captured_at\" : \"", "\"capturedAt\" : \"2020-01-02T03:04:05Z\", \"x\" : \"")
+                        .replace("\"elf_sha256\"", "\"elfSha256\"").replace("\"build_id\"", "\"buildId\"").replace("\"added_at\"", "\"addedAt\"");
+                Files.writeString(f, old);
+            }
+        }
+        CliRun history = CliRun.run("history", "--data-dir", data);
+        assertTrue(history.out().contains("first 2020-01-02T03:04:05Z"), history.out());
+        assertTrue(history.out().contains("firmware: zmk.elf (sha256 "), history.out());
+        CliRun list = CliRun.run("firmware", "list", "--data-dir", data);
+        assertFalse(list.out().contains("1970-01-01"), "added_at read from addedAt: " + list.out());
+    }
+
     @Test
     void aFakeZipIsNotCalledAnElf() throws IOException {
         Path fake = Files.writeString(tmp.resolve("fake.zip"), "not a zip at all");

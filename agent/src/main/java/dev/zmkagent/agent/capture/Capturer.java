@@ -234,39 +234,39 @@ public final class Capturer {
                                         String sha, CrashReport report, String signature, Optional<FirmwareMatcher.Match> match, boolean currentCopied,
                                         long bytesBeforeReport) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("capturedAt", now.toString());
+        m.put("captured_at", now.toString());
         m.put("board", board.map(Board::id).orElse("unknown"));
-        m.put("boardName", board.map(Board::name).orElse(drive.info().model().orElse("unknown")));
+        m.put("board_name", board.map(Board::name).orElse(drive.info().model().orElse("unknown")));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("path", drive.root().toString());
         d.put("volume", drive.volumeName());
         drive.info().bootloaderVersion().ifPresent(v -> d.put("bootloader", v));
-        drive.info().boardId().ifPresent(v -> d.put("boardId", v));
-        drive.info().softDevice().ifPresent(v -> d.put("softDevice", v));
+        drive.info().boardId().ifPresent(v -> d.put("board_id", v));
+        drive.info().softDevice().ifPresent(v -> d.put("soft_device", v));
         d.put("window", String.format("0x%x-0x%x", reader.windowStart(), reader.windowEnd()));
-        d.put("familyId", String.format("0x%08X", reader.familyId()));
+        d.put("family_id", String.format("0x%08X", reader.familyId()));
         m.put("drive", d);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("address", String.format("0x%x", found.address()));
         p.put("size", found.size());
         p.put("sha256", sha);
         p.put("how", found.how());
-        p.put("headerState", report.partition().headerState());
+        p.put("header_state", report.partition().headerState());
         m.put("partition", p);
         m.put("signature", signature);
         report.dump().ifPresent(dump -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("reason", dump.reasonName());
-            x.put("reasonCode", dump.reasonCode());
+            x.put("reason_code", dump.reasonCode());
             CrashSignatures.crashingFunction(report).ifPresent(f -> x.put("function", f));
             x.put("headline", CrashSignatures.headline(report));
             x.put("truncated", dump.truncated());
             m.put("dump", x);
         });
         match.ifPresent(mt -> m.put("firmware", firmwareMetadata(mt.firmware(), mt.describe())));
-        m.put("currentUf2Copied", currentCopied);
-        m.put("currentUf2Size", reader.fileSize());
-        m.put("bytesReadBeforeReport", bytesBeforeReport);
+        m.put("current_uf2_copied", currentCopied);
+        m.put("current_uf2_size", reader.fileSize());
+        m.put("bytes_read_before_report", bytesBeforeReport);
         return m;
     }
 
@@ -275,8 +275,8 @@ public final class Capturer {
         f.put("id", fw.id());
         f.put("name", fw.name());
         f.put("elf", fw.elfPath().toString());
-        f.put("elfSha256", fw.elfSha256());
-        fw.buildId().ifPresent(b -> f.put("buildId", b));
+        f.put("elf_sha256", fw.elfSha256());
+        fw.buildId().ifPresent(b -> f.put("build_id", b));
         f.put("match", how);
         return f;
     }

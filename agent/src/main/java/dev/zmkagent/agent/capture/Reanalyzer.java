@@ -62,9 +62,9 @@ public final class Reanalyzer {
             fwMeta = new LinkedHashMap<>();
             fwMeta.put("name", elfPath.get().getFileName().toString());
             fwMeta.put("elf", elfPath.get().toAbsolutePath().toString());
-            fwMeta.put("elfSha256", FirmwareRegistry.sha256(bytes));
+            fwMeta.put("elf_sha256", FirmwareRegistry.sha256(bytes));
             Map<String, Object> fm = fwMeta;
-            elf.buildId().ifPresent(b -> fm.put("buildId", b));
+            elf.buildId().ifPresent(b -> fm.put("build_id", b));
             fwMeta.put("match", "given with --elf");
         } else if (flash.isPresent()) {
             Optional<FirmwareMatcher.Match> m = FirmwareMatcher.verifyAny(registry.list(), flash.get());
@@ -110,7 +110,7 @@ public final class Reanalyzer {
             updates.put("dump", x);
         });
         updates.put("firmware", fwMeta);
-        updates.put("reanalyzedAt", java.time.Instant.now().toString());
+        updates.put("reanalyzed_at", java.time.Instant.now().toString());
         StoredCapture updated = store.updateDerived(c, Capturer.reportFiles(report), updates);
         return new Result(updated, report);
     }

@@ -54,7 +54,7 @@ public final class StoreDumpSaver implements DumpSaver {
         files.put(CaptureStore.INFO_FILE, infoBytes);
         files.putAll(Capturer.reportFiles(report));
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("capturedAt", dump.readAt().toString());
+        meta.put("captured_at", dump.readAt().toString());
         meta.put("board", board.map(Board::id).orElse(dump.boardId()));
         meta.put("source", "pre-flash");
         Map<String, Object> drive = new LinkedHashMap<>();
@@ -69,8 +69,8 @@ public final class StoreDumpSaver implements DumpSaver {
         p.put("sha256", dump.sha256());
         p.put("how", "read by flash before overwriting the firmware");
         p.put("condition", dump.condition());
-        p.put("headerState", report.partition().headerState());
-        p.put("checksumOk", report.partition().checksumOk().orElse(null));
+        p.put("header_state", report.partition().headerState());
+        p.put("checksum_ok", report.partition().checksumOk().orElse(null));
         meta.put("partition", p);
         meta.put("signature", signature);
         report.dump().ifPresent(d -> {
@@ -80,7 +80,7 @@ public final class StoreDumpSaver implements DumpSaver {
             x.put("headline", CrashSignatures.headline(report));
             meta.put("dump", x);
         });
-        meta.put("currentUf2Copied", false);
+        meta.put("current_uf2_copied", false);
         String name = CaptureStore.folderName(dump.readAt(), String.valueOf(meta.get("board")), signature);
         CaptureStore.Saved saved = store.save(name, dump.sha256(), files, meta);
         return new SavedDump(saved.capture().dir(), saved.alreadyCaptured());

@@ -2,6 +2,7 @@ package dev.zmkagent.agent.registry;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.analyze.ElfIdentityCheck;
+import dev.zmkagent.agent.store.JsonKeys;
 import dev.zmkagent.device.files.PrivateFiles;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
@@ -58,7 +59,7 @@ public final class FirmwareRegistry {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (!p.getFileName().toString().startsWith(".") && Files.isRegularFile(p.resolve(RegisteredFirmware.METADATA))) {
-                    out.add(new RegisteredFirmware(p, JSON.std.mapFrom(Files.readAllBytes(p.resolve(RegisteredFirmware.METADATA)))));
+                    out.add(new RegisteredFirmware(p, JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(p.resolve(RegisteredFirmware.METADATA))))));
                 }
             }
         }
@@ -183,14 +184,14 @@ public final class FirmwareRegistry {
             meta.put("schema", "zmk-agent.firmware/1");
             meta.put("name", name);
             meta.put("source", source);
-            meta.put("elfSha256", sha);
-            elf.buildId().ifPresent(b -> meta.put("buildId", b));
-            meta.put("addedAt", Instant.now().toString());
+            meta.put("elf_sha256", sha);
+            elf.buildId().ifPresent(b -> meta.put("build_id", b));
+            meta.put("added_at", Instant.now().toString());
             long loadBytes = RegisteredFirmware.loadImage(elf).runs().stream().mapToLong(r -> r.data().length).sum();
-            meta.put("loadBytes", loadBytes);
+            meta.put("load_bytes", loadBytes);
             if (uf2.isPresent()) {
                 PrivateFiles.writeNew(tmp.resolve(RegisteredFirmware.UF2), uf2.get());
-                meta.put("uf2Sha256", sha256(uf2.get()));
+                meta.put("uf2_sha256", sha256(uf2.get()));
             }
             PrivateFiles.writeNew(tmp.resolve(RegisteredFirmware.METADATA), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(meta).getBytes(StandardCharsets.UTF_8));
             PrivateFiles.fsyncDirectory(tmp);

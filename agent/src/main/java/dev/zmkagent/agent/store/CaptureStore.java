@@ -79,7 +79,7 @@ public final class CaptureStore {
     }
 
     static StoredCapture read(Path folder) throws IOException {
-        Map<String, Object> meta = JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA)));
+        Map<String, Object> meta = JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA))));
         return new StoredCapture(folder, meta);
     }
 
