@@ -2,7 +2,9 @@ package dev.zmkagent.cli;
 
 import dev.zmkagent.agent.store.Bundler;
 import dev.zmkagent.agent.store.StoredCapture;
+import dev.zmkagent.coredump.bytes.FormatException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,6 +42,9 @@ final class BundleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (Files.isDirectory(output)) {
+            throw new FormatException("-o " + output + " names a folder; give a .zip file path");
+        }
         StoredCapture c = ReanalyzeCommand.resolve(data, capture);
         List<String> names = Bundler.write(c, output, full);
         PrintWriter out = spec.commandLine().getOut();

@@ -101,8 +101,8 @@ final class CaptureCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", o.status().name().toLowerCase().replace('_', '-'));
         m.put("drive", o.drive().root().toString());
-        m.put("bytesReadBeforeReport", o.bytesBeforeReport());
-        m.put("currentUf2Size", o.currentUf2Size());
+        m.put("bytes_read_before_report", o.bytesBeforeReport());
+        m.put("current_uf2_size", o.currentUf2Size());
         o.capture().ifPresent(c -> {
             Map<String, Object> cm = new LinkedHashMap<>();
             cm.put("id", c.id());

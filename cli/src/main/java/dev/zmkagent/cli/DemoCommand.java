@@ -43,7 +43,17 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("zmk-agent-demo-");
         DataDirs data = new DataDirs(dataDir != null ? dataDir : work.resolve("data"));
-        Notifier notifier = noNotify ? Notifier.NONE : Notifiers.forPlatform().orElse(new Notifier() {
+        Notifier notifier = noNotify ? new Notifier() {
+            @Override
+            public boolean notify(dev.zmkagent.agent.notify.Notification n) {
+                return false;
+            }
+
+            @Override
+            public String describe() {
+                return "notifications are off (--no-notify)";
+            }
+        } : Notifiers.forPlatform().orElse(new Notifier() {
             @Override
             public boolean notify(dev.zmkagent.agent.notify.Notification n) {
                 return false;
@@ -56,8 +66,11 @@ final class DemoCommand implements Callable<Integer> {
         });
         out.println("zmk-agent demo: a simulated keyboard in " + work);
         try {
-            DemoRunner.Result r = new DemoRunner(out, work, data, notifier).run();
-            out.println(keep || dataDir != null ? "Capture kept in " + r.capture().dir() : "");
+            boolean dataKept = keep || dataDir != null;
+            DemoRunner.Result r = new DemoRunner(out, work, data, notifier, dataKept).run();
+            if (dataKept) {
+                out.println("Capture kept in " + r.capture().dir());
+            }
             out.flush();
             return 0;
         } finally {

@@ -99,7 +99,7 @@ final class DevicesCommand implements Callable<Integer> {
                 x.info().bootloaderVersion().ifPresent(v -> bl.put("version", v));
                 bl.put("line", x.info().firstLine());
                 x.info().model().ifPresent(v -> bl.put("model", v));
-                x.info().boardId().ifPresent(v -> bl.put("boardId", v));
+                x.info().boardId().ifPresent(v -> bl.put("board_id", v));
                 x.info().date().ifPresent(v -> bl.put("date", v));
                 m.put("bootloader", bl);
             });
@@ -107,17 +107,17 @@ final class DevicesCommand implements Callable<Integer> {
                 Map<String, Object> bd = new LinkedHashMap<>();
                 bd.put("device", x.devicePath());
                 bd.put("mounted", x.mounted());
-                x.mountPoint().ifPresent(v -> bd.put("mountPoint", v));
-                bd.put("mountCommand", x.mountCommand());
-                m.put("blockDevice", bd);
+                x.mountPoint().ifPresent(v -> bd.put("mount_point", v));
+                bd.put("mount_command", x.mountCommand());
+                m.put("block_device", bd);
             });
-            d.serialPort().ifPresent(x -> m.put("serialPort", x.path()));
+            d.serialPort().ifPresent(x -> m.put("serial_port", x.path()));
             d.usb().ifPresent(x -> {
                 Map<String, Object> u = new LinkedHashMap<>();
                 u.put("vid", String.format("0x%04X", x.vid()));
                 u.put("pid", String.format("0x%04X", x.pid()));
                 u.put("location", x.location());
-                x.serialNumber().ifPresent(v -> u.put("serialNumber", v));
+                x.serialNumber().ifPresent(v -> u.put("serial_number", v));
                 x.product().ifPresent(v -> u.put("product", v));
                 m.put("usb", u);
             });
@@ -125,10 +125,10 @@ final class DevicesCommand implements Callable<Integer> {
                 Map<String, Object> sd = new LinkedHashMap<>();
                 sd.put("name", t.softDevice().map(Object::toString).orElse(null));
                 sd.put("source", t.softDeviceFromInfo() ? "INFO_UF2.TXT" : "catalog default");
-                m.put("softDevice", sd);
-                m.put("appStart", hex(t.appStart()));
-                m.put("currentUf2Window", window(t));
-                m.put("acceptedFamilies", t.acceptedFamilies().stream().sorted().map(DevicesCommand::hex8).toList());
+                m.put("soft_device", sd);
+                m.put("app_start", hex(t.appStart()));
+                m.put("current_uf2_window", window(t));
+                m.put("accepted_families", t.acceptedFamilies().stream().sorted().map(DevicesCommand::hex8).toList());
                 if (!t.notes().isEmpty()) {
                     m.put("notes", t.notes());
                 }

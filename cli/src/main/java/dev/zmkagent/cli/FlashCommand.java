@@ -10,6 +10,7 @@ import dev.zmkagent.device.flash.CheckResult;
 import dev.zmkagent.device.flash.DriveFlasher;
 import dev.zmkagent.device.flash.FlashRefusedException;
 import dev.zmkagent.device.flash.PendingDump;
+import dev.zmkagent.device.flash.Refusal;
 import dev.zmkagent.device.flash.SavedDump;
 import dev.zmkagent.device.flash.TerminalProgress;
 import dev.zmkagent.device.info.BootloaderTarget;
@@ -18,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,6 +72,14 @@ final class FlashCommand implements Callable<Integer> {
     @Option(names = "--board", paramLabel = "ID", description = "Board for --dfu when the port's USB ID does not say (nice_nano, xiao_ble).")
     String board;
 
+    @Option(names = "--no-dump-check", description = "Flash even when the drive has no CURRENT.UF2, so a coredump still on the device"
+            + " cannot be saved first (it may be destroyed).")
+    boolean noDumpCheck;
+
+    @Option(names = "--no-softdevice-check", description = "Flash even when INFO_UF2.TXT says the SoftDevice is not found (the firmware"
+            + " cannot run until it is restored).")
+    boolean noSoftDeviceCheck;
+
     @Option(names = "--leave-timeout", hidden = true, defaultValue = "15", description = "Seconds to wait for the drive to leave.")
     int leaveTimeout;
 
@@ -86,7 +97,14 @@ final class FlashCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         byte[] bytes = Files.readAllBytes(firmware);
-        CheckOptions options = FlashJob.checkOptions(Optional.ofNullable(variant), Optional.ofNullable(elf));
+        EnumSet<CheckOptions.Waiver> waived = EnumSet.noneOf(CheckOptions.Waiver.class);
+        if (noDumpCheck) {
+            waived.add(CheckOptions.Waiver.DUMP_CHECK);
+        }
+        if (noSoftDeviceCheck) {
+            waived.add(CheckOptions.Waiver.SOFTDEVICE_CHECK);
+        }
+        CheckOptions options = FlashJob.checkOptions(Optional.ofNullable(variant), Optional.ofNullable(elf), waived);
         FlashJob job = new FlashJob(BoardCatalog.builtin(), where.sources(), data.store(), Clock.systemUTC());
         try {
             return dfu ? viaDfu(job, bytes, options, out, err) : viaDrive(job, bytes, options, out, err);
@@ -105,10 +123,17 @@ final class FlashCommand implements Callable<Integer> {
         CheckResult c = p.plan().check();
         c.warnings().forEach(w -> err.println("zmk-agent: warning: " + w));
         c.throwIfRefused();
-        out.printf("Firmware: %d blocks, 0x%X-0x%X%s: checks passed%n", c.blocks(), c.firstAddress(), c.endAddress(),
-                c.variant().map(v -> ", layout " + v.name()).orElse(""));
+        if (p.plan().dumpCheck() == DriveFlasher.DumpCheck.WAIVED) {
+            err.println("zmk-agent: warning: the drive has no CURRENT.UF2: a coredump still on the device is not saved (--no-dump-check)");
+        }
+        if (p.plan().dumpCheck() == DriveFlasher.DumpCheck.SKIPPED && !dryRun) {
+            throw new FlashRefusedException(List.of(new Refusal(Refusal.Rule.DUMP_UNREADABLE, DriveFlasher.DUMP_UNREADABLE)));
+        }
+        out.printf("Firmware: %d blocks, 0x%X-0x%X%s: checks passed%s%n", c.blocks(), c.firstAddress(), c.endAddress(),
+                c.variant().map(v -> ", layout " + v.name()).orElse(""), p.plan().dumpCheck() == DriveFlasher.DumpCheck.SKIPPED
+                        ? "; the unsaved-dump check was skipped: the drive has no CURRENT.UF2 (a real flash refuses without --no-dump-check)" : "");
         for (PendingDump d : p.plan().dumps()) {
-            out.printf("The device holds a %s coredump at 0x%X (sha256 %s)%s%n", d.valid() ? "complete" : "partial", d.partitionStart(),
+            out.printf("The device holds a %s coredump at 0x%X (sha256 %s)%s%n", d.condition(), d.partitionStart(),
                     d.sha256().substring(0, 16), dryRun ? ": it would be captured before flashing" : ": capturing it first");
         }
         if (dryRun) {

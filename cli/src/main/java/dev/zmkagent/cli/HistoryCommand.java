@@ -39,8 +39,8 @@ final class HistoryCommand implements Callable<Integer> {
                 m.put("signature", g.signature());
                 m.put("headline", g.headline());
                 m.put("count", g.count());
-                m.put("firstSeen", g.firstSeen().toString());
-                m.put("lastSeen", g.lastSeen().toString());
+                m.put("first_seen", g.firstSeen().toString());
+                m.put("last_seen", g.lastSeen().toString());
                 m.put("boards", g.boards());
                 m.put("firmware", g.firmware());
                 m.put("captures", g.captures());

@@ -131,6 +131,88 @@ class AgentCommandsTest {
     }
 
     @Test
+    void bundleIntoAFolderSaysGiveAZipPath() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        Path folder = Files.createDirectories(tmp.resolve("existing-folder"));
+        CliRun r = CliRun.run("bundle", "last", "-o", folder.toString(), "--data-dir", data);
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("zmk-agent: error: -o " + folder + " names a folder; give a .zip file path\n", r.err());
+        try (var s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp-")), "no temp file left");
+        }
+    }
+
+    @Test
+    void aUf2OfAnotherBuildIsNamedAsSuch() throws IOException {
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        Path other = Files.write(tmp.resolve("other.uf2"), CurrentUf2Renderer.render(DumpBuilder.filled(0x100000, 0xFF), 0x1000, 0xEA000, 0x239A00B3L));
+        CliRun r = CliRun.run("firmware", "add", elf.toString(), other.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().matches("zmk-agent: error: " + java.util.regex.Pattern.quote(other + " is not a build of " + elf)
+                + ": \\d+ of \\d+ bytes differ, first at 0x[0-9A-F]+\n"), r.err());
+        assertFalse(r.err().contains("device") || r.err().contains("below"), "no report wording: " + r.err());
+    }
+
+    private static final java.util.regex.Pattern CAMEL_KEY = java.util.regex.Pattern.compile("\"[a-z][a-z0-9]*[A-Z][A-Za-z0-9_]*\"\\s*:");
+
+    private static void snakeCase(String what, String json) {
+        java.util.regex.Matcher m = CAMEL_KEY.matcher(json);
+        assertFalse(m.find(), what + " has a camelCase key " + (m.hitEnd() ? "" : m.group()) + ":\n" + json);
+    }
+
+    @Test
+    void everyJsonItWritesIsSnakeCase() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        assertEquals(0, CliRun.run("firmware", "add", elf.toString(), "--data-dir", data).exitCode());
+        CliRun capture = CliRun.run("capture", "--device", d.toString(), "--data-dir", data, "--json");
+        assertEquals(1, capture.exitCode(), capture.err());
+        snakeCase("capture --json", capture.out());
+        assertTrue(capture.out().contains("\"bytes_read_before_report\""), capture.out());
+        snakeCase("history --json", CliRun.run("history", "--data-dir", data, "--json").out());
+        assertEquals(1, CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", data).exitCode());
+        try (var files = Files.walk(tmp.resolve("data"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                snakeCase(f.toString(), Files.readString(f));
+            }
+        }
+    }
+
+    @Test
+    void capturesAndBuildsWrittenWithCamelCaseKeysAreStillRead() throws IOException {
+        Path d = drive(0xAA);
+        String data = tmp.resolve("data").toString();
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = AgentCommandsTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        CliRun.run("firmware", "add", elf.toString(), "--data-dir", data);
+        CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
+        CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", data);
+        try (var files = Files.walk(tmp.resolve("data"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("report")).toList()) {
+                String old = Files.readString(f).replace("\"captured_at\" : \"", "\"capturedAt\" : \"2020-01-02T03:04:05Z\", \"x\" : \"")
+                        .replace("\"elf_sha256\"", "\"elfSha256\"").replace("\"build_id\"", "\"buildId\"").replace("\"added_at\"", "\"addedAt\"");
+                Files.writeString(f, old);
+            }
+        }
+        CliRun history = CliRun.run("history", "--data-dir", data);
+        assertTrue(history.out().contains("first 2020-01-02T03:04:05Z"), history.out());
+        assertTrue(history.out().contains("firmware: zmk.elf (sha256 "), history.out());
+        CliRun list = CliRun.run("firmware", "list", "--data-dir", data);
+        assertFalse(list.out().contains("1970-01-01"), "added_at read from addedAt: " + list.out());
+    }
+
+    @Test
     void aFakeZipIsNotCalledAnElf() throws IOException {
         Path fake = Files.writeString(tmp.resolve("fake.zip"), "not a zip at all");
         CliRun r = CliRun.run("firmware", "add", fake.toString(), "--data-dir", tmp.resolve("data").toString());
@@ -172,6 +254,21 @@ class AgentCommandsTest {
         } finally {
             dev.zmkagent.device.files.PrivateFiles.deleteTree(work);
         }
+    }
+
+    @Test
+    void demoWithoutADataDirPointsNowhereItDeletes() throws IOException {
+        CliRun demo = CliRun.run("demo", "--no-notify");
+        assertEquals(0, demo.exitCode(), demo.out() + demo.err());
+        Path work = workOf(demo);
+        assertFalse(Files.exists(work));
+        List<String> pointers = demo.out().lines().filter(l -> l.contains("--data-dir " + work)).toList();
+        assertEquals(List.of(), pointers, "no hint names the deleted folder");
+        assertTrue(demo.out().contains("in the demo's temporary folder, removed when the demo ends"), demo.out());
+        assertTrue(demo.out().contains("run `zmk-agent demo --data-dir DIR`, then `zmk-agent history --data-dir DIR`"), demo.out());
+        assertFalse(demo.out().endsWith("\n\n"), "no empty line where 'Capture kept in' would go");
+        assertTrue(demo.out().contains("not shown: notifications are off (--no-notify)"), demo.out());
+        assertFalse(demo.out().contains("sent through"), demo.out());
     }
 
     private static Path workOf(CliRun demo) {

@@ -52,13 +52,13 @@ class DevicesCommandTest {
             assertEquals("bootloader-drive", d.get("kind"));
             assertEquals("nice_nano", ((Map<String, Object>) d.get("board")).get("id"));
             assertEquals("0.6.0", ((Map<String, Object>) d.get("bootloader")).get("version"));
-            assertEquals("nRF52840-nicenano", ((Map<String, Object>) d.get("bootloader")).get("boardId"));
+            assertEquals("nRF52840-nicenano", ((Map<String, Object>) d.get("bootloader")).get("board_id"));
             assertEquals(sim.root().toString(), ((Map<String, Object>) d.get("drive")).get("path"));
             assertEquals("0x239A00B3", ((Map<String, Object>) d.get("drive")).get("family"));
-            assertEquals("S140 6.1.1", ((Map<String, Object>) d.get("softDevice")).get("name"));
-            assertEquals("INFO_UF2.TXT", ((Map<String, Object>) d.get("softDevice")).get("source"));
-            assertEquals("0x26000", d.get("appStart"));
-            Map<String, Object> w = (Map<String, Object>) d.get("currentUf2Window");
+            assertEquals("S140 6.1.1", ((Map<String, Object>) d.get("soft_device")).get("name"));
+            assertEquals("INFO_UF2.TXT", ((Map<String, Object>) d.get("soft_device")).get("source"));
+            assertEquals("0x26000", d.get("app_start"));
+            Map<String, Object> w = (Map<String, Object>) d.get("current_uf2_window");
             assertEquals("0x1000", w.get("start"));
             assertEquals("0xAD000", w.get("end"));
             assertEquals(2752, ((Number) w.get("blocks")).intValue());

@@ -79,6 +79,45 @@ class FlashCommandTest {
     }
 
     @Test
+    void aPreFlashCaptureSaysWhereItCameFromAndSoDoesItsReanalysis() throws Exception {
+        SimFlash flash = new SimFlash();
+        byte[] stream = DumpBuilder.stream(2, 0).archV2(1, 2, 3, 4, 5, 6, 7, 8, 9).memory(0x2000fe00L, DumpBuilder.filled(0x200, 0xAA)).build();
+        flash.write(0x71000, DumpBuilder.partition(stream, stream.length - 0x100, 0x1234, 0, 0x10000)); // truncated, checksum wrong
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x8000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        Path capture;
+        Path current;
+        try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.0"), flash)) {
+            sim.attach();
+            current = sim.root().resolve("CURRENT.UF2");
+            sim.startWatcher(Duration.ofMillis(20));
+            CliRun r = flash(uf2.toString());
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("The device holds a truncated (checksum mismatch) coredump at 0x71000"), r.out());
+            try (Stream<Path> s = Files.list(tmp.resolve("data/captures")).filter(p -> !p.getFileName().toString().startsWith("."))) {
+                capture = s.findFirst().orElseThrow();
+            }
+        }
+        String input = Files.readString(capture.resolve("report.txt")).lines().filter(l -> l.startsWith("Input:")).findFirst().orElseThrow();
+        assertTrue(input.contains("the zmk_debug coredump partition 0x71000-0x81000, read from " + current + " before flashing"
+                + " (nice!nano, bootloader 0.6.0, window 0x1000-0xad000)"), input);
+        String meta = Files.readString(capture.resolve("capture.json"));
+        assertTrue(meta.contains("\"condition\" : \"truncated (checksum mismatch)\""), meta);
+        assertFalse(meta.contains("\"valid\" :"), meta);
+
+        Path elf = tmp.resolve("zmk.elf");
+        try (var in = FlashCommandTest.class.getResourceAsStream("/dev/zmkagent/agent/demo/zmk.elf")) {
+            Files.write(elf, in.readAllBytes());
+        }
+        CliRun re = CliRun.run("reanalyze", "last", "--elf", elf.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertTrue(re.exitCode() <= 1, re.out() + re.err());
+        String again = Files.readString(capture.resolve("report.txt")).lines().filter(l -> l.startsWith("Input:")).findFirst().orElseThrow();
+        assertTrue(again.contains("the coredump partition 0x71000-0x81000 saved in capture " + capture + " as partition.bin"), again);
+        assertTrue(again.contains("; nice!nano, bootloader 0.6.0, window 0x1000-0xad000); the capture holds no CURRENT.UF2"), again);
+        String json = Files.readString(capture.resolve("report.json"));
+        assertTrue(json.contains("\"path\" : \"" + capture.resolve("partition.bin") + "\""), json.substring(0, Math.min(600, json.length())));
+    }
+
+    @Test
     void dryRunWritesNothing() throws Exception {
         Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
         try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(Files.createDirectories(tmp.resolve("media")), BootloaderProfile.niceNano("0.6.1"), new SimFlash())) {
@@ -110,6 +149,46 @@ class FlashCommandTest {
                 assertFalse(Files.exists(sim.root().resolve("NEW.UF2")));
             }
         }
+    }
+
+    private Path folderDrive(String info) throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("media/NICENANO"));
+        Files.writeString(d.resolve("INFO_UF2.TXT"), info);
+        return d;
+    }
+
+    @Test
+    void aDriveWithoutCurrentUf2IsFlashedOnlyWithNoDumpCheck() throws Exception {
+        Path d = folderDrive("UF2 Bootloader 0.6.1\r\nModel: nice!nano\r\nBoard-ID: nRF52840-nicenano\r\nSoftDevice: S140 version 6.1.1\r\n");
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        CliRun dry = flash(uf2.toString(), "--dry-run");
+        assertEquals(0, dry.exitCode(), dry.out() + dry.err());
+        assertTrue(dry.out().contains("checks passed; the unsaved-dump check was skipped: the drive has no CURRENT.UF2"), dry.out());
+        CliRun real = flash(uf2.toString());
+        assertEquals(2, real.exitCode(), real.out() + real.err());
+        List<String> refused = real.err().lines().filter(l -> l.startsWith("zmk-agent: flash refused: ")).toList();
+        assertEquals(1, refused.size(), real.err());
+        assertTrue(refused.get(0).startsWith("zmk-agent: flash refused: the drive has no CURRENT.UF2") && refused.get(0).contains("--no-dump-check"), real.err());
+        assertFalse(Files.exists(d.resolve("NEW.UF2")));
+        CliRun waived = flash(uf2.toString(), "--dry-run", "--no-dump-check");
+        assertEquals(0, waived.exitCode(), waived.err());
+        assertFalse(waived.out().contains("skipped"), waived.out());
+        assertTrue(waived.err().contains("warning: the drive has no CURRENT.UF2: a coredump still on the device is not saved (--no-dump-check)"), waived.err());
+    }
+
+    @Test
+    void aMissingSoftDeviceIsRefusedUnlessOverridden() throws Exception {
+        Path d = folderDrive("UF2 Bootloader 0.6.1\r\nModel: nice!nano\r\nBoard-ID: nRF52840-nicenano\r\nSoftDevice: not found\r\n");
+        Path uf2 = write("zmk.uf2", TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 3).uf2());
+        for (CliRun r : List.of(flash(uf2.toString(), "--no-dump-check"), flash(uf2.toString(), "--dry-run"))) {
+            assertEquals(2, r.exitCode(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("zmk-agent: flash refused: INFO_UF2.TXT says \"SoftDevice: not found\""), r.err());
+        }
+        assertFalse(Files.exists(d.resolve("NEW.UF2")));
+        CliRun over = flash(uf2.toString(), "--dry-run", "--no-softdevice-check");
+        assertEquals(0, over.exitCode(), over.out() + over.err());
+        assertTrue(over.err().contains("no SoftDevice installed") && over.err().contains("--no-softdevice-check"), over.err());
     }
 
     @Test

@@ -167,13 +167,21 @@ public final class Capturer {
         }
     }
 
-    public static CrashReport analyze(BoardCatalog catalog, BootloaderDrive drive, long windowStart, long windowEnd, long partitionAddress, int partitionSize, String how,
+    /** What a report's input line says the dump was read from: a file that exists (or existed, on a drive) and how it was read. */
+    public record Source(InputKind kind, String path, String description) {
+        /** A live bootloader drive's CURRENT.UF2, read block by block. */
+        static Source liveDrive(BootloaderDrive drive, Optional<Board> board, long windowStart, long windowEnd) {
+            return new Source(InputKind.CURRENT_UF2, drive.root().resolve("CURRENT.UF2").toString(), String.format(
+                    "CURRENT.UF2 on the bootloader drive %s (%s, bootloader %s), window 0x%x-0x%x, read block by block", drive.root(),
+                    board.map(Board::name).or(() -> drive.info().model()).orElse("unknown board"),
+                    drive.info().bootloaderVersion().orElse("of unknown version"), windowStart, windowEnd));
+        }
+    }
+
+    public static CrashReport analyze(BoardCatalog catalog, Source source, long partitionAddress, int partitionSize, String how,
                                byte[] partition, FlashImage flash, Optional<Board> board, Optional<BootloaderWindow> window,
                                Optional<Symbols> firmware, List<String> notes) {
-        String path = drive.root().resolve("CURRENT.UF2").toString();
-        String desc = String.format("CURRENT.UF2 on the bootloader drive %s (%s), window 0x%x-0x%x, read block by block", drive.root(),
-                drive.info().describe(), windowStart, windowEnd);
-        DumpInput input = new DumpInput(InputKind.CURRENT_UF2, path, desc, flash.runs().isEmpty() ? Optional.empty() : Optional.of(flash),
+        DumpInput input = new DumpInput(source.kind(), source.path(), source.description(), flash.runs().isEmpty() ? Optional.empty() : Optional.of(flash),
                 Optional.of(ByteView.of(partition)), Optional.empty(), OptionalLong.empty(), board, window, notes);
         CrashReport r = new Analyzer(catalog).analyze(input, firmware.map(Symbols::elf), firmware.map(Symbols::label));
         CrashReport.Partition p = r.partition();
@@ -192,8 +200,8 @@ public final class Capturer {
 
     private CrashReport analyze(BootloaderDrive drive, Uf2BlockReader reader, PartitionFinder.Found found, byte[] partition, FlashImage flash,
                                 Optional<Board> board, Optional<BootloaderWindow> window, Optional<FirmwareMatcher.Match> match, List<String> notes) {
-        return analyze(catalog, drive, reader.windowStart(), reader.windowEnd(), found.address(), found.size(), found.how(), partition, flash, board,
-                window, match.map(m -> Symbols.of(m.firmware())), notes);
+        return analyze(catalog, Source.liveDrive(drive, board, reader.windowStart(), reader.windowEnd()), found.address(), found.size(), found.how(),
+                partition, flash, board, window, match.map(m -> Symbols.of(m.firmware())), notes);
     }
 
     private static byte[] copyWhole(Path current, long size, CaptureListener listener) throws IOException {
@@ -226,39 +234,39 @@ public final class Capturer {
                                         String sha, CrashReport report, String signature, Optional<FirmwareMatcher.Match> match, boolean currentCopied,
                                         long bytesBeforeReport) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("capturedAt", now.toString());
+        m.put("captured_at", now.toString());
         m.put("board", board.map(Board::id).orElse("unknown"));
-        m.put("boardName", board.map(Board::name).orElse(drive.info().model().orElse("unknown")));
+        m.put("board_name", board.map(Board::name).orElse(drive.info().model().orElse("unknown")));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("path", drive.root().toString());
         d.put("volume", drive.volumeName());
         drive.info().bootloaderVersion().ifPresent(v -> d.put("bootloader", v));
-        drive.info().boardId().ifPresent(v -> d.put("boardId", v));
-        drive.info().softDevice().ifPresent(v -> d.put("softDevice", v));
+        drive.info().boardId().ifPresent(v -> d.put("board_id", v));
+        drive.info().softDevice().ifPresent(v -> d.put("soft_device", v));
         d.put("window", String.format("0x%x-0x%x", reader.windowStart(), reader.windowEnd()));
-        d.put("familyId", String.format("0x%08X", reader.familyId()));
+        d.put("family_id", String.format("0x%08X", reader.familyId()));
         m.put("drive", d);
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("address", String.format("0x%x", found.address()));
         p.put("size", found.size());
         p.put("sha256", sha);
         p.put("how", found.how());
-        p.put("headerState", report.partition().headerState());
+        p.put("header_state", report.partition().headerState());
         m.put("partition", p);
         m.put("signature", signature);
         report.dump().ifPresent(dump -> {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("reason", dump.reasonName());
-            x.put("reasonCode", dump.reasonCode());
+            x.put("reason_code", dump.reasonCode());
             CrashSignatures.crashingFunction(report).ifPresent(f -> x.put("function", f));
             x.put("headline", CrashSignatures.headline(report));
             x.put("truncated", dump.truncated());
             m.put("dump", x);
         });
         match.ifPresent(mt -> m.put("firmware", firmwareMetadata(mt.firmware(), mt.describe())));
-        m.put("currentUf2Copied", currentCopied);
-        m.put("currentUf2Size", reader.fileSize());
-        m.put("bytesReadBeforeReport", bytesBeforeReport);
+        m.put("current_uf2_copied", currentCopied);
+        m.put("current_uf2_size", reader.fileSize());
+        m.put("bytes_read_before_report", bytesBeforeReport);
         return m;
     }
 
@@ -267,8 +275,8 @@ public final class Capturer {
         f.put("id", fw.id());
         f.put("name", fw.name());
         f.put("elf", fw.elfPath().toString());
-        f.put("elfSha256", fw.elfSha256());
-        fw.buildId().ifPresent(b -> f.put("buildId", b));
+        f.put("elf_sha256", fw.elfSha256());
+        fw.buildId().ifPresent(b -> f.put("build_id", b));
         f.put("match", how);
         return f;
     }

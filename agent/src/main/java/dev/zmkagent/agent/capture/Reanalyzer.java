@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.capture;
 
+import dev.zmkagent.agent.analyze.InputKind;
 import dev.zmkagent.agent.registry.FirmwareMatcher;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import dev.zmkagent.agent.store.CaptureStore;
@@ -61,9 +62,9 @@ public final class Reanalyzer {
             fwMeta = new LinkedHashMap<>();
             fwMeta.put("name", elfPath.get().getFileName().toString());
             fwMeta.put("elf", elfPath.get().toAbsolutePath().toString());
-            fwMeta.put("elfSha256", FirmwareRegistry.sha256(bytes));
+            fwMeta.put("elf_sha256", FirmwareRegistry.sha256(bytes));
             Map<String, Object> fm = fwMeta;
-            elf.buildId().ifPresent(b -> fm.put("buildId", b));
+            elf.buildId().ifPresent(b -> fm.put("build_id", b));
             fwMeta.put("match", "given with --elf");
         } else if (flash.isPresent()) {
             Optional<FirmwareMatcher.Match> m = FirmwareMatcher.verifyAny(registry.list(), flash.get());
@@ -72,19 +73,32 @@ public final class Reanalyzer {
                 fwMeta = Capturer.firmwareMetadata(m.get().firmware(), m.get().describe());
             }
         } else {
-            notes.add("the capture holds no CURRENT.UF2 (taken with --region-only), so its build cannot be recognised: give --elf");
+            notes.add("the capture holds no CURRENT.UF2 (" + ("pre-flash".equals(c.metadata().get("source")) ? "read before flashing, only the partition"
+                    + " was saved" : "taken with --region-only") + "), so its build cannot be recognised: give --elf");
         }
         Map<String, Object> drive = c.section("drive").orElse(Map.of());
-        BootloaderDrive d = new BootloaderDrive(Path.of(String.valueOf(drive.getOrDefault("path", c.dir().toString()))),
-                DriveInfo.parse(Files.readString(c.file(CaptureStore.INFO_FILE), StandardCharsets.ISO_8859_1)),
-                Files.readAllBytes(c.file(CaptureStore.INFO_FILE)), Optional.empty());
-        long[] window = window(String.valueOf(drive.getOrDefault("window", "0x1000-0xea000")));
+        DriveInfo info = DriveInfo.parse(Files.readString(c.file(CaptureStore.INFO_FILE), StandardCharsets.ISO_8859_1));
+        Optional<String> version = Optional.ofNullable(drive.get("bootloader")).map(String::valueOf).filter(v -> !v.equals("unknown"))
+                .or(info::bootloaderVersion);
+        // The window the drive showed (stored by capture); else the one this bootloader version shows.
+        BootloaderWindow fromVersion = catalog.windowFor(version.orElse(null));
+        long[] window = drive.get("window") != null ? window(String.valueOf(drive.get("window"))) : new long[] {fromVersion.start(), fromVersion.end()};
         Optional<BootloaderWindow> w = catalog.windows().stream().filter(x -> x.start() == window[0] && x.end() == window[1]).findFirst();
         Optional<Board> board = catalog.byId(c.board());
         Map<String, Object> part = c.section("partition").orElse(Map.of());
         long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
-        CrashReport report = Capturer.analyze(catalog, d, window[0], window[1], address, partition.length,
-                String.valueOf(part.getOrDefault("how", "stored capture")), partition, flash.orElse(new FlashImage.Builder().build()), board, w, symbols, notes);
+        String how = String.valueOf(part.getOrDefault("how", "stored capture"));
+        String device = String.format("%s, bootloader %s, window 0x%x-0x%x", board.map(Board::name).or(info::model).orElse("unknown board"),
+                version.orElse("of unknown version"), window[0], window[1]);
+        Object from = drive.get("path");
+        Capturer.Source source = flash.isPresent()
+                ? new Capturer.Source(InputKind.CURRENT_UF2, c.file(CaptureStore.CURRENT_UF2).toString(), String.format(
+                        "CURRENT.UF2 saved in capture %s%s (%s)", c.dir(), from == null ? "" : ", copied from the bootloader drive " + from, device))
+                : new Capturer.Source(InputKind.PARTITION, c.file(CaptureStore.PARTITION_FILE).toString(), String.format(
+                        "the coredump partition 0x%x-0x%x saved in capture %s as %s (%s; %s); the capture holds no CURRENT.UF2", address,
+                        address + partition.length, c.dir(), CaptureStore.PARTITION_FILE, how, device));
+        CrashReport report = Capturer.analyze(catalog, source, address, partition.length, how, partition,
+                flash.orElse(new FlashImage.Builder().build()), board, w, symbols, notes);
         Map<String, Object> updates = new LinkedHashMap<>();
         String signature = CrashSignatures.of(report);
         updates.put("signature", signature);
@@ -96,7 +110,7 @@ public final class Reanalyzer {
             updates.put("dump", x);
         });
         updates.put("firmware", fwMeta);
-        updates.put("reanalyzedAt", java.time.Instant.now().toString());
+        updates.put("reanalyzed_at", java.time.Instant.now().toString());
         StoredCapture updated = store.updateDerived(c, Capturer.reportFiles(report), updates);
         return new Result(updated, report);
     }

@@ -59,12 +59,15 @@ public final class DemoRunner {
     private final Path work;
     private final DataDirs data;
     private final Notifier notifier;
+    private final boolean dataKept;
 
-    public DemoRunner(PrintWriter out, Path work, DataDirs data, Notifier notifier) {
+    /** @param dataKept whether {@code data} outlives the demo; when not, the output says so instead of pointing into it */
+    public DemoRunner(PrintWriter out, Path work, DataDirs data, Notifier notifier, boolean dataKept) {
         this.out = out;
         this.work = work;
         this.data = data;
         this.notifier = notifier;
+        this.dataKept = dataKept;
     }
 
     /** What the demo produced. */
@@ -160,7 +163,8 @@ public final class DemoRunner {
             StoredCapture c = captured.capture().orElseThrow();
             say(String.format("read %d of %d bytes of CURRENT.UF2 (%.1f%%) before the report; then copied the whole file for the record",
                     captured.bytesBeforeReport(), captured.currentUf2Size(), captured.bytesBeforeReport() * 100.0 / captured.currentUf2Size()));
-            say((captured.status() == CaptureOutcome.Status.STORED ? "stored as " : "already captured earlier as ") + c.dir());
+            say((captured.status() == CaptureOutcome.Status.STORED ? "stored as " : "already captured earlier as ") + c.dir()
+                    + (dataKept ? "" : " (in the demo's temporary folder, removed when the demo ends)"));
             say("firmware: " + c.firmware().map(f -> String.valueOf(f.get("match"))).orElse("no registered build matched"));
 
             step(7, "The report (report.txt in the capture folder; report.md is ready for a GitHub issue)");
@@ -180,7 +184,12 @@ public final class DemoRunner {
             out.println("The watch loop's own log:");
             watchLog.toString().lines().forEach(l -> out.println("  " + l));
             out.println();
-            out.println("Next: zmk-agent history --data-dir " + data.root() + "   |   zmk-agent bundle last -o crash.zip --data-dir " + data.root());
+            if (dataKept) {
+                out.println("Next: zmk-agent history --data-dir " + data.root() + "   |   zmk-agent bundle last -o crash.zip --data-dir " + data.root());
+            } else {
+                out.println("The capture was in a temporary folder and is removed now. To keep it, run `zmk-agent demo --data-dir DIR`,"
+                        + " then `zmk-agent history --data-dir DIR` and `zmk-agent bundle last -o crash.zip --data-dir DIR`.");
+            }
             out.flush();
             loop.stop();
             watcher.join(5000);

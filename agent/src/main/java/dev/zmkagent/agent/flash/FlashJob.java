@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code zmk-agent flash}: picks the device, plans (checks the firmware against the board and bootloader, finds dumps
@@ -54,8 +55,11 @@ public final class FlashJob {
         this.clock = clock;
     }
 
-    /** The checks' options: the catalog variant named by the user, and whether the new firmware's ELF links coredump support. */
-    public static CheckOptions checkOptions(Optional<String> variant, Optional<Path> elf) throws IOException {
+    /**
+     * The checks' options: the catalog variant named by the user, whether the new firmware's ELF links coredump
+     * support, and the safety checks the user explicitly waived.
+     */
+    public static CheckOptions checkOptions(Optional<String> variant, Optional<Path> elf, Set<CheckOptions.Waiver> waived) throws IOException {
         Optional<Boolean> hasCoredump = Optional.empty();
         if (elf.isPresent()) {
             ElfFile f;
@@ -66,7 +70,7 @@ public final class FlashJob {
             }
             hasCoredump = Optional.of(COREDUMP_SYMBOLS.stream().anyMatch(s -> f.symbols().byName(s).isPresent()));
         }
-        return new CheckOptions(variant, hasCoredump, Optional.empty());
+        return new CheckOptions(variant, hasCoredump, Optional.empty(), waived);
     }
 
     // ---- over the bootloader drive ----

@@ -2,6 +2,7 @@ package dev.zmkagent.agent.registry;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.analyze.ElfIdentityCheck;
+import dev.zmkagent.agent.store.JsonKeys;
 import dev.zmkagent.device.files.PrivateFiles;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
@@ -58,7 +59,7 @@ public final class FirmwareRegistry {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (!p.getFileName().toString().startsWith(".") && Files.isRegularFile(p.resolve(RegisteredFirmware.METADATA))) {
-                    out.add(new RegisteredFirmware(p, JSON.std.mapFrom(Files.readAllBytes(p.resolve(RegisteredFirmware.METADATA)))));
+                    out.add(new RegisteredFirmware(p, JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(p.resolve(RegisteredFirmware.METADATA))))));
                 }
             }
         }
@@ -97,7 +98,7 @@ public final class FirmwareRegistry {
                 uf2 = Optional.of(uf2FromZipFor(second, secondBytes, elf));
             } else {
                 notAZip(second);
-                checkUf2Matches(second.toString(), secondBytes, elf);
+                checkUf2Matches(second.toString(), secondBytes, first.toString(), elf);
                 uf2 = Optional.of(secondBytes);
             }
         }
@@ -116,7 +117,7 @@ public final class FirmwareRegistry {
             Optional<byte[]> uf2 = Optional.empty();
             for (Map.Entry<String, byte[]> u : entries.entrySet()) {
                 if (u.getKey().toLowerCase(Locale.ROOT).endsWith(".uf2") && stripExt(u.getKey()).equals(base)) {
-                    checkUf2Matches(zip + "!" + u.getKey(), u.getValue(), elf);
+                    checkUf2Matches(zip + "!" + u.getKey(), u.getValue(), zip + "!" + e.getKey(), elf);
                     uf2 = Optional.of(u.getValue());
                 }
             }
@@ -142,14 +143,18 @@ public final class FirmwareRegistry {
         throw new FormatException(zip + ": no .uf2 in it is a build of this ELF" + (tried.isEmpty() ? " (it holds no .uf2)" : " (tried " + String.join(", ", tried) + ")"));
     }
 
-    private static void checkUf2Matches(String where, byte[] uf2Bytes, ElfFile elf) {
+    private static void checkUf2Matches(String where, byte[] uf2Bytes, String elfName, ElfFile elf) {
         ByteView v = ByteView.of(uf2Bytes);
         if (!Uf2File.looksLikeUf2(v)) {
             throw new FormatException(where + " is not a UF2 file");
         }
         ElfIdentityCheck.Result r = ElfIdentityCheck.check(elf, Uf2File.parse(v).toFlashImage());
-        if (r.compared() == 0 || r.mismatch()) {
-            throw new FormatException(where + " is not a build of this ELF: " + r.describe());
+        if (r.compared() == 0) {
+            throw new FormatException(where + " is not a build of " + elfName + ": it holds none of the ELF's flash bytes");
+        }
+        if (r.mismatch()) {
+            throw new FormatException(String.format("%s is not a build of %s: %d of %d bytes differ, first at 0x%X", where, elfName,
+                    r.differing(), r.compared(), r.firstDifference()));
         }
     }
 
@@ -179,14 +184,14 @@ public final class FirmwareRegistry {
             meta.put("schema", "zmk-agent.firmware/1");
             meta.put("name", name);
             meta.put("source", source);
-            meta.put("elfSha256", sha);
-            elf.buildId().ifPresent(b -> meta.put("buildId", b));
-            meta.put("addedAt", Instant.now().toString());
+            meta.put("elf_sha256", sha);
+            elf.buildId().ifPresent(b -> meta.put("build_id", b));
+            meta.put("added_at", Instant.now().toString());
             long loadBytes = RegisteredFirmware.loadImage(elf).runs().stream().mapToLong(r -> r.data().length).sum();
-            meta.put("loadBytes", loadBytes);
+            meta.put("load_bytes", loadBytes);
             if (uf2.isPresent()) {
                 PrivateFiles.writeNew(tmp.resolve(RegisteredFirmware.UF2), uf2.get());
-                meta.put("uf2Sha256", sha256(uf2.get()));
+                meta.put("uf2_sha256", sha256(uf2.get()));
             }
             PrivateFiles.writeNew(tmp.resolve(RegisteredFirmware.METADATA), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(meta).getBytes(StandardCharsets.UTF_8));
             PrivateFiles.fsyncDirectory(tmp);

@@ -42,16 +42,16 @@ public final class RegisteredFirmware {
     }
 
     public String elfSha256() {
-        return String.valueOf(metadata.getOrDefault("elfSha256", ""));
+        return String.valueOf(metadata.getOrDefault("elf_sha256", ""));
     }
 
     public Optional<String> buildId() {
-        Object b = metadata.get("buildId");
+        Object b = metadata.get("build_id");
         return b == null ? Optional.empty() : Optional.of(String.valueOf(b));
     }
 
     public Instant addedAt() {
-        Object t = metadata.get("addedAt");
+        Object t = metadata.get("added_at");
         return t instanceof String s ? Instant.parse(s) : Instant.EPOCH;
     }
 

@@ -64,8 +64,8 @@ public final class Bundler {
         } else {
             Map<String, Object> f = c.firmware().get();
             s.append("firmware: ").append(f.get("name")).append('\n');
-            s.append("ELF build-id: ").append(f.getOrDefault("buildId", "none (the ELF has no GNU build ID)")).append('\n');
-            s.append("ELF SHA-256: ").append(f.get("elfSha256")).append('\n');
+            s.append("ELF build-id: ").append(f.getOrDefault("build_id", "none (the ELF has no GNU build ID)")).append('\n');
+            s.append("ELF SHA-256: ").append(f.get("elf_sha256")).append('\n');
             s.append("matched: ").append(f.get("match")).append('\n');
         }
         s.append("partition SHA-256: ").append(c.partitionSha256()).append('\n');

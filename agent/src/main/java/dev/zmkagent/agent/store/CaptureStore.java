@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -80,7 +79,7 @@ public final class CaptureStore {
     }
 
     static StoredCapture read(Path folder) throws IOException {
-        Map<String, Object> meta = JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA)));
+        Map<String, Object> meta = JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA))));
         return new StoredCapture(folder, meta);
     }
 
@@ -130,7 +129,7 @@ public final class CaptureStore {
     private static final Object JVM_LOCK = new Object();
 
     private Saved saveLocked(String name, String partitionSha256, Map<String, byte[]> files, Map<String, Object> metadata) throws IOException {
-        try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockFile = PrivateFiles.openLockFile(dir.resolve(".lock"));
              FileLock lock = lockFile.lock()) {
             synchronized (this) {
                 Optional<StoredCapture> existing = findByPartitionHash(partitionSha256);

@@ -48,10 +48,10 @@ public final class History {
     static String firmwareLabel(Map<String, Object> f) {
         Object name = f.get("id") != null ? f.get("id") : f.get("name") != null ? f.get("name") : f.get("elf");
         String label = name != null ? String.valueOf(name) : "unnamed ELF";
-        if (f.get("buildId") != null) {
-            return label + " (build-id " + shortId(String.valueOf(f.get("buildId"))) + ")";
+        if (f.get("build_id") != null) {
+            return label + " (build-id " + shortId(String.valueOf(f.get("build_id"))) + ")";
         }
-        return f.get("id") == null && f.get("elfSha256") != null ? label + " (sha256 " + shortId(String.valueOf(f.get("elfSha256"))) + ")" : label;
+        return f.get("id") == null && f.get("elf_sha256") != null ? label + " (sha256 " + shortId(String.valueOf(f.get("elf_sha256"))) + ")" : label;
     }
 
     private static String shortId(String id) {

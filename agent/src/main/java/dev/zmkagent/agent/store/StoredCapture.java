@@ -12,7 +12,7 @@ public record StoredCapture(Path dir, Map<String, Object> metadata) {
     }
 
     public Instant capturedAt() {
-        Object t = metadata.get("capturedAt");
+        Object t = metadata.get("captured_at");
         return t instanceof String s ? Instant.parse(s) : Instant.EPOCH;
     }
 

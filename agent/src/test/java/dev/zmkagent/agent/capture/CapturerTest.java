@@ -77,6 +77,7 @@ class CapturerTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.file(f))), f);
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.dir())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.dir().resolveSibling(".lock"))), "the store's lock file");
         assertEquals(0x10000, Files.size(c.file("partition.bin")));
         assertTrue(Files.readString(c.file("report.md")).contains("zmk_keymap_apply_position_state"));
         assertTrue(Files.readString(c.file("report.txt")).contains("0x71000"), Files.readString(c.file("report.txt")));

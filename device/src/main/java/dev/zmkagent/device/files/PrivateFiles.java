@@ -75,6 +75,11 @@ public final class PrivateFiles {
         }
     }
 
+    /** Opens (creating it user-only if missing) a file used only for its lock; its content is never written. */
+    public static FileChannel openLockFile(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), attrs(file, FILE));
+    }
+
     /**
      * Replaces {@code target} with {@code data} atomically: a sibling temp file, fsync, rename, fsync of the folder.
      * A missing folder is reported as such (not as the temp file's name).

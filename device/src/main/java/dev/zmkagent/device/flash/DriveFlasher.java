@@ -26,8 +26,22 @@ public final class DriveFlasher {
         this.writer = writer;
     }
 
-    public record Plan(Uf2Drive drive, BootloaderTarget target, byte[] firmware, CheckResult check, List<PendingDump> dumps) {
+    /**
+     * @param dumpCheck whether the coredump partitions could be read for dumps to save first
+     */
+    public record Plan(Uf2Drive drive, BootloaderTarget target, byte[] firmware, CheckResult check, List<PendingDump> dumps, DumpCheck dumpCheck) {
     }
+
+    /** The look for unsaved dumps: done, impossible (no CURRENT.UF2; a real flash refuses), or impossible and waived by the user. */
+    public enum DumpCheck {
+        DONE,
+        SKIPPED,
+        WAIVED
+    }
+
+    /** Why a plan with {@link DumpCheck#SKIPPED} is refused. */
+    public static final String DUMP_UNREADABLE = "the drive has no CURRENT.UF2, so a coredump still on the device cannot be read and saved"
+            + " first and flashing may destroy it: pass --no-dump-check to flash anyway";
 
     public record Report(Plan plan, List<SavedDump> saved, FlashOutcome outcome) {
     }
@@ -47,11 +61,16 @@ public final class DriveFlasher {
         List<PendingDump> dumps = drive.currentUf2().isPresent() ? capture.find(drive.currentUf2().get(), target) : List.of();
         Optional<String> dumpVariant = dumps.stream().map(PendingDump::variant).findFirst();
         CheckResult check = FlashCheck.check(uf2, target, options.withDumpVariant(dumpVariant));
-        return new Plan(drive, target, firmware, check, dumps);
+        DumpCheck dumpCheck = drive.currentUf2().isPresent() ? DumpCheck.DONE
+                : options.waives(CheckOptions.Waiver.DUMP_CHECK) ? DumpCheck.WAIVED : DumpCheck.SKIPPED;
+        return new Plan(drive, target, firmware, check, dumps, dumpCheck);
     }
 
     public Report execute(Plan plan, ProgressListener progress) throws IOException {
         plan.check().throwIfRefused();
+        if (plan.dumpCheck() == DumpCheck.SKIPPED) {
+            throw new FlashRefusedException(List.of(new Refusal(Refusal.Rule.DUMP_UNREADABLE, DUMP_UNREADABLE)));
+        }
         List<SavedDump> saved = new ArrayList<>();
         for (PendingDump d : plan.dumps()) {
             saved.add(saver.save(d));

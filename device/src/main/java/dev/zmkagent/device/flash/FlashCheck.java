@@ -23,6 +23,17 @@ public final class FlashCheck {
     public static CheckResult check(Uf2File firmware, BootloaderTarget target, CheckOptions options) {
         List<Refusal> refusals = new ArrayList<>();
         List<String> warnings = new ArrayList<>(target.notes());
+        if (target.softDeviceMissing()) {
+            warnings.remove(BootloaderTarget.NO_SOFTDEVICE_NOTE);
+            if (options.waives(CheckOptions.Waiver.SOFTDEVICE_CHECK)) {
+                warnings.add("the bootloader reports no SoftDevice installed: this firmware will not run until it is restored"
+                        + " (flashing anyway: --no-softdevice-check)");
+            } else {
+                refusals.add(new Refusal(Refusal.Rule.NO_SOFTDEVICE, "INFO_UF2.TXT says \"SoftDevice: not found\": a ZMK firmware cannot"
+                        + " run without the SoftDevice; restore it first (or pass --no-softdevice-check to flash anyway)"));
+                return result(refusals, warnings, List.of(), Optional.empty());
+            }
+        }
         Board board = target.board();
         BootloaderWindow window = target.window();
 
@@ -59,8 +70,8 @@ public final class FlashCheck {
         if (app.isEmpty()) {
             if (otherFamilies > 0 && refusals.isEmpty()) {
                 refusals.add(new Refusal(Refusal.Rule.FAMILY, String.format(
-                        "the UF2's family ID %s is not one %s's bootloader accepts (0x%08X or 0xADA52840): it is built for another board",
-                        families(firmware), board.name(), target.boardFamily())));
+                        "the UF2's family ID %s is not one %s's bootloader accepts (%s): it is built for another board",
+                        families(firmware), board.name(), accepted(target))));
             } else if (refusals.isEmpty()) {
                 refusals.add(new Refusal(Refusal.Rule.NO_APPLICATION_BLOCKS, "the UF2 holds no main-flash blocks to write"));
             }
@@ -169,6 +180,12 @@ public final class FlashCheck {
 
     private static String families(Uf2File f) {
         return f.families().stream().map(x -> String.format("0x%08X", x)).toList().toString().replaceAll("[\\[\\]]", "");
+    }
+
+    /** Exactly the families the check lets through, in order: "0x28860044, 0x28860045 or 0xADA52840". */
+    static String accepted(BootloaderTarget target) {
+        List<String> f = target.acceptedFamilies().stream().sorted().map(x -> String.format("0x%08X", x)).toList();
+        return f.size() == 1 ? f.get(0) : String.join(", ", f.subList(0, f.size() - 1)) + " or " + f.get(f.size() - 1);
     }
 
     private static CheckResult result(List<Refusal> refusals, List<String> warnings, List<Uf2Block> app, Optional<Board.Variant> v) {

@@ -1,5 +1,6 @@
 package dev.zmkagent.device.flash;
 
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -7,8 +8,16 @@ import java.time.Instant;
  * from (kept as UF2 so `zmk-agent analyze` reads the saved file like any other).
  *
  * @param sha256      of {@code partition}: the content key, so the same dump is never saved twice
- * @param valid       the 'CD' header says the dump is complete and its checksum matches
+ * @param condition   what the partition holds, in words: {@link #COMPLETE} when the 'CD' header is valid and the
+ *                    checksum matches; otherwise what is wrong ("truncated (checksum mismatch)", ...)
+ * @param currentUf2  the CURRENT.UF2 it was read from
  */
 public record PendingDump(String boardId, String variant, String bootloaderVersion, long partitionStart, byte[] partition,
-                          byte[] uf2Blocks, String sha256, boolean valid, Instant readAt) {
+                          byte[] uf2Blocks, String sha256, String condition, Path currentUf2, Instant readAt) {
+    public static final String COMPLETE = "complete";
+
+    /** The 'CD' header is valid and the checksum matches. */
+    public boolean complete() {
+        return COMPLETE.equals(condition);
+    }
 }

@@ -52,26 +52,36 @@ public final class PreFlashCapture {
                     continue;
                 }
                 byte[] partition = payloads(blocks.get(), p);
-                judge(partition).ifPresent(valid -> out.add(new PendingDump(target.board().id(), e.getValue().name(),
-                        target.bootloaderVersion().orElse("unknown"), p.start(), partition, blocks.get(), sha256(partition), valid,
-                        clock.instant())));
+                judge(partition).ifPresent(condition -> out.add(new PendingDump(target.board().id(), e.getValue().name(),
+                        target.bootloaderVersion().orElse("unknown"), p.start(), partition, blocks.get(), sha256(partition), condition,
+                        currentUf2, clock.instant())));
             }
         }
         return out;
     }
 
-    /** Empty when no dump is stored; otherwise whether it is complete (valid) or partial. */
-    static Optional<Boolean> judge(byte[] partition) {
+    /** Empty when no dump is stored; otherwise its condition in words ({@link PendingDump#COMPLETE} or what is wrong). */
+    static Optional<String> judge(byte[] partition) {
         ByteView v = ByteView.of(partition);
         try {
             StoredDump d = StoredDump.read(v);
             if (d.valid()) {
-                return Optional.of(true);
+                return Optional.of(PendingDump.COMPLETE);
             }
-            return d.present() ? Optional.of(false) : Optional.empty();
+            if (!d.present()) {
+                return Optional.empty();
+            }
+            if (d.interrupted()) {
+                return Optional.of("interrupted (the header was never written)");
+            }
+            if (d.checksumOk().isPresent()) {
+                return Optional.of(d.dump().orElseThrow().truncated() ? "truncated (checksum mismatch)" : "corrupt (checksum mismatch)");
+            }
+            return Optional.of("damaged header (" + d.headerState().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
         } catch (FormatException e) {
             // A 'CD' header whose stream does not parse is still worth keeping.
-            return v.has(0, 2) && v.u8(0) == 'C' && v.u8(1) == 'D' ? Optional.of(false) : Optional.empty();
+            return v.has(0, 2) && v.u8(0) == 'C' && v.u8(1) == 'D' ? Optional.of("unreadable ('CD' header, the stream does not parse)")
+                    : Optional.empty();
         }
     }
 

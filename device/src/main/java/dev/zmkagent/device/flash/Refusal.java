@@ -13,6 +13,8 @@ public record Refusal(Rule rule, String message) {
         NEVER_COMPLETES,
         COREDUMP_OVERLAP,
         PAST_COREDUMP,
-        UNKNOWN_VARIANT
+        UNKNOWN_VARIANT,
+        NO_SOFTDEVICE,
+        DUMP_UNREADABLE
     }
 }

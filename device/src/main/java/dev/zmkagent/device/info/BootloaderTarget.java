@@ -32,6 +32,8 @@ public record BootloaderTarget(
     public static final long FAMILY_NRF52840 = 0xADA52840L;
     /** The Adafruit bootloader's self-update family (never an application). */
     public static final long FAMILY_BOOTLOADER_UPDATE = 0xD663823CL;
+    /** The note a target carries when INFO_UF2.TXT says "SoftDevice: not found". */
+    public static final String NO_SOFTDEVICE_NOTE = "the bootloader reports no SoftDevice installed: ZMK needs one, restore it before flashing";
 
     /**
      * @param boardFamily the family the bootloader itself uses: read from a CURRENT.UF2 block, or (VID<<16)|PID of its
@@ -44,7 +46,7 @@ public record BootloaderTarget(
         boolean fromInfo = sd.isPresent();
         if (sd.isEmpty()) {
             if (info.map(InfoUf2::softDeviceNotFound).orElse(false)) {
-                notes.add("the bootloader reports no SoftDevice installed: ZMK needs one, restore it before flashing");
+                notes.add(NO_SOFTDEVICE_NOTE);
             }
             sd = SoftDevice.parse(board.softDevice());
         }
@@ -71,5 +73,10 @@ public record BootloaderTarget(
         families.addAll(catalog.genericFamilyIds());
         families.add(FAMILY_NRF52840);
         return new BootloaderTarget(board, version, sd, fromInfo, appStart, window, Set.copyOf(families), family, List.copyOf(notes));
+    }
+
+    /** INFO_UF2.TXT said "SoftDevice: not found": a ZMK application cannot run on this device until it is restored. */
+    public boolean softDeviceMissing() {
+        return notes.contains(NO_SOFTDEVICE_NOTE);
     }
 }

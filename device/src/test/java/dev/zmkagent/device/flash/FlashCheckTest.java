@@ -54,6 +54,20 @@ class FlashCheckTest {
     }
 
     @Test
+    void aFamilyRefusalListsExactlyTheFamiliesAccepted() {
+        // The XIAO's own family unknown (no CURRENT.UF2 block read): both of its families and the generic one pass.
+        BootloaderTarget xiao = BootloaderTarget.of(CATALOG, CATALOG.byId("xiao_ble").orElseThrow(),
+                Optional.of(InfoUf2.parse("UF2 Bootloader 0.6.1\r\nModel: Seeed XIAO nRF52840\r\n")), Optional.empty());
+        assertTrue(check(TestFirmware.code(0x27000, 0x1000, 0x28860045L, 1), xiao, CheckOptions.none()).refusals().stream()
+                .noneMatch(x -> x.rule() == Refusal.Rule.FAMILY));
+        CheckResult r = check(TestFirmware.code(0x27000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 1), xiao, CheckOptions.none());
+        assertEquals(Refusal.Rule.FAMILY, only(r));
+        assertTrue(r.refusals().get(0).message().contains("(0x28860044, 0x28860045 or 0xADA52840)"), r.refusals().get(0).message());
+        CheckResult known = check(TestFirmware.code(0x26000, 0x1000, TestFirmware.XIAO_FAMILY, 1), niceNano("0.6.1"), CheckOptions.none());
+        assertTrue(known.refusals().get(0).message().contains("(0x239A00B3 or 0xADA52840)"), known.refusals().get(0).message());
+    }
+
+    @Test
     void refusesABuildForTheOtherSoftDevice() {
         // Linked for S140 7.x (0x27000) but this nice!nano has S140 6.1.1: the application would start a page too late.
         CheckResult late = check(TestFirmware.code(0x27000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 1), niceNano("0.6.1"), CheckOptions.none());

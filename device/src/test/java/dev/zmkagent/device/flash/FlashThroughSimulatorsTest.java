@@ -157,7 +157,7 @@ class FlashThroughSimulatorsTest {
             assertEquals(1, plan.dumps().size());
             PendingDump d = plan.dumps().get(0);
             assertEquals(0x71000, d.partitionStart());
-            assertTrue(d.valid());
+            assertTrue(d.complete(), d.condition());
             assertArrayEquals(partition, d.partition());
             DriveFlasher.Report r = flasher(captures).execute(plan, ProgressListener.NONE);
             assertTrue(r.outcome().success());
