@@ -123,13 +123,21 @@ public abstract class Uf2BootloaderDrive implements AutoCloseable {
         return watcherFailure;
     }
 
+    /**
+     * Stops the watcher between two polls. It is not interrupted mid-poll: a poll can be applying a copy and running
+     * the drive's leave (fusermount), and interrupting that would leave the drive half gone. Only a watcher that does
+     * not stop within 10 s is interrupted.
+     */
     public void stopWatcher() {
         watching = false;
         Thread t = watcher;
         if (t != null) {
-            t.interrupt();
             try {
-                t.join(2000);
+                t.join(10_000);
+                if (t.isAlive()) {
+                    t.interrupt();
+                    t.join(2000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
