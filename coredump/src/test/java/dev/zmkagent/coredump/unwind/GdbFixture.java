@@ -2,6 +2,7 @@ package dev.zmkagent.coredump.unwind;
 
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.memory.AddressRange;
 import dev.zmkagent.coredump.memory.RegionMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,5 +79,16 @@ final class GdbFixture {
 
     long symbol(String name) {
         return elf.symbols().byName(name).orElseThrow().address();
+    }
+
+    /** The fixture program's thread stack (2 KiB at {@code process_stack}), where an interrupted thread's frame lies. */
+    AddressRange processStack() {
+        long ps = symbol("process_stack");
+        return new AddressRange(ps, ps + 2048);
+    }
+
+    /** Default options; captures taken on the process stack also get that stack for recovering the interrupted frame. */
+    UnwindOptions unwindOptions() {
+        return preFrames.isEmpty() ? UnwindOptions.defaults() : UnwindOptions.defaults().withInterruptedThreadStack(processStack());
     }
 }

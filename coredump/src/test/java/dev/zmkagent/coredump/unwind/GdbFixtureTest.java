@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.zmkagent.coredump.memory.AddressRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -26,11 +25,7 @@ class GdbFixtureTest {
     @MethodSource("fixtures")
     void liveUnwindMatchesGdb(String name) {
         GdbFixture fx = new GdbFixture(name);
-        UnwindOptions options = UnwindOptions.defaults();
-        long ps = fx.symbol("process_stack");
-        if (!fx.preFrames.isEmpty()) {
-            options = options.withInterruptedThreadStack(new AddressRange(ps, ps + 2048));
-        }
+        UnwindOptions options = fx.unwindOptions();
         Backtrace bt = Unwinder.unwind(fx.elf, new TestSymbolizer(fx.elf), fx.memory, fx.registers, options);
         List<Frame> ours = bt.reliableFrames();
         List<GdbFixture.GdbFrame> gdb = new ArrayList<>();
@@ -84,9 +79,8 @@ class GdbFixtureTest {
         if (!fx.frames.get(0).function().equals("HardFault_Handler")) {
             return;
         }
-        long ps = fx.symbol("process_stack");
         Backtrace live = Unwinder.unwind(fx.elf, new TestSymbolizer(fx.elf), fx.memory, fx.registers,
-                UnwindOptions.defaults().withInterruptedThreadStack(new AddressRange(ps, ps + 2048)));
+                UnwindOptions.defaults().withInterruptedThreadStack(fx.processStack()));
         Frame boundary = live.frames().stream().filter(f -> f.kind() == FrameKind.EXCEPTION).findFirst().orElseThrow();
         long frame = boundary.cfa().getAsLong();
         long[] arch = new long[9];

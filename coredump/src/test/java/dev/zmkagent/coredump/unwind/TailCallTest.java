@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zmkagent.coredump.dwarf.DebugInfo;
-import dev.zmkagent.coredump.memory.AddressRange;
 import dev.zmkagent.coredump.symbols.CallSite;
 import dev.zmkagent.coredump.symbols.SourceFrame;
 import dev.zmkagent.coredump.symbols.Symbolizer;
@@ -33,11 +32,7 @@ class TailCallTest {
     @MethodSource("fixtures")
     void everyFrameGdbPrintsIncludingTailCalls(String name) {
         GdbFixture fx = new GdbFixture(name);
-        UnwindOptions options = UnwindOptions.defaults();
-        long ps = fx.symbol("process_stack");
-        if (!fx.preFrames.isEmpty()) {
-            options = options.withInterruptedThreadStack(new AddressRange(ps, ps + 2048));
-        }
+        UnwindOptions options = fx.unwindOptions();
         Backtrace bt = Unwinder.unwind(fx.elf, DebugInfo.of(fx.elf), fx.memory, fx.registers, options);
         List<String> gdb = new ArrayList<>();
         for (GdbFixture.GdbFrame g : fx.frames) {
