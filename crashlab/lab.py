@@ -37,8 +37,10 @@ COMMON = CPU + ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-se
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                 "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"]
 C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
-KINDS = ["NONE", "BUSFAULT", "IRQ", "IRQ_NESTED", "FPU", "NULLPTR", "STACK_OVERFLOW", "OOPS",
-         "ASSERT", "DIV0", "UNALIGNED", "UNDEF"]
+# Scenario kinds and their numbers, the same as the KIND_* values in fw/lab_config.h. Explicit numbers (not list
+# positions) so that kinds added side by side never renumber each other.
+KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
+         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
@@ -88,7 +90,7 @@ def build_app(sc, build):
     with open(ld, "w") as f:
         f.write(text)
     defs = {
-        "SCENARIO_KIND": KINDS.index(sc["kind"]),
+        "SCENARIO_KIND": KINDS[sc["kind"]],
         "PART_ADDR": "0x%x" % t["part_addr"],
         "CD_HDR_VER": sc["hdr"],
         "CD_CHUNK": sc["chunk"],
