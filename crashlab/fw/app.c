@@ -35,9 +35,9 @@ volatile uint32_t kscan_scan_count;
 volatile float mouse_accel_state;
 volatile uint32_t *volatile kscan_debounce_ptr;
 
-/* stacks in .noinit; kscan's is first so that an overflow below its guard
- * lands in the tail of the (mostly unused) bt_rx_pool in .bss */
-K_THREAD_STACK_DEFINE(a0_kscan_stack, 1536);
+/* stacks in .noinit; kscan's first (after its own 32-byte MPU guard), so an overflow lands in bt_rx_pool (.bss) */
+uint8_t __attribute__((section(".noinit.stacks.a0_kscan_guard"), aligned(32))) a0_kscan_guard[32];
+K_THREAD_STACK_DEFINE(a0_kscan_stack, 1504);
 K_THREAD_STACK_DEFINE(a1_main_stack, 2048);
 K_THREAD_STACK_DEFINE(a2_sysworkq_stack, 1024);
 K_THREAD_STACK_DEFINE(a3_bt_rx_stack, 1536);
@@ -401,7 +401,7 @@ void crashlab_app_init(void)
 	_kernel.cpus[0].idle_thread = &idle_thread_data;
 	k_thread_create(&logging_thread_data, a4_logging_stack, sizeof(a4_logging_stack),
 			logging_thread, NULL, NULL, NULL, 14, "logging");
-	k_thread_create(&kscan_thread_data, a0_kscan_stack + 32, sizeof(a0_kscan_stack) - 32,
+	k_thread_create(&kscan_thread_data, a0_kscan_stack, sizeof(a0_kscan_stack),
 			kscan_thread, NULL, NULL, NULL, 5, "kscan");
 	k_thread_create(&main_thread_data, a1_main_stack, sizeof(a1_main_stack),
 			bg_thread_main, NULL, NULL, NULL, 0, "main");
@@ -427,7 +427,7 @@ void crashlab_app_init(void)
 #if SCENARIO_KIND == KIND_STACK_OVERFLOW
 	/* CONFIG_MPU_STACK_GUARD: 32-byte no-access region below kscan's stack */
 	MPU_RNR = 0;
-	MPU_RBAR = (uint32_t)a0_kscan_stack;
+	MPU_RBAR = (uint32_t)a0_kscan_guard;
 	MPU_RASR = (1u << 28) | (0u << 24) | (4u << 1) | 1u; /* XN, AP none, 32 bytes, on */
 	MPU_CTRL = (1u << 2) | 1u;                           /* PRIVDEFENA | ENABLE */
 	__asm__ volatile("dsb; isb");

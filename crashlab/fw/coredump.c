@@ -1,7 +1,15 @@
-/* Coredump writer for the lab, written from the format description:
- * 'ZE' stream (file header, Cortex-M arch block v2, optional 'T' block,
- * 'M' blocks) into a flash partition behind a 16-byte 'CD' header that is
- * written last, through a stream-flash-like buffer of CD_CHUNK bytes. */
+/* Coredump writer for the lab. It mirrors Zephyr 4.1 (see crashlab/README.md, "Coredump writer"):
+ *   subsys/debug/coredump/coredump_core.c            coredump(), dump_header(), dump_thread(),
+ *                                                    process_memory_region_list(), coredump_memory_dump()
+ *   subsys/debug/coredump/coredump_memory_regions.c  z_coredump_memory_regions[] (LINKER_RAM only)
+ *   subsys/debug/coredump/coredump_backend_flash_partition.c
+ *                                                    coredump_flash_backend_start/_end/_buffer_output,
+ *                                                    stream_flash_buf[FLASH_BUF_SIZE], backend_ctx
+ *   subsys/storage/stream/stream_flash.c             stream_flash_buffered_write(), flash_sync()
+ *   arch/arm/core/cortex_m/coredump.c (v2)           arch_coredump_info_dump(), static arch_blk
+ *   drivers/coredump/coredump_impl.c                 coredump_config0 / coredump_impl_dump() (FSR region)
+ * The names are Zephyr's, so that zmk-agent's ELF-only prediction (coredump/preflight) reads this firmware
+ * the way it reads a real ZMK build: backend, memory mode, buffer and arch block sizes come from the symbols. */
 #include <string.h>
 #include "kernel.h"
 #include "lab_config.h"
@@ -9,16 +17,13 @@
 #define PART_SIZE   0x10000u
 #define HDR_SIZE    16u          /* ROUND_UP(sizeof(flash header), write block 4) */
 #define WRITE_BLOCK 4u
+/* FLASH_BUF_SIZE = MAX(FLASH_WRITE_SIZE, ROUND_UP(CONFIG_DEBUG_COREDUMP_FLASH_CHUNK_SIZE, FLASH_WRITE_SIZE)) in
+ * 4.1; FLASH_WRITE_SIZE (4) in 3.5. The lab's scenarios give it as CD_CHUNK. */
+#define FLASH_BUF_SIZE CD_CHUNK
 #define ENOMEM      12
 
-struct arch_esf {
-	uint32_t a1, a2, a3, a4, ip, lr, pc, xpsr;
-};
-
 extern uint32_t z_arm_coredump_fault_sp;
-extern const uint32_t *z_arm_fault_callee;
 extern uint8_t _image_ram_start[], _image_ram_end[];
-extern uint8_t z_interrupt_stacks[];
 
 /* ---- "flash": mps2 memory at 0 is RAM, so programming is a store ---- */
 static void flash_write(uint32_t off, const void *data, uint32_t len)
@@ -32,8 +37,12 @@ static void flash_flatten(uint32_t off, uint32_t len)
 }
 
 /* ---- stream flash with a CD_CHUNK byte buffer ---- */
+/* Buffer used in stream flash context (the backend's static stream_flash_buf) */
+static uint8_t stream_flash_buf[FLASH_BUF_SIZE];
+
 static struct {
-	uint8_t buf[CD_CHUNK];
+	uint8_t *buf;
+	uint32_t buf_len;
 	uint32_t buf_bytes;
 	uint32_t bytes_written;
 	uint32_t offset;
@@ -61,10 +70,10 @@ static int sf_buffered_write(const uint8_t *data, uint32_t len, int flush)
 	if (sf.bytes_written + sf.buf_bytes + len > sf.available) {
 		return -ENOMEM;
 	}
-	while (len - processed >= CD_CHUNK - sf.buf_bytes) {
-		uint32_t n = CD_CHUNK - sf.buf_bytes;
+	while (len - processed >= sf.buf_len - sf.buf_bytes) {
+		uint32_t n = sf.buf_len - sf.buf_bytes;
 		memcpy(sf.buf + sf.buf_bytes, data + processed, n);
-		sf.buf_bytes = CD_CHUNK;
+		sf.buf_bytes = sf.buf_len;
 		sf_sync();
 		processed += n;
 	}
@@ -108,9 +117,11 @@ static void copy_in(uint8_t *dst, const uint8_t *src, uint32_t n)
 	}
 }
 
-static void backend_start(void)
+static void coredump_flash_backend_start(void)
 {
 	flash_flatten(0, PART_SIZE);
+	sf.buf = stream_flash_buf;
+	sf.buf_len = sizeof(stream_flash_buf);
 	sf.buf_bytes = 0;
 	sf.bytes_written = 0;
 	sf.offset = HDR_SIZE;
@@ -119,17 +130,17 @@ static void backend_start(void)
 	backend_ctx.error = 0;
 }
 
-static void backend_buffer_output(const void *buf, uint32_t buflen)
+static void coredump_flash_backend_buffer_output(const uint8_t *buf, uint32_t buflen)
 {
 	const uint8_t *ptr = buf;
 	uint32_t remaining = buflen;
-	uint8_t tmp_buf[CD_CHUNK];
+	uint8_t tmp_buf[FLASH_BUF_SIZE];
 
 	if (backend_ctx.error != 0) {
 		return;
 	}
 	while (remaining > 0) {
-		uint32_t copy_sz = remaining > CD_CHUNK ? CD_CHUNK : remaining;
+		uint32_t copy_sz = remaining > FLASH_BUF_SIZE ? FLASH_BUF_SIZE : remaining;
 
 		copy_in(tmp_buf, ptr, copy_sz);
 		for (uint32_t i = 0; i < copy_sz; i++) {
@@ -148,7 +159,7 @@ static void backend_buffer_output(const void *buf, uint32_t buflen)
 /* offset (from the dump start) of the byte the corruption scenario damaged */
 volatile uint32_t crashlab_corrupted_at;
 
-static void backend_end(void)
+static void coredump_flash_backend_end(void)
 {
 	struct flash_hdr_t hdr;
 
@@ -207,7 +218,34 @@ struct arm_arch_block {
 	uint32_t r4, r5, r6, r7, r8, r9, r10, r11;
 };
 
-static void coredump_memory_dump(uintptr_t start, uintptr_t end)
+/* include/zephyr/debug/coredump.h: struct coredump_backend_api; the flash partition backend's instance */
+struct coredump_backend_api {
+	void (*start)(void);
+	void (*end)(void);
+	void (*buffer_output)(const uint8_t *buf, uint32_t buflen);
+	int (*query)(int query_id, void *arg);
+	int (*cmd)(int cmd_id, void *arg);
+};
+
+struct coredump_backend_api coredump_backend_flash_partition = {
+	.start = coredump_flash_backend_start,
+	.end = coredump_flash_backend_end,
+	.buffer_output = coredump_flash_backend_buffer_output,
+	.query = NULL,
+	.cmd = NULL,
+};
+
+static struct coredump_backend_api *backend_api = &coredump_backend_flash_partition;
+
+void coredump_buffer_output(const uint8_t *buf, uint32_t buflen)
+{
+	if (buf == NULL || buflen == 0) {
+		return;
+	}
+	backend_api->buffer_output(buf, buflen);
+}
+
+void coredump_memory_dump(uintptr_t start, uintptr_t end)
 {
 	struct coredump_mem_hdr_t m;
 
@@ -218,10 +256,24 @@ static void coredump_memory_dump(uintptr_t start, uintptr_t end)
 	m.hdr_version = 1;
 	m.start = start;
 	m.end = end;
-	backend_buffer_output(&m, sizeof(m));
-	backend_buffer_output((const void *)start, end - start);
+	coredump_buffer_output((const uint8_t *)&m, sizeof(m));
+	coredump_buffer_output((const uint8_t *)start, end - start);
 }
 
+#if CD_MEM_MODE == MEM_LINKER_RAM
+struct z_coredump_memory_region_t {
+	uintptr_t start;
+	uintptr_t end;
+};
+
+/* coredump_memory_regions.c: __weak, so that an application may list other regions */
+__attribute__((weak)) struct z_coredump_memory_region_t z_coredump_memory_regions[] = {
+	{(uintptr_t)&_image_ram_start, (uintptr_t)&_image_ram_end},
+	{0, 0} /* End of list */
+};
+#endif
+
+#if CD_MEM_MODE == MEM_MIN || CD_MEM_MODE == MEM_THREADS
 static void dump_thread(struct k_thread *thread)
 {
 	if (thread == NULL) {
@@ -231,71 +283,136 @@ static void dump_thread(struct k_thread *thread)
 	coredump_memory_dump(thread->stack_info.start,
 			     thread->stack_info.start + thread->stack_info.size);
 }
+#endif
+
+#if CD_FSR_REGION
+/* drivers/coredump/coredump_impl.c: a zephyr,coredump device of type COREDUMP_TYPE_MEMCPY whose devicetree
+ * memory-regions are (address, size) pairs; here the SCB fault status registers CFSR..BFAR */
+enum COREDUMP_TYPE { COREDUMP_TYPE_MEMCPY = 0, COREDUMP_TYPE_CALLBACK = 1 };
+struct coredump_config {
+	enum COREDUMP_TYPE type;
+	int length;
+	size_t memory_regions[];
+};
+static const struct coredump_config coredump_config0 = {
+	.type = COREDUMP_TYPE_MEMCPY,
+	.length = 2,
+	.memory_regions = {0xE000ED28, 0x14},
+};
+
+static void coredump_impl_dump(const struct coredump_config *config)
+{
+	if (config->length > 0 && (config->length % 2) == 0) {
+		for (int i = 0; i < config->length; i += 2) {
+			uintptr_t start_address = config->memory_regions[i];
+			size_t size = config->memory_regions[i + 1];
+
+			coredump_memory_dump(start_address, start_address + size);
+		}
+	}
+}
+#endif
+
+void process_memory_region_list(void)
+{
+#if CD_MEM_MODE == MEM_LINKER_RAM
+	for (unsigned int idx = 0; z_coredump_memory_regions[idx].end != 0; idx++) {
+		coredump_memory_dump(z_coredump_memory_regions[idx].start, z_coredump_memory_regions[idx].end);
+	}
+#elif CD_MEM_MODE == MEM_THREADS
+	for (struct k_thread *t = _kernel.threads; t != NULL; t = t->next_thread) {
+		dump_thread(t);
+	}
+	/* Also add interrupt stack, in case error occurred in an interrupt (CONFIG_ISR_STACK_SIZE 2048) */
+	coredump_memory_dump((uintptr_t)_kernel.cpus[0].irq_stack - 2048,
+			     (uintptr_t)_kernel.cpus[0].irq_stack);
+#endif
+#if CD_FSR_REGION
+	coredump_impl_dump(&coredump_config0);
+#endif
+}
+
+/* arch/arm/core/cortex_m/coredump.c: "This might be too large for stack space if defined inside function.
+ * So do it here." */
+static struct arm_arch_block arch_blk;
 
 static void arch_coredump_info_dump(const struct arch_esf *esf)
 {
-	struct coredump_arch_hdr_t hdr = {'A', 2, sizeof(struct arm_arch_block)};
-	struct arm_arch_block blk;
+	struct coredump_arch_hdr_t hdr = {'A', 2, sizeof(arch_blk)};
 
-	memset(&blk, 0, sizeof(blk));
-	blk.r0 = esf->a1;
-	blk.r1 = esf->a2;
-	blk.r2 = esf->a3;
-	blk.r3 = esf->a4;
-	blk.r12 = esf->ip;
-	blk.lr = esf->lr;
-	blk.pc = esf->pc;
-	blk.xpsr = esf->xpsr;
-	blk.sp = z_arm_coredump_fault_sp;
+	if (esf == NULL) {
+		return;
+	}
+	memset(&arch_blk, 0, sizeof(arch_blk));
+	arch_blk.r0 = esf->a1;
+	arch_blk.r1 = esf->a2;
+	arch_blk.r2 = esf->a3;
+	arch_blk.r3 = esf->a4;
+	arch_blk.r12 = esf->ip;
+	arch_blk.lr = esf->lr;
+	arch_blk.pc = esf->pc;
+	arch_blk.xpsr = esf->xpsr;
+	arch_blk.sp = z_arm_coredump_fault_sp;
 #if CD_EXTRA_EXC_INFO
-	if (z_arm_fault_callee != NULL) {
-		blk.r4 = z_arm_fault_callee[0];
-		blk.r5 = z_arm_fault_callee[1];
-		blk.r6 = z_arm_fault_callee[2];
-		blk.r7 = z_arm_fault_callee[3];
-		blk.r8 = z_arm_fault_callee[4];
-		blk.r9 = z_arm_fault_callee[5];
-		blk.r10 = z_arm_fault_callee[6];
-		blk.r11 = z_arm_fault_callee[7];
+	if (esf->extra_info.callee != NULL) {
+		arch_blk.r4 = esf->extra_info.callee->v1;
+		arch_blk.r5 = esf->extra_info.callee->v2;
+		arch_blk.r6 = esf->extra_info.callee->v3;
+		arch_blk.r7 = esf->extra_info.callee->v4;
+		arch_blk.r8 = esf->extra_info.callee->v5;
+		arch_blk.r9 = esf->extra_info.callee->v6;
+		arch_blk.r10 = esf->extra_info.callee->v7;
+		arch_blk.r11 = esf->extra_info.callee->v8;
 	}
 #endif
-	backend_buffer_output(&hdr, sizeof(hdr));
-	backend_buffer_output(&blk, sizeof(blk));
+	coredump_buffer_output((const uint8_t *)&hdr, sizeof(hdr));
+	coredump_buffer_output((const uint8_t *)&arch_blk, sizeof(arch_blk));
 }
 
-void coredump(unsigned int reason, const struct arch_esf *esf, struct k_thread *thread)
+static void dump_header(unsigned int reason)
 {
 	struct coredump_hdr_t hdr = {
 		{'Z', 'E'}, CD_HDR_VER, 3 /* ARM_CORTEX_M */, 5 /* log2(32) */, 0, reason & 0xFFFF,
 	};
 
-	(void)thread;
-	backend_start();
-	backend_buffer_output(&hdr, sizeof(hdr));
+	coredump_buffer_output((const uint8_t *)&hdr, sizeof(hdr));
+}
+
+#if CD_THREADS_META
+static void dump_threads_metadata(void)
+{
+	struct coredump_arch_hdr_t t = {'T', 1, sizeof(_kernel)};
+
+	coredump_buffer_output((const uint8_t *)&t, sizeof(t));
+	coredump_buffer_output((const uint8_t *)&_kernel, sizeof(_kernel));
+}
+#endif
+
+void z_coredump_start(void)
+{
+	backend_api->start();
+}
+
+void z_coredump_end(void)
+{
+	backend_api->end();
+}
+
+void coredump(unsigned int reason, const struct arch_esf *esf, struct k_thread *thread)
+{
+	z_coredump_start();
+	dump_header(reason);
 	if (esf != NULL) {
 		arch_coredump_info_dump(esf);
 	}
 #if CD_THREADS_META
-	{
-		struct coredump_arch_hdr_t t = {'T', 1, sizeof(_kernel)};
-		backend_buffer_output(&t, sizeof(t));
-		backend_buffer_output(&_kernel, sizeof(_kernel));
-	}
+	dump_threads_metadata();
 #endif
+	if (thread != NULL) {
 #if CD_MEM_MODE == MEM_MIN
-	dump_thread(thread);
-#elif CD_MEM_MODE == MEM_THREADS
-	for (struct k_thread *t = _kernel.threads; t != NULL; t = t->next_thread) {
-		dump_thread(t);
+		dump_thread(thread);
+#endif
 	}
-	coredump_memory_dump((uintptr_t)_kernel.cpus[0].irq_stack - 2048,
-			     (uintptr_t)_kernel.cpus[0].irq_stack);
-#else
-	coredump_memory_dump((uintptr_t)_image_ram_start, (uintptr_t)_image_ram_end);
-#endif
-#if CD_FSR_REGION
-	/* an extra region: SCB fault status registers CFSR..BFAR */
-	coredump_memory_dump(0xE000ED28, 0xE000ED3C);
-#endif
-	backend_end();
+	process_memory_region_list();
+	z_coredump_end();
 }

@@ -1,16 +1,12 @@
 /* Fault handling modelled on Zephyr's Cortex-M fault.c: the reason code is
  * decided from CFSR/HFSR, then the fatal error path writes the coredump. */
+#include <string.h>
 #include "kernel.h"
 #include "lab_config.h"
 
-struct arch_esf {
-	uint32_t a1, a2, a3, a4, ip, lr, pc, xpsr;   /* basic frame */
-	uint32_t s[16], fpscr, undefined;            /* extended frame only */
-};
-
 /* set before the dump; the arch block's sp */
 uint32_t z_arm_coredump_fault_sp;
-/* r4..r11 at fault entry when built with CONFIG_EXTRA_EXCEPTION_INFO */
+/* r4..r11 pushed at fault entry (handed to the dump through esf->extra_info with EXTRA_EXCEPTION_INFO) */
 const uint32_t *z_arm_fault_callee;
 /* EXC_RETURN of the exception being reported */
 uint32_t z_arm_fault_exc_return;
@@ -263,7 +259,20 @@ void z_arm_fault(uint32_t msp, uint32_t psp, uint32_t exc_return, const uint32_t
 		reason = K_ERR_CPU_EXCEPTION;
 	}
 	z_arm_set_fault_sp(esf, exc_return);
+#if CD_EXTRA_EXC_INFO
+	{
+		/* as Zephyr's z_arm_fault: a copy of the frame plus extra_info (callee, exc_return, msp) */
+		struct arch_esf esf_copy;
+
+		memcpy(&esf_copy, esf, offsetof(struct arch_esf, extra_info));
+		esf_copy.extra_info.callee = (const struct _callee_saved *)callee_regs;
+		esf_copy.extra_info.exc_return = exc_return;
+		esf_copy.extra_info.msp = msp;
+		z_fatal_error(reason, &esf_copy);
+	}
+#else
 	z_fatal_error(reason, esf);
+#endif
 }
 
 /* svc #2 from k_oops()/k_panic()/__ASSERT: reason in the stacked r0 */

@@ -218,7 +218,6 @@ void sys_clock_isr(void)
 	}
 }
 
-extern uint8_t z_interrupt_stacks[];
 extern void crashlab_app_init(void);
 
 void z_cstart(void)

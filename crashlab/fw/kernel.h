@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "offsets.h"
+#include "lab_config.h"
 
 #define THREAD_NAME_LEN 16
 
@@ -132,9 +133,31 @@ extern struct _isr_table_entry _sw_isr_table[CRASHLAB_NUM_IRQS];
 /* console */
 void printk(const char *fmt, ...);
 
-/* Zephyr-like stack macros: stacks live in .noinit like K_THREAD_STACK_DEFINE */
+/* Zephyr-like stack macros: stacks live in .noinit like K_THREAD_STACK_DEFINE, and their element type is
+ * Zephyr's struct z_thread_stack_element (include/zephyr/kernel/thread_stack.h), so that the DWARF names every
+ * thread stack object as Zephyr's does (coredump/preflight counts them for a THREADS/MIN dump) */
+struct z_thread_stack_element {
+	char data;
+};
 #define K_THREAD_STACK_DEFINE(sym, size) \
-	uint8_t __attribute__((section(".noinit.stacks." #sym), aligned(32))) sym[size]
+	struct z_thread_stack_element __attribute__((section(".noinit.stacks." #sym), aligned(32))) sym[size]
+extern struct z_thread_stack_element z_interrupt_stacks[];
+
+/* Zephyr's struct arch_esf (include/zephyr/arch/arm/cortex_m/exception.h): the hardware frame, and
+ * extra_info only with CONFIG_EXTRA_EXCEPTION_INFO (then z_arm_fault passes a copy that carries the callee
+ * registers r4-r11 pushed at fault entry). coredump/preflight reads the member from the DWARF. */
+struct __extra_esf_info {
+	const struct _callee_saved *callee;
+	uint32_t msp;
+	uint32_t exc_return;
+};
+struct arch_esf {
+	uint32_t a1, a2, a3, a4, ip, lr, pc, xpsr;   /* basic frame */
+	uint32_t s[16], fpscr, undefined;            /* extended frame only */
+#if CD_EXTRA_EXC_INFO
+	struct __extra_esf_info extra_info;
+#endif
+};
 
 #define ARCH_EXCEPT(reason) do { \
 	register uint32_t r0 __asm__("r0") = (reason); \

@@ -142,10 +142,10 @@ class CrashLabThreadsAndFormsTest {
     @Test
     void aDumpCutInsideTheStackStopsWhereTheMemoryEnds() {
         // The real nice_nano-busfault dump, stored as if the partition had been only 40 KiB: the kscan thread's
-        // stack (around 0x2000a180) is cut in the middle, as on a ZMK build with more RAM in front of it.
+        // stack (around the fault's sp) is cut in the middle, as on a ZMK build with more RAM in front of it.
         CrashLab.Scenario s = CrashLab.scenario("nice_nano-busfault");
         byte[] p = s.partition().clone();
-        long sp = 0x2000a180L;
+        long sp = CrashLab.hex(((Map<?, ?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) s.meta().get("dump")).get("blocks")).get(0)).get("registers")).get("sp"));
         int keep = (int) (sp + 24 - 0x20000000L) + 12 + 73 + 11;
         Arrays.fill(p, FlashHeader.STREAM_OFFSET + keep, p.length, (byte) 0xFF);
         int sum = 0;
@@ -160,6 +160,12 @@ class CrashLabThreadsAndFormsTest {
         assertFalse(functions.contains("z_thread_entry"), "the thread entry's frame is beyond the stored bytes: " + functions);
         String stop = r.diagnosis().stream().filter(d -> d.startsWith("The backtrace stops early")).findFirst().orElseThrow();
         assertTrue(stop.contains("not in the dump") && stop.contains("truncated"), stop);
-        assertTrue(stop.matches(".*0x2000a1[0-9a-f]{2}.*"), "names the address: " + stop);
+        java.util.regex.Matcher a = java.util.regex.Pattern.compile("0x([0-9a-f]{8})").matcher(stop);
+        boolean named = false;
+        while (a.find()) {
+            long at = Long.parseLong(a.group(1), 16);
+            named |= at >= sp && at < sp + 0x100;
+        }
+        assertTrue(named, "names the address, just above the fault's sp: " + stop);
     }
 }

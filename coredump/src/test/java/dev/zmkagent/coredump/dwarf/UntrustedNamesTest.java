@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.crashlab.CrashLab;
 import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.elf.ElfSymbol;
 import dev.zmkagent.coredump.elf.ElfSection;
 import dev.zmkagent.coredump.symbols.SourceFrame;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,10 @@ class UntrustedNamesTest {
             n += patch(elf, section, "app.c", "a\r\u202e"); // wherever the line table keeps its file names
         }
         assertTrue(n > 0);
-        List<SourceFrame> frames = DebugInfo.forElf(ElfFile.parse(ByteView.of(elf))).frames(0x26eeeL); // the svc in assert_post_action
+        ElfFile parsed = ElfFile.parse(ByteView.of(elf));
+        ElfSymbol post = parsed.symbols().byName("assert_post_action").orElseThrow();
+        long svc = (post.address() & ~1L) + post.size() - 2; // the svc, last instruction of assert_post_action
+        List<SourceFrame> frames = DebugInfo.forElf(parsed).frames(svc);
         SourceFrame f = frames.get(frames.size() - 1);
         assertEquals("\\x1b[2J\\x07_post_action_", f.function());
         assertEquals("a\\x0d\\u{202e}", f.fileName());
