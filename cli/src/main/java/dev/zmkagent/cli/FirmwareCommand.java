@@ -1,6 +1,8 @@
 package dev.zmkagent.cli;
 
+import dev.zmkagent.agent.doctor.ElfDoctor;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
+import dev.zmkagent.device.boards.BoardCatalog;
 import dev.zmkagent.agent.registry.RegisteredFirmware;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,6 +54,9 @@ final class FirmwareCommand implements Runnable {
                 out.println("  build ID    " + f.buildId().orElse("none"));
                 out.println("  .uf2        " + (f.uf2Path().isPresent() ? "yes" : "no (the ELF's load bytes identify it)"));
                 a.notes().forEach(n -> out.println("  note: " + n));
+                // what the next crash of this build will capture (zmk-agent doctor --elf has the details)
+                new ElfDoctor(BoardCatalog.builtin()).check(f.elf(), null, null).summary().lines()
+                        .forEach(l -> out.println("  " + l));
             }
             out.flush();
             return 0;

@@ -1,5 +1,6 @@
 package dev.zmkagent.cli;
 
+import dev.zmkagent.agent.doctor.ElfDoctor;
 import dev.zmkagent.agent.flash.FlashJob;
 import dev.zmkagent.device.boards.BoardCatalog;
 import dev.zmkagent.device.dfu.DfuException;
@@ -105,6 +106,9 @@ final class FlashCommand implements Callable<Integer> {
             waived.add(CheckOptions.Waiver.SOFTDEVICE_CHECK);
         }
         CheckOptions options = FlashJob.checkOptions(Optional.ofNullable(variant), Optional.ofNullable(elf), waived);
+        if (elf != null) {
+            out.print(new ElfDoctor(BoardCatalog.builtin()).check(elf, null, variant).summary());
+        }
         FlashJob job = new FlashJob(BoardCatalog.builtin(), where.sources(), data.store(), Clock.systemUTC());
         try {
             return dfu ? viaDfu(job, bytes, options, out, err) : viaDrive(job, bytes, options, out, err);
