@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.capture.BootloaderDrive;
 import dev.zmkagent.agent.capture.CaptureListener;
 import dev.zmkagent.agent.capture.CaptureOutcome;
+import dev.zmkagent.agent.doctor.HangAdvice;
 import dev.zmkagent.agent.capture.Capturer;
 import dev.zmkagent.agent.watch.MediaRoots;
 import dev.zmkagent.coredump.report.CrashReport;
@@ -87,7 +88,13 @@ final class CaptureCommand implements Callable<Integer> {
                 case NO_DUMP -> {
                     out.printf("No coredump on the device (read %d of %d bytes of CURRENT.UF2).%n", o.bytesBeforeReport(), o.currentUf2Size());
                     o.looked().forEach(l -> out.println("  " + l));
-                    out.println("If the keyboard froze without a fault (a hang), Zephyr writes no dump: only faults, oopses, panics and failed asserts do.");
+                    if (o.hang().isPresent()) {
+                        out.println(HangAdvice.HEADLINE);
+                        out.println("What turns the next hang into a dump:");
+                        o.hang().get().lines().forEach(l -> out.println("  " + l));
+                    } else {
+                        out.println("If the keyboard froze without a fault (a hang), Zephyr writes no dump: only faults, oopses, panics and failed asserts do.");
+                    }
                 }
                 case ALREADY_CAPTURED -> out.println("Already captured as " + o.capture().orElseThrow().dir() + " (same partition content); nothing new stored.");
                 case STORED -> out.println("Stored as " + o.capture().orElseThrow().dir());
@@ -113,6 +120,22 @@ final class CaptureCommand implements Callable<Integer> {
         if (o.status() == CaptureOutcome.Status.NO_DUMP) {
             m.put("looked", o.looked());
         }
+        o.hang().ifPresent(h -> {
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("dump_written", false);
+            hm.put("cause", "hang");
+            hm.put("checked_against", h.firmware().orElse(null));
+            java.util.List<Object> opts = new java.util.ArrayList<>();
+            h.options().forEach(x -> {
+                Map<String, Object> om = new LinkedHashMap<>();
+                om.put("option", x.name());
+                om.put("kconfig", x.kconfig());
+                om.put("on", h.firmware().isPresent() ? x.on() : null);
+                opts.add(om);
+            });
+            hm.put("options", opts);
+            m.put("hang", hm);
+        });
         o.report().ifPresent(r -> m.put("report", JsonReport.toMap(r)));
         return m;
     }

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.analyze;
 
+import dev.zmkagent.agent.doctor.HangAdvice;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
@@ -104,6 +105,12 @@ public final class DumpLoader {
         }
         if (stored != null && stored.dump().isEmpty() && dump.isEmpty() && input.partition().isPresent()) {
             diagnosis.add("The partition image holds no dump: " + DumpLocator.describe(stored) + ".");
+        }
+        if (stored != null && stored.dump().isEmpty() && dump.isEmpty() && stored.headerState() == FlashHeader.State.ERASED && !stored.interrupted()) {
+            HangAdvice h = HangAdvice.of(elf, elfPath);
+            diagnosis.add(HangAdvice.HEADLINE);
+            diagnosis.add("What turns the next hang into a dump:");
+            h.lines().forEach(l -> diagnosis.add("  " + l));
         }
 
         RegionMemory memory = new RegionMemory();

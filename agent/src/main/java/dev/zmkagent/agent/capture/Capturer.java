@@ -3,6 +3,7 @@ package dev.zmkagent.agent.capture;
 import dev.zmkagent.agent.analyze.Analyzer;
 import dev.zmkagent.agent.analyze.DumpInput;
 import dev.zmkagent.agent.analyze.InputKind;
+import dev.zmkagent.agent.doctor.HangAdvice;
 import dev.zmkagent.agent.registry.FirmwareMatcher;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import dev.zmkagent.agent.registry.RegisteredFirmware;
@@ -67,8 +68,17 @@ public final class Capturer {
                     .filter(w -> w.start() == reader.windowStart() && w.end() == reader.windowEnd()).findFirst();
             PartitionFinder.Result located = new PartitionFinder(catalog).find(reader, board);
             if (located.found().isEmpty()) {
+                Optional<HangAdvice> hang = Optional.empty();
+                if (located.erased()) {
+                    // The firmware is still on the device: its registered ELF says which hang options are on.
+                    List<RegisteredFirmware> builds = registry.list();
+                    Optional<FirmwareMatcher.Match> m = builds.isEmpty() ? Optional.empty() : FirmwareMatcher.sample(reader, builds);
+                    hang = Optional.of(m.isPresent()
+                            ? HangAdvice.of(Optional.of(m.get().firmware().elf()), Optional.of(m.get().firmware().name()))
+                            : HangAdvice.of(Optional.empty(), Optional.empty()));
+                }
                 return new CaptureOutcome(CaptureOutcome.Status.NO_DUMP, drive, Optional.empty(), Optional.empty(), reader.bytesRead(),
-                        reader.fileSize(), located.looked());
+                        reader.fileSize(), located.looked(), hang);
             }
             PartitionFinder.Found found = located.found().get();
             List<RegisteredFirmware> builds = registry.list();

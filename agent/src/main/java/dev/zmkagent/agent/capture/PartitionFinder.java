@@ -34,7 +34,11 @@ public final class PartitionFinder {
     }
 
     /** The result: the partition, or the reasons no dump was found (one line per place looked at). */
-    public record Result(Optional<Found> found, List<String> looked) {
+    /** {@code erased}: no dump because a known coredump partition is erased (a hang, when the keyboard froze). */
+    public record Result(Optional<Found> found, List<String> looked, boolean erased) {
+        Result(Optional<Found> found, List<String> looked) {
+            this(found, looked, false);
+        }
     }
 
     public Result find(Uf2BlockReader r, Optional<Board> board) throws IOException {
@@ -66,7 +70,7 @@ public final class PartitionFinder {
         }
         if (erasedKnown) {
             // A known coredump partition that is erased is the partition, empty: no dump, known from a handful of blocks.
-            return new Result(Optional.empty(), looked);
+            return new Result(Optional.empty(), looked, true);
         }
         long first = (r.windowStart() + PAGE - 1) / PAGE * PAGE;
         for (long addr = first; addr + FlashHeader.LENGTH <= r.windowEnd(); addr += PAGE) {

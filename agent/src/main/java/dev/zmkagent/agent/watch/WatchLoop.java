@@ -275,7 +275,19 @@ public final class WatchLoop implements AutoCloseable {
 
     private void report(CaptureOutcome o) {
         switch (o.status()) {
-            case NO_DUMP -> log.info("no coredump on " + o.drive().root() + " (" + String.join("; ", o.looked()) + ")");
+            case NO_DUMP -> {
+                log.info("no coredump on " + o.drive().root() + " (" + String.join("; ", o.looked()) + ")");
+                o.hang().ifPresent(h -> {
+                    // an erased partition after a freeze: say so, and what would have made it a dump
+                    log.notice("no dump was written: a hang, not a fault; " + String.join("; ", h.lines()));
+                    String model = o.drive().info().model().orElse("keyboard");
+                    boolean shown = notifier.notify(new Notification("Keyboard froze without a crash dump: " + model, h.notificationBody(),
+                            Optional.empty(), Optional.empty()));
+                    if (!shown) {
+                        log.warn("the desktop notification could not be shown (" + notifier.describe() + ")");
+                    }
+                });
+            }
             case ALREADY_CAPTURED -> log.info("already captured: " + o.capture().map(StoredCapture::id).orElse("?") + " (same partition content)");
             case STORED -> {
                 StoredCapture c = o.capture().orElseThrow();
