@@ -5,11 +5,14 @@ SCENARIOS (see crashlab/README.md)."""
 # nRF52840 board layouts of ZMK's debug variants (reference notes §4.4)
 TARGETS = {
     "nice_nano/zmk_debug": {"board": "nice_nano", "variant": "zmk_debug", "softdevice": "S140 6.1.1",
-                            "app_start": 0x26000, "app_size": 0x4B000, "part_addr": 0x71000},
+                            "app_start": 0x26000, "app_size": 0x4B000, "part_addr": 0x71000,
+                            "settings_addr": 0xEC000, "settings_size": 0x8000},
     "nice_nano/zmk_debug_extra": {"board": "nice_nano", "variant": "zmk_debug_extra", "softdevice": "S140 6.1.1",
-                                  "app_start": 0x26000, "app_size": 0x73000, "part_addr": 0x99000},
+                                  "app_start": 0x26000, "app_size": 0x73000, "part_addr": 0x99000,
+                                  "settings_addr": 0xEC000, "settings_size": 0x8000},
     "xiao_ble/zmk_debug": {"board": "xiao_ble", "variant": "zmk_debug", "softdevice": "S140 7.3.0",
-                           "app_start": 0x27000, "app_size": 0x4A000, "part_addr": 0x71000},
+                           "app_start": 0x27000, "app_size": 0x4A000, "part_addr": 0x71000,
+                           "settings_addr": 0xEC000, "settings_size": 0x8000},
 }
 
 # (bootloader board key for render.FAMILY / INFO_TEXT, version)
@@ -113,6 +116,17 @@ SCENARIOS = [
          reason=25, hdr=1, sp="3.5", chunk=4, mem="MIN",
          proves="Zephyr 3.5 sp meaning with an extended FP frame: sp = frame address (the 4.1 value would be "
                 "+104)."),
+    dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
+         uf2=True,
+         proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "
+                "loaded at boot from the NVS settings partition at 0xEC000 (settings.bin: bt/id, bt/irk, two "
+                "bt/keys records, one of them re-paired so its old value is still in flash, ZMK's ble/ "
+                "records); then the bus fault. LINKER_RAM dump holding key_pool and bt_dev; the 0.9.2 "
+                "CURRENT.UF2 does not reach the settings partition."),
+    dict(name="xiao-bonds-no-types", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="BONDS_NO_TYPES",
+         reason=25, uf2=True,
+         proves="The same bonds with bt_keys.c built without DWARF: the ELF names key_pool and bt_dev but has "
+                "no struct bt_keys type (redaction's fallback path)."),
 ]
 
 
