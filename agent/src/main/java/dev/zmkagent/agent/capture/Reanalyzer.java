@@ -1,6 +1,7 @@
 package dev.zmkagent.agent.capture;
 
 import dev.zmkagent.agent.analyze.InputKind;
+import dev.zmkagent.agent.io.UserFiles;
 import dev.zmkagent.agent.registry.FirmwareMatcher;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import dev.zmkagent.agent.store.CaptureStore;
@@ -51,7 +52,7 @@ public final class Reanalyzer {
         Map<String, Object> fwMeta = null;
         List<String> notes = new ArrayList<>();
         if (elfPath.isPresent()) {
-            byte[] bytes = Files.readAllBytes(elfPath.get());
+            byte[] bytes = UserFiles.read(elfPath.get(), "ELF", UserFiles.MAX_INPUT);
             ElfFile elf;
             try {
                 elf = ElfFile.parse(ByteView.of(bytes));

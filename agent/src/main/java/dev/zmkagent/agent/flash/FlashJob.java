@@ -27,6 +27,7 @@ import dev.zmkagent.device.uf2.Uf2File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.zmkagent.agent.io.UserFiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,13 +65,18 @@ public final class FlashJob {
         if (elf.isPresent()) {
             ElfFile f;
             try {
-                f = ElfFile.parse(ByteView.of(Files.readAllBytes(elf.get())));
+                f = ElfFile.parse(ByteView.of(UserFiles.read(elf.get(), "ELF", UserFiles.MAX_INPUT)));
             } catch (FormatException e) {
                 throw new FormatException(elf.get() + ": " + e.getMessage());
             }
             hasCoredump = Optional.of(COREDUMP_SYMBOLS.stream().anyMatch(s -> f.symbols().byName(s).isPresent()));
         }
         return new CheckOptions(variant, hasCoredump, Optional.empty(), waived);
+    }
+
+    /** The firmware UF2 the user wants flashed, bounded by what a bootloader can ever take. */
+    public static byte[] readFirmware(Path uf2) throws IOException {
+        return UserFiles.read(uf2, "firmware UF2", UserFiles.MAX_FIRMWARE_UF2);
     }
 
     // ---- over the bootloader drive ----
