@@ -31,7 +31,8 @@ import render  # noqa: E402
 from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
-TOOLS = [CC, "arm-none-eabi-nm", "qemu-system-arm", "gdb-multiarch"]
+OBJCOPY = "arm-none-eabi-objcopy"
+TOOLS = [CC, "arm-none-eabi-nm", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 COMMON = CPU + ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
@@ -40,7 +41,8 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # Scenario kinds and their numbers, the same as the KIND_* values in fw/lab_config.h. Explicit numbers (not list
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
-         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11}
+         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
+         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
@@ -85,7 +87,8 @@ def build_app(sc, build):
     t = TARGETS[sc["target"]]
     os.makedirs(build, exist_ok=True)
     ld = os.path.join(build, "app.ld")
-    with open(os.path.join(FW, "app.ld.in")) as f:
+    zephyr_layout = sc["layout"] == "zephyr"
+    with open(os.path.join(FW, "app_zephyr.ld.in" if zephyr_layout else "app.ld.in")) as f:
         text = f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
     with open(ld, "w") as f:
         f.write(text)
@@ -104,16 +107,45 @@ def build_app(sc, build):
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
     objs = []
-    for src in C_SOURCES + ["asm.S"]:
+    # scenario code in files of its own (so the shared sources keep their lines), and per-file defines
+    extra = (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"]
+    for src in C_SOURCES + extra + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
-        sh([CC] + COMMON + [sc["opt"]] + debug + dflags + prefix_maps(build) +
+        fdefs = ["-D%s=%s" % kv for kv in sorted(sc["file_defines"].get(src, {}).items())]
+        sh([CC] + COMMON + [sc["opt"]] + debug + dflags + fdefs + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
     sh([CC] + CPU + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
+
+
+def zephyr_outputs(sc, d, app_elf):
+    """zephyr.bin and zephyr.uf2 as a Zephyr build makes them (CMakeLists.txt, CONFIG_BUILD_OUTPUT_BIN/_UF2):
+    objcopy --gap-fill 0xff -O binary without .comment/COMMON/.eh_frame, then uf2conv.py -c -b <load offset> -f
+    <family> of that binary. Returns the UF2 bytes (what the user drags onto the drive)."""
+    t = TARGETS[sc["target"]]
+    app_bin = os.path.join(d, "app.bin")
+    sh([OBJCOPY, "--gap-fill", "0xff", "--output-target=binary", "--remove-section=.comment",
+        "--remove-section=COMMON", "--remove-section=.eh_frame", app_elf, app_bin])
+    data = open(app_bin, "rb").read()
+    uf2 = render.uf2conv(data, t["app_start"], render.NRF52840_FAMILY)
+    with open(os.path.join(d, "zmk.uf2"), "wb") as f:
+        f.write(uf2)
+    return uf2
+
+
+def flash_sources(sc, d, mbr_elf, app_elf):
+    """What the flash holds before the crash: the MBR stub, and the application as the user flashed it (the build's
+    UF2 for the Zephyr layout, else the ELF's load segments)."""
+    if sc["layout"] == "zephyr":
+        fam_key, blver = sc["bootloader"]
+        payloads = render.uf2_payloads(open(os.path.join(d, "zmk.uf2"), "rb").read(), render.FAMILY[fam_key],
+                                       render.window_end(blver))
+        return [mbr_elf], [payloads]
+    return [mbr_elf, app_elf], []
 
 
 def symbols(elf):
@@ -271,15 +303,19 @@ def run_scenario(sc, out, mbr_elf):
     elf = build_app(sc, os.path.join(d, "build"))
     app_elf = os.path.join(d, "app.elf")
     shutil.copyfile(elf, app_elf)
+    if sc["layout"] == "zephyr":
+        zephyr_outputs(sc, d, app_elf)
+        check_gaps(sc, d, app_elf)
+    elves, written = flash_sources(sc, d, mbr_elf, app_elf)
     flash_in = os.path.join(d, "flash-before.bin")
     with open(flash_in, "wb") as f:
-        f.write(render.compose_flash([mbr_elf, app_elf]))
+        f.write(render.compose_flash(elves, written=written))
     run_qemu_gdb(sc, d, app_elf, flash_in)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
     part = flash[pa:pa + render.PART_SIZE]
-    if render.compose_flash([mbr_elf, app_elf], part, pa) != flash:
-        raise LabError("%s: flash outside the partition differs from MBR + app ELF" % sc["name"])
+    if render.compose_flash(elves, part, pa, written=written) != flash:
+        raise LabError("%s: flash outside the partition differs from MBR + app" % sc["name"])
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
@@ -298,6 +334,22 @@ def run_scenario(sc, out, mbr_elf):
     check_truth(sc, truth, facts)
     write_scenario_json(sc, d, truth, facts)
     return sc["name"], time.time() - t0
+
+
+def check_gaps(sc, d, app_elf):
+    """The Zephyr layout must really have what a ZMK build has: bytes between loadable sections that no section
+    defines, which the gap-filled binary holds as 0xFF (a 4-byte gap between two read-only iterable sections, a
+    1-byte gap between .data images)."""
+    gaps = render.load_gaps(app_elf)
+    sizes = sorted(set(n for _, n in gaps))
+    if 4 not in sizes or 1 not in sizes:
+        raise LabError("%s: expected a 4-byte and a 1-byte gap between loadable sections, found %s" % (sc["name"], gaps))
+    image = open(os.path.join(d, "app.bin"), "rb").read()
+    base = TARGETS[sc["target"]]["app_start"]
+    for addr, n in gaps:
+        if image[addr - base:addr - base + n] != b"\xff" * n:
+            raise LabError("%s: gap at 0x%x is not 0xFF in the gap-filled binary" % (sc["name"], addr))
+    return gaps
 
 
 def write_scenario_json(sc, d, truth, facts):
@@ -325,8 +377,15 @@ def write_scenario_json(sc, d, truth, facts):
         "files": {"app.elf": "application ELF with DWARF (link address %s)" % ("0x%x" % t["app_start"]),
                   "../mbr.elf": "MBR stub at 0 (shared)",
                   "partition.bin": "the 64 KiB coredump partition after the crash",
-                  "flash": "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"},
+                  "flash": ("compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf + the blocks of zmk.uf2 (the "
+                            "build's gap-filled UF2, as the bootloader writes it) + partition.bin"
+                            if sc["layout"] == "zephyr" else
+                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin")},
     }
+    if sc["layout"] == "zephyr":
+        doc["build"]["layout"] = "zephyr"
+        doc["load_gaps"] = [["0x%x" % a, n] for a, n in render.load_gaps(os.path.join(d, "app.elf"))]
+        doc["files"]["zmk.uf2"] = "the build's UF2, as Zephyr makes it (objcopy --gap-fill 0xff -O binary, uf2conv.py)"
     with open(os.path.join(d, "scenario.json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -343,6 +402,8 @@ def install_fixtures(out, scs):
         files = list(COMMITTED_PER_SCENARIO)
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
+        if sc["layout"] == "zephyr":
+            files += ["zmk.uf2"]
         for fn in files:
             shutil.copyfile(os.path.join(src, fn), os.path.join(dst, fn))
         if sc["example"]:
@@ -370,7 +431,8 @@ def compare(out, scs):
             if new != old:
                 problems.append("".join(difflib.unified_diff(old, new, "committed/%s/%s" % (sc["name"], fn),
                                                              "fresh/%s/%s" % (sc["name"], fn))))
-        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []):
+        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []) + \
+                (["zmk.uf2"] if sc["layout"] == "zephyr" else []):
             if not same_bytes(os.path.join(src, fn), os.path.join(dst, fn)):
                 problems.append("%s/%s differs from the committed file\n" % (sc["name"], fn))
     if not same_bytes(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf")):

@@ -18,6 +18,9 @@
 #define KIND_DIV0          9
 #define KIND_UNALIGNED     10
 #define KIND_UNDEF         11
+#define KIND_TIMER_NULLPTR 12   /* NULL call in a timer expiry function, from the SysTick interrupt */
+#define KIND_TAILCALL_ENTRY 13  /* a thread entry that tail-calls (erased frame, evidence unambiguous) */
+#define KIND_TAILCALL_AMBIGUOUS 14 /* two tail-call paths into the faulting function: no guess */
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
  * 12-19 gap fill / NULL calls / tail calls, 20-29 Cortex-M33, 30-39 threads without a thread list,
  * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor. */
@@ -64,6 +67,14 @@
 #define NOINLINE
 #else
 #define NOINLINE __attribute__((noinline))
+#endif
+
+/* What crashlab_trigger() calls after its own cases: the no-crash stop, or the trigger of a scenario whose code
+ * lives in a file of its own (-DLAB_AFTER_TRIGGER=name), so that adding it leaves app.c's lines where they are. */
+#ifndef LAB_AFTER_TRIGGER
+#define LAB_AFTER_TRIGGER crashlab_steady_state
+#else
+void LAB_AFTER_TRIGGER(void);
 #endif
 
 #endif
