@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash-lab harness: builds every scenario, crashes it in QEMU mps2-an386,
+"""Crash-lab harness: builds every scenario, crashes it in QEMU (mps2-an386, or mps2-an521 for the Cortex-M33),
 records gdb's ground truth, renders the flash outputs and writes the
 fixtures. See crashlab/README.md.
 
@@ -34,7 +34,10 @@ CC = "arm-none-eabi-gcc"
 OBJCOPY = "arm-none-eabi-objcopy"
 TOOLS = [CC, "arm-none-eabi-nm", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-COMMON = CPU + ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
+# Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
+CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
+           False: ["-mcpu=cortex-m33+nofp", "-mthumb", "-mfloat-abi=soft"]}
+FLAGS = ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                 "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"]
 C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
@@ -83,13 +86,20 @@ def build_mbr(out):
     return elf
 
 
+def cpu_flags(sc):
+    t = TARGETS[sc["target"]]
+    return CPU if t["cpu"] == "cortex-m4" else CPU_M33[sc["fpu"]]
+
+
 def build_app(sc, build):
     t = TARGETS[sc["target"]]
+    cpu = cpu_flags(sc)
     os.makedirs(build, exist_ok=True)
     ld = os.path.join(build, "app.ld")
     zephyr_layout = sc["layout"] == "zephyr"
     with open(os.path.join(FW, "app_zephyr.ld.in" if zephyr_layout else "app.ld.in")) as f:
-        text = f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+        text = (f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+                .replace("@RAM_START@", "0x%x" % t["ram_start"]))
     with open(ld, "w") as f:
         f.write(text)
     defs = {
@@ -104,20 +114,23 @@ def build_app(sc, build):
         "CD_END_MODE": END[sc["end"]],
         "LAB_ESCALATE": int(sc["escalate"]),
     }
+    defs.update(t["defines"])
+    if t["cpu"] != "cortex-m4" and not sc["fpu"]:
+        defs.update({"LAB_SOFT_FLOAT": 1, "LAB_FPU_SHARING": 0})
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
     objs = []
     # scenario code in files of its own (so the shared sources keep their lines), and per-file defines
-    extra = (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"]
+    extra = t["extra_sources"] + (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"]
     for src in C_SOURCES + extra + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
         fdefs = ["-D%s=%s" % kv for kv in sorted(sc["file_defines"].get(src, {}).items())]
-        sh([CC] + COMMON + [sc["opt"]] + debug + dflags + fdefs + prefix_maps(build) +
+        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + fdefs + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
-    sh([CC] + CPU + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
+    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
 
@@ -145,7 +158,7 @@ def flash_sources(sc, d, mbr_elf, app_elf):
         payloads = render.uf2_payloads(open(os.path.join(d, "zmk.uf2"), "rb").read(), render.FAMILY[fam_key],
                                        render.window_end(blver))
         return [mbr_elf], [payloads]
-    return [mbr_elf, app_elf], []
+    return ([mbr_elf, app_elf] if TARGETS[sc["target"]]["mbr"] else [app_elf]), []
 
 
 def symbols(elf):
@@ -166,6 +179,7 @@ def free_port():
 
 
 def run_qemu_gdb(sc, d, app_elf, flash_in):
+    t = TARGETS[sc["target"]]
     syms = symbols(app_elf)
     stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
     port = free_port()
@@ -176,6 +190,7 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         "c_entry_addresses": [syms["z_arm_fault"] & ~1, syms["z_do_kernel_oops"] & ~1],
         "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
         "flash_out": os.path.join(d, "flash.bin"),
+        "flash_base": t["flash_base"], "flash_size": t["flash_size"],
         "truth_json": os.path.join(d, "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
@@ -185,10 +200,11 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
     if STOPPING:
         raise LabError("%s: stopped" % sc["name"])
     qemu = subprocess.Popen(
-        ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none",
+        ["qemu-system-arm", "-M", t["machine"], "-display", "none", "-monitor", "none",
          "-serial", "file:" + os.path.join(d, "uart.log"),
          "-icount", "shift=0,align=off,sleep=off", "-S", "-gdb", "tcp:127.0.0.1:%d" % port,
-         "-device", "loader,file=%s,addr=0x0,force-raw=on" % flash_in],
+         "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (flash_in, t["flash_base"])]
+        + (t.get("qemu_fpu", []) if sc["fpu"] else []),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     QEMU_PROCS.append(qemu)
     try:
@@ -308,25 +324,28 @@ def run_scenario(sc, out, mbr_elf):
         check_gaps(sc, d, app_elf)
     elves, written = flash_sources(sc, d, mbr_elf, app_elf)
     flash_in = os.path.join(d, "flash-before.bin")
+    base, size = t["flash_base"], t["flash_size"]
     with open(flash_in, "wb") as f:
-        f.write(render.compose_flash(elves, written=written))
+        f.write(render.compose_flash(elves, base=base, size=size, written=written))
     run_qemu_gdb(sc, d, app_elf, flash_in)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
-    part = flash[pa:pa + render.PART_SIZE]
-    if render.compose_flash(elves, part, pa, written=written) != flash:
-        raise LabError("%s: flash outside the partition differs from MBR + app" % sc["name"])
+    part = flash[pa - base:pa - base + render.PART_SIZE]
+    if render.compose_flash(elves, part, pa, base=base, size=size, written=written) != flash:
+        raise LabError("%s: flash outside the partition differs from %s" % (
+            sc["name"], "MBR + the build's zmk.uf2" if written else "MBR + app ELF" if t["mbr"] else "the app ELF"))
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
     if facts["header"] == "valid":
         with open(os.path.join(d, "ze.bin"), "wb") as f:
             f.write(part[16:16 + facts["size"]])
-    fam_key, blver = sc["bootloader"]
-    with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
-        f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
-    with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
-        f.write(render.INFO_TEXT[(fam_key, blver)])
+    if sc["bootloader"] is not None:
+        fam_key, blver = sc["bootloader"]
+        with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
+            f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
+        with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
+            f.write(render.INFO_TEXT[(fam_key, blver)])
     uart = open(os.path.join(d, "uart.log"), "rb").read().decode(errors="replace")
     with open(os.path.join(d, "console.log"), "w") as f:
         f.write(render.cd_console_log(uart, part))
@@ -354,7 +373,6 @@ def check_gaps(sc, d, app_elf):
 
 def write_scenario_json(sc, d, truth, facts):
     t = TARGETS[sc["target"]]
-    fam_key, blver = sc["bootloader"]
     xpsr_bit9 = None
     if truth.get("interrupted_thread"):
         xpsr_bit9 = bool(int(truth["interrupted_thread"]["registers"]["xpsr"], 16) & (1 << 9))
@@ -363,8 +381,7 @@ def write_scenario_json(sc, d, truth, facts):
         "board": t["board"], "variant": t["variant"], "softdevice": t["softdevice"],
         "app_start": "0x%x" % t["app_start"], "code_partition_size": "0x%x" % t["app_size"],
         "partition_address": "0x%x" % t["part_addr"], "partition_size": "0x10000",
-        "bootloader": {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
-                       "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]},
+        "bootloader": None,
         "fault": sc["kind"], "expected_reason": sc["reason"],
         "dump_mode": sc["mem"], "ze_header_version": sc["hdr"], "sp_semantics": sc["sp"],
         "stream_flash_buffer": sc["chunk"], "extra_exception_info": sc["extra_exception_info"],
@@ -382,6 +399,19 @@ def write_scenario_json(sc, d, truth, facts):
                             if sc["layout"] == "zephyr" else
                             "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin")},
     }
+    if sc["bootloader"] is not None:
+        fam_key, blver = sc["bootloader"]
+        doc["bootloader"] = {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
+                             "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]}
+    if t["cpu"] != "cortex-m4":
+        # a lab-only target: no nRF52 bootloader, the dump is delivered as the partition image
+        doc["cpu"] = {"name": t["cpu"], "fpu": sc["fpu"], "flags": cpu_flags(sc)}
+        doc["qemu_machine"] = t["machine"]
+        doc["ram_start"] = "0x%x" % t["ram_start"]
+        doc["files"] = {"app.elf": "application ELF with DWARF (link address 0x%x)" % t["app_start"],
+                        "partition.bin": "the 64 KiB coredump partition after the crash (how this target's dump is delivered)",
+                        "flash": "compose: 0x%x bytes of 0xFF at 0x%x + PT_LOAD segments of app.elf + partition.bin"
+                                 % (t["flash_size"], t["flash_base"])}
     if sc["layout"] == "zephyr":
         doc["build"]["layout"] = "zephyr"
         doc["load_gaps"] = [["0x%x" % a, n] for a, n in render.load_gaps(os.path.join(d, "app.elf"))]
@@ -400,6 +430,8 @@ def install_fixtures(out, scs):
         shutil.rmtree(dst, ignore_errors=True)
         os.makedirs(dst)
         files = list(COMMITTED_PER_SCENARIO)
+        if sc["bootloader"] is None:
+            files.remove("INFO_UF2.TXT")
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
         if sc["layout"] == "zephyr":

@@ -148,18 +148,18 @@ def uf2_payloads(uf2, board_family, end, start=0x1000):
     return out
 
 
-def compose_flash(elves, partition=None, part_addr=None, written=()):
-    """1 MiB erased flash with the ELFs' load segments, the payloads of UF2 files written by the bootloader, and a
-    partition image."""
-    f = bytearray(b"\xff" * FLASH_SIZE)
+def compose_flash(elves, partition=None, part_addr=None, base=0, size=FLASH_SIZE, written=()):
+    """Erased flash (1 MiB at 0 unless told) with the ELFs' load segments, the payloads of UF2 files written by the
+    bootloader, and a partition image."""
+    f = bytearray(b"\xff" * size)
     for path in elves:
         for addr, data in elf_segments(path):
-            f[addr:addr + len(data)] = data
+            f[addr - base:addr - base + len(data)] = data
     for payloads in written:
         for addr, data in payloads:
-            f[addr:addr + len(data)] = data
+            f[addr - base:addr - base + len(data)] = data
     if partition is not None:
-        f[part_addr:part_addr + len(partition)] = partition
+        f[part_addr - base:part_addr - base + len(partition)] = partition
     return bytes(f)
 
 
