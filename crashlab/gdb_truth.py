@@ -7,6 +7,7 @@
 # Parameters come from the JSON file named by $CRASHLAB_PARAMS.
 import json
 import os
+import re
 
 import gdb
 
@@ -176,16 +177,60 @@ for sym in ["z_arm_coredump_fault_sp", "crashlab_corrupted_at"]:
     except gdb.error:
         pass
 
+def kernel_threads():
+    """The threads as the kernel keeps them: the THREAD_MONITOR list, or (a ZMK-like build without it) the lab
+    scheduler's own array of pointers, which a tool reading the dump does not know about."""
+    try:
+        t = gdb.parse_and_eval("_kernel.threads")
+    except gdb.error:
+        t = None
+    if t is not None:
+        while int(t) != 0:
+            yield t
+            t = t.dereference()["next_thread"]
+        return
+    for i in range(int(gdb.parse_and_eval("lab_thread_count"))):
+        yield gdb.parse_and_eval("lab_threads[%d]" % i)
+
+
+def object_path(typ, off, expr):
+    """The C expression for the struct k_thread at byte `off` inside an object of type `typ` named `expr`."""
+    typ = typ.strip_typedefs()
+    if typ.code == gdb.TYPE_CODE_STRUCT and typ.tag == "k_thread" and off == 0:
+        return expr
+    if typ.code == gdb.TYPE_CODE_ARRAY:
+        el = typ.target().strip_typedefs()
+        return object_path(el, off % el.sizeof, "%s[%d]" % (expr, off // el.sizeof))
+    if typ.code == gdb.TYPE_CODE_STRUCT:
+        for f in typ.fields():
+            start = f.bitpos // 8
+            if f.name and start <= off < start + f.type.sizeof:
+                return object_path(f.type, off - start, "%s.%s" % (expr, f.name))
+    return None
+
+
+def object_name(addr):
+    """A thread without a name field (CONFIG_THREAD_NAME=n): the global object it is, e.g. z_idle_threads[0]."""
+    out = gdb.execute("info symbol 0x%x" % addr, to_string=True)
+    m = re.match(r"(\S+)(?: \+ (\d+))? in section", out)
+    if m is None:
+        return "0x%08x" % addr
+    sym = gdb.lookup_global_symbol(m.group(1)) or gdb.lookup_static_symbol(m.group(1))
+    path = object_path(sym.type, int(m.group(2) or 0), m.group(1)) if sym is not None else None
+    return path or "0x%08x" % addr
+
+
 # the thread list, as the kernel keeps it
 threads = []
 cur = int(gdb.parse_and_eval("_kernel.cpus[0].current"))
-t = gdb.parse_and_eval("_kernel.threads")
-while int(t) != 0:
+for t in kernel_threads():
     th = t.dereference()
     cs = th["callee_saved"]
+    names = [f.name for f in th.type.strip_typedefs().fields()]
     threads.append({
         "address": int(t),
-        "name": th["name"].string(),
+        "name": th["name"].string() if "name" in names else object_name(int(t)),
+        "object": None if "name" in names else object_name(int(t)),
         "state": int(th["base"]["thread_state"]),
         "prio": int(th["base"]["prio"]),
         "psp": int(cs["psp"]) & 0xFFFFFFFF,
@@ -194,7 +239,6 @@ while int(t) != 0:
         "stack_start": int(th["stack_info"]["start"]),
         "stack_size": int(th["stack_info"]["size"]),
     })
-    t = th["next_thread"]
 
 # stitched truth: gdb on QEMU 7.2 has no msp/psp registers, so at an
 # exception frame that was stacked on the PSP it keeps unwinding on the MSP.
@@ -252,6 +296,8 @@ for th in threads:
            "prio": th["prio"], "stack_start": h32(th["stack_start"]),
            "stack_size": th["stack_size"], "exc_return": h32(th["exc_return"]),
            "running": th["address"] == cur}
+    if th["object"] is not None:
+        rec["object"] = th["object"]
     if th["address"] == cur:
         rec["frames"] = interrupted["frames"] if interrupted else stitched
         rec["registers"] = interrupted["registers"] if interrupted else truth["registers"]

@@ -109,6 +109,20 @@ SCENARIOS = [
          reason=25, hdr=1, sp="3.5", chunk=4,
          proves="Zephyr 3.5 era (ZMK <= v0.3): 'ZE' header version 1, arch sp = address of the exception frame, "
                 "4-byte stream-flash buffer; LINKER_RAM truncated."),
+    dict(name="xiao-idle-swi-busfault", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="IDLE_IRQ",
+         reason=25, defines={"LAB_ZMK_BUILD": 1},
+         proves="A ZMK-like build without a thread list (no THREAD_MONITOR, THREAD_NAME or DEBUG_THREAD_INFO, so no "
+                "'T' block and no thread-info table; THREAD_STACK_INFO on): the Bluetooth controller's software "
+                "interrupt (SWI4, IRQ 24) faults while every thread waits and the idle thread sleeps in Zephyr 4.1's "
+                "C arch_cpu_idle (interrupted at the inlined __ISB after wfi). _kernel.cpus[0].current is the idle "
+                "thread z_idle_threads[0]; its exception frame is on its stack (stack_info); psp is not recorded. "
+                "Thread objects are plain globals: z_idle_threads[1], z_main_thread, k_sys_work_q.thread, "
+                "_k_thread_obj_kscan, recv_thread_data, logging_thread_obj (and _thread_dummy, not a thread)."),
+    dict(name="nice_nano-nomonitor-busfault", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, defines={"LAB_ZMK_BUILD": 1},
+         proves="The thread-mode bus fault of nice_nano-busfault on a ZMK-like build without a thread list (as "
+                "xiao-idle-swi-busfault): the threads are found only as DWARF-typed globals of struct k_thread, "
+                "by object name, with state and backtrace."),
     dict(name="xiao-zephyr35-fpu", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="FPU",
          reason=25, hdr=1, sp="3.5", chunk=4, mem="MIN",
          proves="Zephyr 3.5 sp meaning with an extended FP frame: sp = frame address (the 4.1 value would be "

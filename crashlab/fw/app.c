@@ -45,11 +45,11 @@ K_THREAD_STACK_DEFINE(a4_logging_stack, 768);
 K_THREAD_STACK_DEFINE(a5_idle_stack, 320);
 /* the system heap, after the stacks */
 uint8_t __attribute__((section(".noinit.z_malloc_heap"), aligned(8))) z_malloc_heap[32 * 1024];
-
+#ifndef LAB_ZMK_BUILD
 struct k_thread kscan_thread_data, main_thread_data, sysworkq_thread_data,
 	bt_rx_thread_data, logging_thread_data, idle_thread_data;
 struct k_sem main_sem, sysworkq_sem, bt_rx_sem;
-
+#endif
 void crashlab_steady_state(void);
 
 /* ---------------- the crash scenarios ---------------- */
@@ -327,7 +327,7 @@ static void logging_thread(void *p1, void *p2, void *p3)
 		k_sleep_ticks(1000);
 	}
 }
-
+#ifndef LAB_ZMK_BUILD
 static void idle(void *p1, void *p2, void *p3)
 {
 	(void)p1;
@@ -337,7 +337,7 @@ static void idle(void *p1, void *p2, void *p3)
 		arch_cpu_idle();
 	}
 }
-
+#endif
 NOINLINE static void z_malloc_heap_init(void)
 {
 	uint32_t x = 0x1234567u;
@@ -433,3 +433,66 @@ void crashlab_app_init(void)
 	__asm__ volatile("dsb; isb");
 #endif
 }
+
+#ifdef LAB_ZMK_BUILD
+/* ---------------- a ZMK-like build's thread objects (kernel_zmk.h) ---------------- */
+struct k_thread z_idle_threads[1];
+struct k_thread z_main_thread;
+struct k_work_q k_sys_work_q;
+struct k_thread _k_thread_obj_kscan;
+struct k_thread recv_thread_data;
+struct k_thread logging_thread_obj;
+struct k_sem main_sem, sysworkq_sem, bt_rx_sem;
+
+/* Zephyr 4.1 include/zephyr/kernel.h k_cpu_idle() */
+static inline void k_cpu_idle(void)
+{
+	arch_cpu_idle();
+}
+
+/* Zephyr 4.1 kernel/idle.c idle() (no PM, no SMP) */
+void idle(void *p1, void *p2, void *p3)
+{
+	(void)p1;
+	(void)p2;
+	(void)p3;
+	for (;;) {
+		k_cpu_idle();
+	}
+}
+
+#if SCENARIO_KIND == KIND_IDLE_IRQ
+/* The Bluetooth controller's lower link layer runs in a software interrupt (nRF52840 SWI4_EGU4, IRQ 24) that its
+ * ticker pends. Here its mayfly queue holds a stale pointer, so the SWI handler faults. */
+#define SWI_LLL_IRQn 24
+
+NOINLINE static void mayfly_run(uint32_t caller_id)
+{
+	kscan_matrix_state[caller_id & 7] = *(volatile uint32_t *)((uint32_t)hold_tap_pending | 0x8u);
+}
+
+static void swi_lll_nrf5_isr(const void *arg)
+{
+	mayfly_run((uint32_t)arg);
+	kscan_matrix_state[3]++;
+}
+#endif
+
+/* called by sys_clock_isr on every tick */
+void crashlab_clock_tick(uint32_t ticks)
+{
+#if SCENARIO_KIND == KIND_IDLE_IRQ
+	/* once kscan has scanned its rows and every thread waits: the ticker pends the LLL interrupt, at a lower
+	 * priority than SysTick, so it runs when SysTick returns, with the idle thread interrupted in arch_cpu_idle */
+	if (kscan_scan_count >= 4 && _current == _kernel.cpus[0].idle_thread) {
+		_sw_isr_table[SWI_LLL_IRQn].isr = swi_lll_nrf5_isr;
+		_sw_isr_table[SWI_LLL_IRQn].arg = (const void *)0x2u;
+		NVIC_IPR(SWI_LLL_IRQn) = 0xA0;
+		NVIC_ISER0 = 1u << SWI_LLL_IRQn;
+		NVIC_ISPR0 = 1u << SWI_LLL_IRQn;
+	}
+#else
+	(void)ticks;
+#endif
+}
+#endif

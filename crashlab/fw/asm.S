@@ -5,7 +5,7 @@
 	.syntax unified
 	.thumb
 	.text
-
+#ifndef LAB_ZMK_BUILD
 /* Idle: sleep until an interrupt arrives (like Zephyr's arch_cpu_idle). */
 	.global arch_cpu_idle
 	.type arch_cpu_idle, %function
@@ -17,7 +17,7 @@ arch_cpu_idle:
 	isb
 	bx lr
 	.size arch_cpu_idle, . - arch_cpu_idle
-
+#endif
 /* All device interrupts: push r0 and lr, call the C handler from the
  * software ISR table (entries {arg, isr}), like Zephyr's _isr_wrapper. */
 	.global _isr_wrapper

@@ -20,7 +20,7 @@
 #define _THREAD_QUEUED    0x80
 
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
-
+#ifndef LAB_ZMK_BUILD
 struct _thread_base {                 /* 24 bytes */
 	void *qnode_next;
 	void *qnode_prev;
@@ -86,10 +86,10 @@ struct z_kernel {
 	struct k_thread *threads;
 	uint32_t pad;
 };
-
+#endif
 extern struct z_kernel _kernel;
 #define _current (_kernel.cpus[0].current)
-
+struct k_thread;
 struct k_sem {
 	uint32_t count;
 	uint32_t limit;
@@ -166,5 +166,9 @@ void printk(const char *fmt, ...);
 #define MPU_RNR    (*(volatile uint32_t *)0xE000ED98)
 #define MPU_RBAR   (*(volatile uint32_t *)0xE000ED9C)
 #define MPU_RASR   (*(volatile uint32_t *)0xE000EDA0)
+
+#ifdef LAB_ZMK_BUILD
+#include "kernel_zmk.h"
+#endif
 
 #endif

@@ -21,6 +21,7 @@
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
  * 12-19 gap fill / NULL calls / tail calls, 20-29 Cortex-M33, 30-39 threads without a thread list,
  * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor. */
+#define KIND_IDLE_IRQ      30   /* an interrupt faults while the idle thread sleeps in arch_cpu_idle (LAB_ZMK_BUILD) */
 
 #ifndef SCENARIO_KIND
 #define SCENARIO_KIND KIND_BUSFAULT
