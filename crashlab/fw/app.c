@@ -471,10 +471,16 @@ NOINLINE static void mayfly_run(uint32_t caller_id)
 	kscan_matrix_state[caller_id & 7] = *(volatile uint32_t *)((uint32_t)hold_tap_pending | 0x8u);
 }
 
+/* built with a frame pointer (as -O0 code or -fno-omit-frame-pointer builds are): its CFA is r7-based, so a debugger
+ * needs r7 here, which the dump does not record (CONFIG_EXTRA_EXCEPTION_INFO off) */
+__attribute__((optimize("no-omit-frame-pointer")))
 static void swi_lll_nrf5_isr(const void *arg)
 {
+	volatile uint8_t pdu[8];
+
+	pdu[0] = (uint8_t)(uint32_t)arg;
 	mayfly_run((uint32_t)arg);
-	kscan_matrix_state[3]++;
+	kscan_matrix_state[3] += pdu[0];
 }
 #endif
 

@@ -9,6 +9,10 @@
 #ifndef CRASHLAB_KERNEL_ZMK_H
 #define CRASHLAB_KERNEL_ZMK_H
 
+/* include/zephyr/kernel_structs.h in 4.1: a sleeping thread has bit 2 (the lab's default kernel uses 0x40) */
+#undef _THREAD_SLEEPING
+#define _THREAD_SLEEPING 0x04
+
 typedef struct _dnode {
 	struct _dnode *next;
 	struct _dnode *prev;

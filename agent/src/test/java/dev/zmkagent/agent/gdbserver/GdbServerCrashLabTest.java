@@ -123,8 +123,10 @@ class GdbServerCrashLabTest {
             }
         }
 
-        // Thread 1: the faulting context.
-        String stacked = section(truth, "# context stacked on the PSP of thread");
+        // Thread 1: the faulting context. For k_oops/k_panic/__ASSERT the truth is the context at its svc (pc - 2):
+        // the stacked pc is the instruction after it, and the server serves the svc's address as pc.
+        String stacked = Optional.ofNullable(section(truth, "# the same context at its svc instruction"))
+                .orElse(section(truth, "# context stacked on the PSP of thread"));
         assertNotNull(stacked, "truth.txt of " + s.name() + " has no stacked context");
         List<String> expected = new ArrayList<>();
         List<String> live = frames(truth.get(section(truth, "# stopped at the first instruction of")));

@@ -349,7 +349,7 @@ public final class DebugInfo implements Symbolizer {
     }
 
     /** A call target given as an expression: only a constant address (DW_OP_addr, DW_OP_addrx) is known statically. */
-    private static OptionalLong constantAddress(Unit u, ByteView expr) {
+    static OptionalLong constantAddress(Unit u, ByteView expr) {
         if (expr == null || expr.length() == 0) {
             return OptionalLong.empty();
         }

@@ -127,8 +127,19 @@ public final class Unwinder {
                     RegisterSet.empty(), OptionalLong.empty(), "fault boundary: the frames below are the interrupted context"));
         }
         Walk walk = new Walk(memory, code, stepper, options, frames);
+        walk.carriedFromStart = ~knownMask(initial);
         StopReason stop = walk.run(initial, FrameKind.NORMAL);
-        return new Backtrace(frames, stop);
+        return new Backtrace(frames, stop, walk.establishedAtStart);
+    }
+
+    private static int knownMask(RegisterSet regs) {
+        int m = 0;
+        for (int r = 0; r < RegisterSet.COUNT; r++) {
+            if (regs.has(r)) {
+                m |= 1 << r;
+            }
+        }
+        return m;
     }
 
     /** One walk over the frames; holds the mutable state of a single unwind. */
@@ -140,6 +151,10 @@ public final class Unwinder {
         private final List<Frame> frames;
         private final Set<Long> seen = new HashSet<>();
         private long lastSp = -1;
+        /** Registers unknown at the start whose value every frame so far has passed on unchanged. */
+        int carriedFromStart;
+        /** What the walk proved about the start's unknown registers. */
+        RegisterSet establishedAtStart = RegisterSet.empty();
 
         Walk(Memory memory, CodeReader code, FrameStepper stepper, UnwindOptions options, List<Frame> frames) {
             this.memory = memory;
@@ -221,6 +236,14 @@ public final class Unwinder {
                 if (failure != null) {
                     return failure.reason();
                 }
+                for (int r = 0; r < RegisterSet.COUNT; r++) {
+                    if (step.established().has(r) && (carriedFromStart & (1 << r)) != 0 && !establishedAtStart.has(r)) {
+                        establishedAtStart = establishedAtStart.with(r, step.established().value(r));
+                    }
+                }
+                // Only registers the step's rules leave alone pass on; an exception boundary after the step keeps
+                // r4-r11 as they are (the core does not stack them).
+                carriedFromStart &= step.carried();
                 long sp = regs.value(RegisterSet.SP);
                 long ra = step.returnAddress();
                 if (ExceptionFrames.isExcReturn(ra)) {
@@ -329,6 +352,8 @@ public final class Unwinder {
                 // call instruction wins: live stack above psp holds no hardware frames, stale ones lie below it.
                 List<Frame> trial = new ArrayList<>();
                 Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
+                w.carriedFromStart = carriedFromStart;
+                w.establishedAtStart = establishedAtStart;
                 StopReason stop = w.walk(popped, FrameKind.RECOVERED, false);
                 boolean plausible = stop.isClean() && !trial.isEmpty()
                         || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
@@ -338,6 +363,7 @@ public final class Unwinder {
                             OptionalLong.of(candidate), boundary.note() + String.format(
                             "; psp was not recorded, the interrupted thread's frame was found at 0x%08x by searching its stack", candidate)));
                     frames.addAll(trial);
+                    establishedAtStart = w.establishedAtStart;
                     return stop;
                 }
             }
