@@ -450,13 +450,14 @@ static inline void k_cpu_idle(void)
 	arch_cpu_idle();
 }
 
-/* Zephyr 4.1 kernel/idle.c idle() (no PM, no SMP) */
+/* Zephyr kernel/idle.c idle() (no PM, no SMP): lock interrupts, then k_cpu_idle(), which unlocks them */
 void idle(void *p1, void *p2, void *p3)
 {
 	(void)p1;
 	(void)p2;
 	(void)p3;
 	for (;;) {
+		(void)irq_lock();
 		k_cpu_idle();
 	}
 }

@@ -32,6 +32,14 @@ __STATIC_FORCEINLINE void __DSB(void)
 	__asm__ volatile("dsb 0xF" : : : "memory");
 }
 
+__STATIC_FORCEINLINE uint32_t __get_IPSR(void)
+{
+	uint32_t result;
+
+	__asm__ volatile("mrs %0, ipsr" : "=r"(result));
+	return result;
+}
+
 #define __WFI() __asm__ volatile("wfi" : : : "memory")
 
 #endif
