@@ -6,6 +6,7 @@
 #
 # Parameters come from the JSON file named by $CRASHLAB_PARAMS.
 import json
+import re
 import os
 
 import gdb
@@ -48,8 +49,111 @@ def mem16(addr):
     return int.from_bytes(b, "little")
 
 
+OPENERS = {"(": ")", "{": "}", "[": "]", "<": ">"}
+
+
+def split_top(text, sep=", "):
+    """Splits gdb value text at `sep` outside quotes and brackets."""
+    items, depth, quote, start, i = [], [], None, 0, 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in OPENERS:
+            depth.append(OPENERS[c])
+        elif depth and c == depth[-1]:
+            depth.pop()
+        elif not depth and text.startswith(sep, i):
+            items.append(text[start:i])
+            i += len(sep)
+            start = i
+            continue
+        i += 1
+    if text[start:]:
+        items.append(text[start:])
+    return items
+
+
+def frame_line_args(line):
+    """The argument list of a `bt` frame line, e.g. ['layer=layer@entry=1', ...]; None without one."""
+    m = re.match(r"#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \(", line)
+    if not m:
+        return None
+    i = m.end()
+    depth, quote, j = 1, None, i
+    while j < len(line) and depth:
+        c = line[j]
+        if quote:
+            if c == "\\":
+                j += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in "({[<":
+            depth += 1
+        elif c in ")}]>":
+            depth -= 1
+        j += 1
+    return split_top(line[i:j - 1])
+
+
+def name_values(lines):
+    """`name = value` lines of info args / info locals / bt full (None for 'No locals.' etc.)."""
+    out = []
+    for ln in lines:
+        ln = ln.strip()
+        if not ln or ln.startswith("No ") and ln.endswith("."):
+            continue
+        name, _, value = ln.partition(" = ")
+        out.append({"name": name, "value": value})
+    return out
+
+
+def record_values(recs):
+    """gdb's `bt full` and, per frame, `info args`: the values of every frame's arguments and locals."""
+    full = ex("bt full", False).splitlines()
+    blocks, cur = {}, None
+    for ln in full:
+        m = re.match(r"#(\d+)\s", ln)
+        if m:
+            cur = int(m.group(1))
+            blocks[cur] = {"line": ln, "locals": []}
+        elif cur is not None:
+            blocks[cur]["locals"].append(ln)
+    f = gdb.newest_frame()
+    for rec in recs:
+        if "error" in rec or f is None:
+            break
+        b = blocks.get(rec["index"])
+        if rec["kind"] != "exception" and b is not None:
+            args = frame_line_args(b["line"])
+            rec["bt_args"] = [] if args is None else args
+            rec["locals"] = name_values(b["locals"])
+            f.select()
+            rec["info_args"] = name_values(ex("info args", False).splitlines())
+        try:
+            f = f.older()
+        except gdb.error:
+            break
+    gdb.newest_frame().select()
+
+
 def frames():
-    """gdb's frames, newest first, as data (what `bt` prints)."""
+    """gdb's frames, newest first, as data (what `bt` prints), with their values (`bt full`, `info args`)."""
+    recs = frames_only()
+    record_values(recs)
+    return recs
+
+
+def frames_only():
     out = []
     f = gdb.newest_frame()
     i = 0

@@ -40,7 +40,7 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # Scenario kinds and their numbers, the same as the KIND_* values in fw/lab_config.h. Explicit numbers (not list
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
-         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11}
+         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11, "VALUES": 40}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",

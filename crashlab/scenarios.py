@@ -90,6 +90,15 @@ SCENARIOS = [
          kind="BUSFAULT", reason=25, mem="MIN", extra_exception_info=True,
          proves="CONFIG_EXTRA_EXCEPTION_INFO: the arch block's r4-r11 hold the values at the fault (they are zero "
                 "in every other scenario)."),
+    dict(name="nice_nano-values", target="nice_nano/zmk_debug", bootloader=NN_092, kind="VALUES", reason=25,
+         proves="Values: a bus fault in lll_prepare_resolve, whose arguments are typed (function pointers, uint8_t, "
+                "bool, a struct pointer) and whose caller has a struct with bit-fields and an enum, a bool and a "
+                "static local; the conn_name argument points into a heap block past the LINKER_RAM cut, so its "
+                "string was lost to the truncation."),
+    dict(name="xiao-values-min", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="VALUES", reason=25,
+         mem="MIN",
+         proves="Values in a MIN dump: only the crashing thread's stack and struct k_thread were dumped, so globals "
+                "and the heap string behind conn_name are outside what the dump holds."),
     dict(name="nice_nano-busfault-fsr-region", target="nice_nano/zmk_debug", bootloader=NN_092,
          kind="BUSFAULT", reason=25, mem="THREADS", fsr_region=True,
          proves="THREADS dump plus an extra 'M' block over 0xE000ED28..0xE000ED3C (CFSR, HFSR, DFSR, MMFAR, "

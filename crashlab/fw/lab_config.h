@@ -18,6 +18,7 @@
 #define KIND_DIV0          9
 #define KIND_UNALIGNED     10
 #define KIND_UNDEF         11
+#define KIND_VALUES        40   /* values: typed arguments and locals, one of them past the dump's cut */
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
  * 12-19 gap fill / NULL calls / tail calls, 20-29 Cortex-M33, 30-39 threads without a thread list,
  * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor. */
@@ -58,6 +59,15 @@
 
 #if CD_HDR_VER < 2 && CD_THREADS_META
 #error "the 'T' block needs header version 2"
+#endif
+
+/* The values scenario hooks into kscan_thread without moving any other scenario's code or lines. */
+#if SCENARIO_KIND == KIND_VALUES
+#include <stdbool.h>
+void crashlab_values_check(uint32_t row);
+#define CRASHLAB_VALUES_HOOK(row) , crashlab_values_check(row)
+#else
+#define CRASHLAB_VALUES_HOOK(row)
 #endif
 
 #ifdef LAB_ALLOW_INLINE
