@@ -9,19 +9,24 @@ import java.util.List;
  * one holding the pc out to the function, innermost block first.
  *
  * @param function   the function (or inlined function) the scope belongs to
+ * @param inlined    whether it is an inlined call
+ * @param entryPc    where the concrete function is entered (-1 for an inlined call)
  * @param parameters its formal parameters
  * @param locals     its local variables, innermost block first
  * @param frameBase  DW_AT_frame_base of the concrete function at this pc (null when it has none)
  * @param unit       what an expression of this unit needs from DWARF (address size, .debug_addr)
  */
-public record FrameScope(String function, List<Variable> parameters, List<Variable> locals, Location frameBase, ExpressionUnit unit) {
+public record FrameScope(String function, boolean inlined, long entryPc, List<Variable> parameters, List<Variable> locals, Location frameBase, ExpressionUnit unit) {
     public FrameScope {
         parameters = List.copyOf(parameters);
         locals = List.copyOf(locals);
     }
 
-    /** A parameter or local: its name, its type and where its value is at this pc. */
-    public record Variable(String name, DwarfType type, Location location) {
+    /**
+     * A parameter or local: its name, its type, where its value is at this pc, and (parameters of a concrete
+     * function) where it was at the function's entry, which gdb's entry values ({@code name@entry}) start from.
+     */
+    public record Variable(String name, DwarfType type, Location location, Location atEntry) {
     }
 
     /**
