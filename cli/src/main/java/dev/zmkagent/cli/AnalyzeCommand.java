@@ -36,6 +36,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Also list every kernel thread (state, stack use, backtrace) when the ELF has Zephyr's thread info.")
     boolean threads;
 
+    @Option(names = "--locals", description = "Also print every frame's local variables under it, as gdb's bt full does (JSON and Markdown always carry them).")
+    boolean locals;
+
     @picocli.CommandLine.Mixin
     OutputFormat format = new OutputFormat();
 
@@ -50,7 +53,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         } else if (format.markdown) {
             out.print(MarkdownReport.render(report));
         } else {
-            out.print(TextReport.render(report, format.useColor(), threads));
+            out.print(TextReport.render(report, format.useColor(), threads, locals));
         }
         out.flush();
         return report.dump().isPresent() ? 1 : 0;

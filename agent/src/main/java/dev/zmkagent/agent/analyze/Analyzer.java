@@ -116,8 +116,9 @@ public final class Analyzer {
         Optional<Symbolizer> symbols = elf.map(Symbolizers::forElf);
         CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, symbols, memory, FaultStatus.from(memory), truncated);
         List<CrashReport.Frame> frames;
+        Optional<dev.zmkagent.coredump.values.FrameValues> values = CrashBacktrace.frameValues(d, elf, symbols, memory);
         if (unwound.backtrace().isPresent()) {
-            frames = CrashBacktrace.reportFrames(unwound.backtrace().get());
+            frames = CrashBacktrace.reportFrames(unwound.backtrace().get(), values);
             unwound.spExplanation().ifPresent(e -> diagnosis.add("Stack pointer: " + e + "."));
             if (!unwound.backtrace().get().stopReason().isClean()) {
                 diagnosis.add("The backtrace stops early: " + unwound.backtrace().get().stopReason().sentence());
@@ -173,7 +174,7 @@ public final class Analyzer {
                 d.arch().filter(a -> a.known(ArchBlock.LR) && ExcReturn.of(a.lr()).isEmpty() && (a.lr() & 1) == 1)
                         .flatMap(a -> symbols.flatMap(sy -> where(sy, a.lr() & ~1L, true))));
         return new CrashReport(describeInput(input), partition, Optional.of(dumpInfo), firmware, frames, ranges, faultStatus,
-                diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads()));
+                diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads(), values));
     }
 
     /** "function at file:line" for a code address (a return address is looked up at the call, as gdb does). */

@@ -13,6 +13,9 @@ import dev.zmkagent.coredump.unwind.Frame;
 import dev.zmkagent.coredump.unwind.ThreadLister;
 import dev.zmkagent.coredump.unwind.UnwindOptions;
 import dev.zmkagent.coredump.unwind.Unwinder;
+import dev.zmkagent.coredump.dwarf.DebugInfo;
+import dev.zmkagent.coredump.values.FrameValues;
+import dev.zmkagent.coredump.values.MissingReasons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -117,16 +120,55 @@ final class CrashBacktrace {
      * signature) is left out, so frame 0 is the faulting instruction, as in gdb's view of the dump.
      */
     static List<dev.zmkagent.coredump.report.CrashReport.Frame> reportFrames(Backtrace bt) {
+        return reportFrames(bt, Optional.empty());
+    }
+
+    /** The report's frames with every frame's arguments and locals, when {@code values} can read them (DWARF present). */
+    static List<dev.zmkagent.coredump.report.CrashReport.Frame> reportFrames(Backtrace bt, Optional<FrameValues> values) {
         List<dev.zmkagent.coredump.report.CrashReport.Frame> out = new ArrayList<>();
         List<Frame> frames = bt.frames();
+        List<FrameValues.Values> vals = values.map(v -> v.of(frames)).orElse(null);
         for (int i = 0; i < frames.size(); i++) {
             Frame f = frames.get(i);
             if (i == 0 && f.kind() == dev.zmkagent.coredump.unwind.FrameKind.EXCEPTION && !Unwinder.EXCEPTION_LABEL.equals(f.function())) {
                 continue;
             }
+            FrameValues.Values v = vals == null ? FrameValues.Values.NONE : vals.get(i);
+            boolean known = vals != null && v != FrameValues.Values.NONE;
             out.add(new dev.zmkagent.coredump.report.CrashReport.Frame(out.size(), f.pc(), f.function(), f.file(), f.line(), f.inlined(),
-                    f.kind().name().toLowerCase()));
+                    f.kind().name().toLowerCase(), variables(v.args()), variables(v.locals()),
+                    known ? Optional.of(v.btArgs()) : Optional.empty()));
         }
         return out;
+    }
+
+    private static List<dev.zmkagent.coredump.report.CrashReport.Variable> variables(List<FrameValues.Variable> list) {
+        List<dev.zmkagent.coredump.report.CrashReport.Variable> out = new ArrayList<>(list.size());
+        for (FrameValues.Variable v : list) {
+            out.add(new dev.zmkagent.coredump.report.CrashReport.Variable(v.name(), v.type(), v.value(), v.entryValue(), v.unavailableReason()));
+        }
+        return out;
+    }
+
+    /**
+     * The reader of frame values for a dump, when the ELF has DWARF: memory reasons from the dump's blocks (what a
+     * truncation lost, where it was cut), register reasons from whether the arch block holds r4-r11.
+     */
+    static Optional<FrameValues> frameValues(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory) {
+        if (elf.isEmpty() || symbols.isEmpty() || !(symbols.get() instanceof DebugInfo dwarf)) {
+            return Optional.empty();
+        }
+        List<dev.zmkagent.coredump.memory.AddressRange> lost = new ArrayList<>();
+        List<dev.zmkagent.coredump.memory.AddressRange> dumped = new ArrayList<>();
+        for (dev.zmkagent.coredump.format.MemoryBlock mb : dump.memory()) {
+            if (mb.storedEnd() > mb.start()) {
+                dumped.add(new dev.zmkagent.coredump.memory.AddressRange(mb.start(), mb.storedEnd()));
+            }
+            if (mb.truncated() && mb.end() > mb.storedEnd()) {
+                lost.add(new dev.zmkagent.coredump.memory.AddressRange(mb.storedEnd(), mb.end()));
+            }
+        }
+        boolean callee = dump.arch().map(dev.zmkagent.coredump.format.ArchBlock::calleeSavedKnown).orElse(false);
+        return Optional.of(new FrameValues(dwarf, elf.get().symbols(), memory, new MissingReasons(lost, dumped, callee)));
     }
 }
