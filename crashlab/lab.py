@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash-lab harness: builds every scenario, crashes it in QEMU mps2-an386,
+"""Crash-lab harness: builds every scenario, crashes it in QEMU (mps2-an386, or mps2-an521 for the Cortex-M33),
 records gdb's ground truth, renders the flash outputs and writes the
 fixtures. See crashlab/README.md.
 
@@ -28,19 +28,26 @@ EXAMPLES = os.path.join(REPO, "examples")
 sys.path.insert(0, HERE)
 
 import render  # noqa: E402
+import settings_nvs  # noqa: E402
 from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
 TOOLS = [CC, "arm-none-eabi-nm", "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-COMMON = CPU + ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
+# Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
+CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
+           False: ["-mcpu=cortex-m33+nofp", "-mthumb", "-mfloat-abi=soft"]}
+FLAGS = ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                 "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"]
 C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # Scenario kinds and their numbers, the same as the KIND_* values in fw/lab_config.h. Explicit numbers (not list
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
-         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11, "VALUES": 40}
+         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
+         "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51}
+# kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
+BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
@@ -81,12 +88,19 @@ def build_mbr(out):
     return elf
 
 
+def cpu_flags(sc):
+    t = TARGETS[sc["target"]]
+    return CPU if t["cpu"] == "cortex-m4" else CPU_M33[sc["fpu"]]
+
+
 def build_app(sc, build):
     t = TARGETS[sc["target"]]
+    cpu = cpu_flags(sc)
     os.makedirs(build, exist_ok=True)
     ld = os.path.join(build, "app.ld")
     with open(os.path.join(FW, "app.ld.in")) as f:
-        text = f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+        text = (f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+                .replace("@RAM_START@", "0x%x" % t["ram_start"]))
     with open(ld, "w") as f:
         f.write(text)
     defs = {
@@ -101,17 +115,26 @@ def build_app(sc, build):
         "CD_END_MODE": END[sc["end"]],
         "LAB_ESCALATE": int(sc["escalate"]),
     }
+    defs.update(t["defines"])
+    if t["cpu"] != "cortex-m4" and not sc["fpu"]:
+        defs.update({"LAB_SOFT_FLOAT": 1, "LAB_FPU_SHARING": 0})
+    if sc["kind"] in BOND_KINDS:
+        defs["SETTINGS_ADDR"] = "0x%x" % t["settings_addr"]
+        defs["SETTINGS_SIZE"] = "0x%x" % t["settings_size"]
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
     objs = []
-    for src in C_SOURCES + ["asm.S"]:
+    sources = C_SOURCES + t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
+    for src in sources + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
-        sh([CC] + COMMON + [sc["opt"]] + debug + dflags + prefix_maps(build) +
+        if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
+            debug = ["-g0"]             # no DWARF for struct bt_keys / bt_dev: the redaction's fallback path
+        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
-    sh([CC] + CPU + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
+    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
 
@@ -125,6 +148,33 @@ def symbols(elf):
     return out
 
 
+def symbol_size(elf, name):
+    for line in sh(["arm-none-eabi-nm", "-S", elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3] == name:
+            return int(parts[1], 16)
+    raise LabError("%s: no sized symbol %s" % (elf, name))
+
+
+def check_bonds(sc, truth, facts):
+    """The firmware must hold exactly the keys the harness wrote into the settings partition."""
+    pool = bytes.fromhex(truth["memory"]["key_pool"])
+    dev = bytes.fromhex(truth["memory"]["bt_dev"])
+    errs = []
+    for b in facts["bonds"]:
+        for k in ["ltk", "irk", "periph_ltk", "ltk_rand"]:
+            if bytes.fromhex(b[k]) not in pool:
+                errs.append("%s %s not in key_pool" % (b["name"], k))
+    for b in facts["superseded_bonds"]:
+        if bytes.fromhex(b["ltk"]) in pool:
+            errs.append("%s: the superseded ltk was loaded" % b["name"])
+    for irk in facts["identity_irks"]:
+        if bytes.fromhex(irk) not in dev:
+            errs.append("identity irk not in bt_dev")
+    if errs:
+        raise LabError("%s: %s" % (sc["name"], "; ".join(errs)))
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -134,6 +184,7 @@ def free_port():
 
 
 def run_qemu_gdb(sc, d, app_elf, flash_in):
+    t = TARGETS[sc["target"]]
     syms = symbols(app_elf)
     stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
     port = free_port()
@@ -144,19 +195,25 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         "c_entry_addresses": [syms["z_arm_fault"] & ~1, syms["z_do_kernel_oops"] & ~1],
         "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
         "flash_out": os.path.join(d, "flash.bin"),
+        "flash_base": t["flash_base"], "flash_size": t["flash_size"],
         "truth_json": os.path.join(d, "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
+    if sc["kind"] in BOND_KINDS:
+        # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
+        params["memory_reads"] = [[name, syms[name], size] for name, size in
+                                  [("key_pool", symbol_size(app_elf, "key_pool")), ("bt_dev", symbol_size(app_elf, "bt_dev"))]]
     pfile = os.path.join(d, "gdb-params.json")
     with open(pfile, "w") as f:
         json.dump(params, f)
     if STOPPING:
         raise LabError("%s: stopped" % sc["name"])
     qemu = subprocess.Popen(
-        ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none",
+        ["qemu-system-arm", "-M", t["machine"], "-display", "none", "-monitor", "none",
          "-serial", "file:" + os.path.join(d, "uart.log"),
          "-icount", "shift=0,align=off,sleep=off", "-S", "-gdb", "tcp:127.0.0.1:%d" % port,
-         "-device", "loader,file=%s,addr=0x0,force-raw=on" % flash_in],
+         "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (flash_in, t["flash_base"])]
+        + (t.get("qemu_fpu", []) if sc["fpu"] else []),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     QEMU_PROCS.append(qemu)
     try:
@@ -272,37 +329,53 @@ def run_scenario(sc, out, mbr_elf):
     app_elf = os.path.join(d, "app.elf")
     shutil.copyfile(elf, app_elf)
     flash_in = os.path.join(d, "flash-before.bin")
+    elves = [mbr_elf, app_elf] if t["mbr"] else [app_elf]
+    base, size = t["flash_base"], t["flash_size"]
+    before = bytearray(render.compose_flash(elves, base=base, size=size))
+    settings = None
+    if sc["kind"] in BOND_KINDS:
+        settings, settings_facts = settings_nvs.bond_partition(sc["name"], t["settings_size"])
+        before[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
+        with open(os.path.join(d, "settings.bin"), "wb") as f:
+            f.write(settings)
     with open(flash_in, "wb") as f:
-        f.write(render.compose_flash([mbr_elf, app_elf]))
+        f.write(before)
     run_qemu_gdb(sc, d, app_elf, flash_in)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
-    part = flash[pa:pa + render.PART_SIZE]
-    if render.compose_flash([mbr_elf, app_elf], part, pa) != flash:
-        raise LabError("%s: flash outside the partition differs from MBR + app ELF" % sc["name"])
+    part = flash[pa - base:pa - base + render.PART_SIZE]
+    expected = bytearray(render.compose_flash(elves, part, pa, base=base, size=size))
+    if settings is not None:
+        expected[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
+    if bytes(expected) != flash:
+        raise LabError("%s: flash outside the partition differs from %s%s" % (
+            sc["name"], "MBR + app ELF" if t["mbr"] else "the app ELF", " + settings.bin" if settings is not None else ""))
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
     if facts["header"] == "valid":
         with open(os.path.join(d, "ze.bin"), "wb") as f:
             f.write(part[16:16 + facts["size"]])
-    fam_key, blver = sc["bootloader"]
-    with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
-        f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
-    with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
-        f.write(render.INFO_TEXT[(fam_key, blver)])
+    if sc["bootloader"] is not None:
+        fam_key, blver = sc["bootloader"]
+        with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
+            f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
+        with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
+            f.write(render.INFO_TEXT[(fam_key, blver)])
     uart = open(os.path.join(d, "uart.log"), "rb").read().decode(errors="replace")
     with open(os.path.join(d, "console.log"), "w") as f:
         f.write(render.cd_console_log(uart, part))
     truth = json.load(open(os.path.join(d, "truth.json")))
     check_truth(sc, truth, facts)
-    write_scenario_json(sc, d, truth, facts)
+    if settings is not None:
+        check_bonds(sc, truth, settings_facts)
+        settings_facts.update({"address": "0x%x" % t["settings_addr"], "size": "0x%x" % t["settings_size"]})
+    write_scenario_json(sc, d, truth, facts, settings_facts if settings is not None else None)
     return sc["name"], time.time() - t0
 
 
-def write_scenario_json(sc, d, truth, facts):
+def write_scenario_json(sc, d, truth, facts, settings=None):
     t = TARGETS[sc["target"]]
-    fam_key, blver = sc["bootloader"]
     xpsr_bit9 = None
     if truth.get("interrupted_thread"):
         xpsr_bit9 = bool(int(truth["interrupted_thread"]["registers"]["xpsr"], 16) & (1 << 9))
@@ -311,8 +384,7 @@ def write_scenario_json(sc, d, truth, facts):
         "board": t["board"], "variant": t["variant"], "softdevice": t["softdevice"],
         "app_start": "0x%x" % t["app_start"], "code_partition_size": "0x%x" % t["app_size"],
         "partition_address": "0x%x" % t["part_addr"], "partition_size": "0x10000",
-        "bootloader": {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
-                       "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]},
+        "bootloader": None,
         "fault": sc["kind"], "expected_reason": sc["reason"],
         "dump_mode": sc["mem"], "ze_header_version": sc["hdr"], "sp_semantics": sc["sp"],
         "stream_flash_buffer": sc["chunk"], "extra_exception_info": sc["extra_exception_info"],
@@ -327,6 +399,23 @@ def write_scenario_json(sc, d, truth, facts):
                   "partition.bin": "the 64 KiB coredump partition after the crash",
                   "flash": "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"},
     }
+    if sc["bootloader"] is not None:
+        fam_key, blver = sc["bootloader"]
+        doc["bootloader"] = {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
+                             "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]}
+    if t["cpu"] != "cortex-m4":
+        # a lab-only target: no nRF52 bootloader, the dump is delivered as the partition image
+        doc["cpu"] = {"name": t["cpu"], "fpu": sc["fpu"], "flags": cpu_flags(sc)}
+        doc["qemu_machine"] = t["machine"]
+        doc["ram_start"] = "0x%x" % t["ram_start"]
+        doc["files"] = {"app.elf": "application ELF with DWARF (link address 0x%x)" % t["app_start"],
+                        "partition.bin": "the 64 KiB coredump partition after the crash (how this target's dump is delivered)",
+                        "flash": "compose: 0x%x bytes of 0xFF at 0x%x + PT_LOAD segments of app.elf + partition.bin"
+                                 % (t["flash_size"], t["flash_base"])}
+    if settings is not None:
+        doc["settings"] = settings
+        doc["files"]["settings.bin"] = "the settings partition (NVS) at %s, as the harness wrote it before boot" % settings["address"]
+        doc["files"]["flash"] += " + settings.bin at the settings address"
     with open(os.path.join(d, "scenario.json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -341,6 +430,10 @@ def install_fixtures(out, scs):
         shutil.rmtree(dst, ignore_errors=True)
         os.makedirs(dst)
         files = list(COMMITTED_PER_SCENARIO)
+        if sc["bootloader"] is None:
+            files.remove("INFO_UF2.TXT")
+        if sc["kind"] in BOND_KINDS:
+            files.append("settings.bin")
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
         for fn in files:
@@ -370,7 +463,8 @@ def compare(out, scs):
             if new != old:
                 problems.append("".join(difflib.unified_diff(old, new, "committed/%s/%s" % (sc["name"], fn),
                                                              "fresh/%s/%s" % (sc["name"], fn))))
-        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []):
+        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []) + (
+                ["settings.bin"] if sc["kind"] in BOND_KINDS else []):
             if not same_bytes(os.path.join(src, fn), os.path.join(dst, fn)):
                 problems.append("%s/%s differs from the committed file\n" % (sc["name"], fn))
     if not same_bytes(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf")):

@@ -21,6 +21,7 @@ final class Dw {
     static final int TAG_CALL_SITE_PARAMETER = 0x49;
     static final int TAG_GNU_CALL_SITE_PARAMETER = 0x410a;
     // Types
+    // Data objects and types (StaticVariables)
     static final int TAG_ARRAY_TYPE = 0x01;
     static final int TAG_ENUMERATION_TYPE = 0x04;
     static final int TAG_MEMBER = 0x0d;
@@ -40,21 +41,22 @@ final class Dw {
     static final int TAG_UNSPECIFIED_TYPE = 0x3b;
     static final int TAG_ATOMIC_TYPE = 0x47;
     static final int TAG_CLASS_TYPE = 0x02;
-
-    // Attributes
     static final int AT_LOCATION = 0x02;
     static final int AT_BYTE_SIZE = 0x0b;
+    static final int AT_UPPER_BOUND = 0x2f;
+    static final int AT_COUNT = 0x37;
+    static final int AT_DATA_MEMBER_LOCATION = 0x38;
+    static final int AT_TYPE = 0x49;
+    static final int OP_PLUS_UCONST = 0x23;
+
+    // Attributes
     static final int AT_BIT_OFFSET = 0x0c;
     static final int AT_BIT_SIZE = 0x0d;
     static final int AT_CONST_VALUE = 0x1c;
     static final int AT_LOWER_BOUND = 0x22;
     static final int AT_PROTOTYPED = 0x27;
-    static final int AT_UPPER_BOUND = 0x2f;
-    static final int AT_COUNT = 0x37;
-    static final int AT_DATA_MEMBER_LOCATION = 0x38;
     static final int AT_ENCODING = 0x3e;
     static final int AT_FRAME_BASE = 0x40;
-    static final int AT_TYPE = 0x49;
     static final int AT_DATA_BIT_OFFSET = 0x6b;
     static final int AT_CALL_VALUE = 0x7e;
     static final int AT_LOCLISTS_BASE = 0x8c;
