@@ -7,11 +7,14 @@ M4 = {"cpu": "cortex-m4", "machine": "mps2-an386", "ram_start": 0x20000000, "fla
       "mbr": True, "defines": {}, "extra_sources": []}
 TARGETS = {
     "nice_nano/zmk_debug": dict(M4, board="nice_nano", variant="zmk_debug", softdevice="S140 6.1.1",
-                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000),
+                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000,
+                                settings_addr=0xEC000, settings_size=0x8000),
     "nice_nano/zmk_debug_extra": dict(M4, board="nice_nano", variant="zmk_debug_extra", softdevice="S140 6.1.1",
-                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000),
+                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000,
+                                      settings_addr=0xEC000, settings_size=0x8000),
     "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
-                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000),
+                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000,
+                               settings_addr=0xEC000, settings_size=0x8000),
     # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
     # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
     # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
@@ -32,7 +35,8 @@ XIAO_080 = ("xiao", "0.8.0")
 DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
-    "defines": {}, "uf2": False, "example": None, "fpu": True,
+    "defines": {}, "uf2": False, "example": None, "fpu": True, "layout": "lab",
+    "sources": [], "file_defines": {},
 }
 
 SCENARIOS = [
@@ -153,6 +157,31 @@ SCENARIOS = [
                 "and sets psp = PSPLIM; Zephyr reports reason 2 with the 'frame' read from the untouched stack "
                 "bottom: pc = lr = 0 (no CONFIG_INIT_STACKS, as in ZMK). gdb's truth is its bt at the overflowing "
                 "instruction."),
+    dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
+         uf2=True,
+         proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "
+                "loaded at boot from the NVS settings partition at 0xEC000 (settings.bin: bt/id, bt/irk, two "
+                "bt/keys records, one of them re-paired so its old value is still in flash, ZMK's ble/ "
+                "records); then the bus fault. LINKER_RAM dump holding key_pool and bt_dev; the 0.9.2 "
+                "CURRENT.UF2 does not reach the settings partition."),
+    dict(name="xiao-bonds-no-types", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="BONDS_NO_TYPES",
+         reason=25, uf2=True,
+         proves="The same bonds with bt_keys.c built without DWARF: the ELF names key_pool and bt_dev but has "
+                "no struct bt_keys type (redaction's fallback path)."),
+    dict(name="nice_nano-gapfill", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT", reason=25,
+         layout="zephyr", mem="THREADS",
+         proves="A build laid out as Zephyr lays it out (iterable sections, RAM images in flash as output sections "
+                "of their own) and flashed as zmk.uf2 made the way Zephyr makes it (objcopy --gap-fill 0xff -O binary, "
+                "uf2conv.py): a 4-byte gap between two read-only iterable sections and a 1-byte gap between .data "
+                "images hold 0xFF on the device and 0x00 in the ELF's segments. The matching ELF must pass silently."),
+    dict(name="xiao-timer-nullptr", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="TIMER_NULLPTR",
+         reason=35, layout="zephyr", sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="A k_timer expiry function calls through a NULL pointer from the SysTick interrupt "
+                "(sys_clock_isr -> sys_clock_announce -> z_timer_expiration_handler -> hold_tap_timer_expired): "
+                "UsageFault INVSTATE, reason 35, pc = 0, lr = the return into the expiry function. The build has "
+                "functions --gc-sections discarded (some with inlined calls), whose DWARF stays at low_pc 0."),
 ]
 
 

@@ -235,7 +235,7 @@ NOINLINE static void kscan_matrix_read(uint32_t row)
 
 NOINLINE static void crashlab_trigger(void)
 {
-#if SCENARIO_KIND == KIND_BUSFAULT
+#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS
 	zmk_keymap_position_state_changed(17, 1);
 #elif SCENARIO_KIND == KIND_IRQ || SCENARIO_KIND == KIND_IRQ_NESTED
 	kscan_gpio_enable_interrupt();
@@ -257,7 +257,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_UNDEF
 	zmk_ble_clear_bonds();
 #endif
-	crashlab_steady_state();
+	LAB_AFTER_TRIGGER();
 }
 
 static void kscan_thread(void *p1, void *p2, void *p3)
@@ -360,7 +360,7 @@ int main(void)
 {
 	printk("*** Booting crash lab (ZMK-like, scenario %d) ***\n", SCENARIO_KIND);
 	z_malloc_heap_init();
-	zmk_settings_load();
+	zmk_settings_load(); LAB_BONDS_LOAD
 	hold_tap_pending = (struct zmk_behavior_binding *)0x5a5a5a50u;   /* poisoned */
 	kscan_debounce_ptr = (volatile uint32_t *)0x5a5a5a5cu;
 	behavior_apis[0] = behavior_apis[1] = behavior_apis[3] = NULL;
