@@ -3,13 +3,27 @@ flags), one QEMU run and one fixture folder. To add one, append a dict to
 SCENARIOS (see crashlab/README.md)."""
 
 # nRF52840 board layouts of ZMK's debug variants (reference notes §4.4)
+M4 = {"cpu": "cortex-m4", "machine": "mps2-an386", "ram_start": 0x20000000, "flash_base": 0, "flash_size": 0x100000,
+      "mbr": True, "defines": {}, "extra_sources": []}
 TARGETS = {
-    "nice_nano/zmk_debug": {"board": "nice_nano", "variant": "zmk_debug", "softdevice": "S140 6.1.1",
-                            "app_start": 0x26000, "app_size": 0x4B000, "part_addr": 0x71000},
-    "nice_nano/zmk_debug_extra": {"board": "nice_nano", "variant": "zmk_debug_extra", "softdevice": "S140 6.1.1",
-                                  "app_start": 0x26000, "app_size": 0x73000, "part_addr": 0x99000},
-    "xiao_ble/zmk_debug": {"board": "xiao_ble", "variant": "zmk_debug", "softdevice": "S140 7.3.0",
-                           "app_start": 0x27000, "app_size": 0x4A000, "part_addr": 0x71000},
+    "nice_nano/zmk_debug": dict(M4, board="nice_nano", variant="zmk_debug", softdevice="S140 6.1.1",
+                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000,
+                                settings_addr=0xEC000, settings_size=0x8000),
+    "nice_nano/zmk_debug_extra": dict(M4, board="nice_nano", variant="zmk_debug_extra", softdevice="S140 6.1.1",
+                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000,
+                                      settings_addr=0xEC000, settings_size=0x8000),
+    "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
+                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000,
+                               settings_addr=0xEC000, settings_size=0x8000),
+    # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
+    # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
+    # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
+    # The SSE-200's CPU0 has no FPU (CPU1 has one); the FPU builds give CPU0 the FPU (sse-200.CPU0_FPU).
+    "mps2_an521/crashlab_m33": {"cpu": "cortex-m33", "machine": "mps2-an521", "board": "mps2_an521", "variant": "crashlab_m33",
+                                "softdevice": None, "app_start": 0x10000000, "app_size": 0x80000, "part_addr": 0x10100000,
+                                "ram_start": 0x38000000, "flash_base": 0x10000000, "flash_size": 0x110000, "mbr": False,
+                                "defines": {"LAB_ARMV8M_MAINLINE": 1, "LAB_UART0_BASE": "0x50200000"},
+                                "extra_sources": ["armv8m.c"], "qemu_fpu": ["-global", "sse-200.CPU0_FPU=on"]},
 }
 
 # (bootloader board key for render.FAMILY / INFO_TEXT, version)
@@ -21,7 +35,8 @@ XIAO_080 = ("xiao", "0.8.0")
 DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
-    "defines": {}, "uf2": False, "example": None,
+    "defines": {}, "uf2": False, "example": None, "fpu": True, "layout": "lab",
+    "sources": [], "file_defines": {},
 }
 
 SCENARIOS = [
@@ -113,6 +128,60 @@ SCENARIOS = [
          reason=25, hdr=1, sp="3.5", chunk=4, mem="MIN",
          proves="Zephyr 3.5 sp meaning with an extended FP frame: sp = frame address (the 4.1 value would be "
                 "+104)."),
+    # Cortex-M33 (Armv8-M Mainline), lab-only target (no bootloader: the dump is the partition image)
+    dict(name="m33-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30, fpu=False,
+         proves="Cortex-M33 build without FPU (-mcpu=cortex-m33+nofp -mfloat-abi=soft): thread-mode usage fault "
+                "(divide by zero) through the routine that leaves sp 4 bytes off alignment, so the stacked xPSR has "
+                "bit 9 set; Zephyr 4.1 on Armv8-M Mainline stores sp = frame + 32 WITHOUT the |4 it applies on "
+                "Armv7-M (z_arm_set_fault_sp). 5 frames to z_thread_entry."),
+    dict(name="m33-fpu-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30, mem="THREADS",
+         defines={"LAB_FP_CONTEXT": 1},
+         proves="Cortex-M33 build with the FPU (-mfloat-abi=hard -mfpu=fpv5-sp-d16, CONFIG_FPU_SHARING): the same "
+                "usage fault with an FP context live, so the core stacks the extended frame (EXC_RETURN 0xFFFFFFED) "
+                "and Zephyr 4.1 stores sp = frame + 104, again without the bit-9 |4; THREADS dump."),
+    dict(name="m33-zephyr34-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30,
+         fpu=False, hdr=1, sp="3.4", chunk=4, mem="MIN",
+         proves="Zephyr 3.4 on the Cortex-M33 without FPU: z_arm_fault() stores sp = the exception frame's address "
+                "(z_arm_coredump_fault_sp = esf); ZE header v1, MIN dump."),
+    dict(name="m33-zephyr34-fpu-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30,
+         hdr=1, sp="3.4", chunk=4, defines={"LAB_FP_CONTEXT": 1},
+         proves="Zephyr 3.4 on the Cortex-M33 with the FPU and an FP context live: sp = the address of the extended "
+                "frame; LINKER_RAM dump truncated by the partition."),
+    dict(name="m33-stack-limit", target="mps2_an521/crashlab_m33", bootloader=None, kind="STACK_OVERFLOW", reason=2,
+         fpu=False, mem="THREADS",
+         defines={"LAB_BUILTIN_STACK_GUARD": 1, "LAB_INIT_STACKS": 0, "LAB_LAYER_SCRATCH": 100, "STACK_DEPTH": 40},
+         proves="Stack overflow caught by the Cortex-M33 stack limit (CONFIG_BUILTIN_STACK_GUARD: the context "
+                "switch sets PSPLIM to the thread's stack_info.start): the render recursion's 'sub sp' (after a push of "
+                "three registers, so sp is 4 bytes off alignment there) would cross "
+                "PSPLIM, the UsageFault (STKOF) finds no room for the exception frame, so the core stacks nothing "
+                "and sets psp = PSPLIM; Zephyr reports reason 2 with the 'frame' read from the untouched stack "
+                "bottom: pc = lr = 0 (no CONFIG_INIT_STACKS, as in ZMK). gdb's truth is its bt at the overflowing "
+                "instruction."),
+    dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
+         uf2=True,
+         proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "
+                "loaded at boot from the NVS settings partition at 0xEC000 (settings.bin: bt/id, bt/irk, two "
+                "bt/keys records, one of them re-paired so its old value is still in flash, ZMK's ble/ "
+                "records); then the bus fault. LINKER_RAM dump holding key_pool and bt_dev; the 0.9.2 "
+                "CURRENT.UF2 does not reach the settings partition."),
+    dict(name="xiao-bonds-no-types", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="BONDS_NO_TYPES",
+         reason=25, uf2=True,
+         proves="The same bonds with bt_keys.c built without DWARF: the ELF names key_pool and bt_dev but has "
+                "no struct bt_keys type (redaction's fallback path)."),
+    dict(name="nice_nano-gapfill", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT", reason=25,
+         layout="zephyr", mem="THREADS",
+         proves="A build laid out as Zephyr lays it out (iterable sections, RAM images in flash as output sections "
+                "of their own) and flashed as zmk.uf2 made the way Zephyr makes it (objcopy --gap-fill 0xff -O binary, "
+                "uf2conv.py): a 4-byte gap between two read-only iterable sections and a 1-byte gap between .data "
+                "images hold 0xFF on the device and 0x00 in the ELF's segments. The matching ELF must pass silently."),
+    dict(name="xiao-timer-nullptr", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="TIMER_NULLPTR",
+         reason=35, layout="zephyr", sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="A k_timer expiry function calls through a NULL pointer from the SysTick interrupt "
+                "(sys_clock_isr -> sys_clock_announce -> z_timer_expiration_handler -> hold_tap_timer_expired): "
+                "UsageFault INVSTATE, reason 35, pc = 0, lr = the return into the expiry function. The build has "
+                "functions --gc-sections discarded (some with inlined calls), whose DWARF stays at low_pc 0."),
 ]
 
 

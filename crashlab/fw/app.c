@@ -235,7 +235,7 @@ NOINLINE static void kscan_matrix_read(uint32_t row)
 
 NOINLINE static void crashlab_trigger(void)
 {
-#if SCENARIO_KIND == KIND_BUSFAULT
+#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS
 	zmk_keymap_position_state_changed(17, 1);
 #elif SCENARIO_KIND == KIND_IRQ || SCENARIO_KIND == KIND_IRQ_NESTED
 	kscan_gpio_enable_interrupt();
@@ -244,7 +244,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_NULLPTR
 	behavior_dispatch(&zmk_keymap[0][2], 2);
 #elif SCENARIO_KIND == KIND_STACK_OVERFLOW
-	display_render_widget(STACK_DEPTH, 7);
+	LAB_RENDER(STACK_DEPTH, 7);
 #elif SCENARIO_KIND == KIND_OOPS
 	split_central_notify(NULL);
 #elif SCENARIO_KIND == KIND_ASSERT
@@ -257,7 +257,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_UNDEF
 	zmk_ble_clear_bonds();
 #endif
-	crashlab_steady_state();
+	LAB_AFTER_TRIGGER();
 }
 
 static void kscan_thread(void *p1, void *p2, void *p3)
@@ -360,7 +360,7 @@ int main(void)
 {
 	printk("*** Booting crash lab (ZMK-like, scenario %d) ***\n", SCENARIO_KIND);
 	z_malloc_heap_init();
-	zmk_settings_load();
+	zmk_settings_load(); LAB_BONDS_LOAD
 	hold_tap_pending = (struct zmk_behavior_binding *)0x5a5a5a50u;   /* poisoned */
 	kscan_debounce_ptr = (volatile uint32_t *)0x5a5a5a5cu;
 	behavior_apis[0] = behavior_apis[1] = behavior_apis[3] = NULL;
@@ -422,9 +422,9 @@ void crashlab_app_init(void)
 	shcsr = (1u << 16) | (1u << 17) | (1u << 18);        /* MemManage, Bus, Usage enabled */
 #endif
 	SCB_SHCSR = shcsr;
-	SCB_CCR |= 1u << 4;                                   /* DIV_0_TRP, as Zephyr does */
+	SCB_CCR |= (1u << 4) | LAB_CCR_EXTRA;                 /* DIV_0_TRP, as Zephyr does */
 
-#if SCENARIO_KIND == KIND_STACK_OVERFLOW
+#if SCENARIO_KIND == KIND_STACK_OVERFLOW && !defined(LAB_ARMV8M_MAINLINE)
 	/* CONFIG_MPU_STACK_GUARD: 32-byte no-access region below kscan's stack */
 	MPU_RNR = 0;
 	MPU_RBAR = (uint32_t)a0_kscan_stack;

@@ -1,0 +1,58 @@
+/* Armv8-M Mainline (Cortex-M33) parts of the lab kernel, built only for the
+ * M33 target (crashlab/lab.py adds this file there), so the Cortex-M4
+ * builds stay as they were. */
+#include "kernel.h"
+#include "lab_config.h"
+
+#define K_ERR_STACK_CHK_FAIL 2
+
+/* Like Zephyr 4.1's configure_builtin_stack_guard() (arch/arm/core/cortex_m/thread.c), called by the context
+ * switch for the incoming thread: the process stack may not go below the thread's stack start. */
+void configure_builtin_stack_guard(struct k_thread *thread)
+{
+#ifdef LAB_BUILTIN_STACK_GUARD
+	uint32_t guard_start = thread->stack_info.start;
+
+	__asm__ volatile("msr psplim, %0" : : "r"(guard_start));
+#else
+	(void)thread;
+#endif
+}
+
+/* The STKOF part of Zephyr 4.1's usage_fault() (arch/arm/core/cortex_m/fault.c): with CONFIG_BUILTIN_STACK_GUARD
+ * a stack-limit violation is K_ERR_STACK_CHK_FAIL; the core could not stack the exception frame, so the
+ * "faulting instruction" in the frame is not one. */
+unsigned int lab_usage_fault_stkof(uint32_t cfsr, unsigned int reason)
+{
+	if (cfsr & (1u << 20)) {
+		printk("E:   Stack overflow (context area not valid)\n");
+#ifdef LAB_BUILTIN_STACK_GUARD
+		reason = K_ERR_STACK_CHK_FAIL;
+#else
+		reason = 32;                          /* K_ERR_ARM_USAGE_STACK_OVERFLOW */
+#endif
+	}
+	return reason;
+}
+
+#ifndef LAB_LAYER_SCRATCH
+#define LAB_LAYER_SCRATCH 100
+#endif
+
+/* The stack-limit scenario's recursion (crashlab_trigger calls it in place of display_render_widget, LAB_RENDER):
+ * a render recursion with a scratch buffer like that one, but two values stay live across the recursive call, so
+ * the prologue pushes three registers (r4, r5, lr) and sp is 4 bytes off 8-byte alignment until the `sub sp` that
+ * follows: the frame the core then fails to stack at PSPLIM covers 28 untouched bytes, as on a real build. */
+NOINLINE int display_layer_render(int depth, uint32_t seed)
+{
+	volatile uint8_t scratch[LAB_LAYER_SCRATCH];
+	uint32_t mixed = seed * 5u + (uint32_t)depth;
+
+	for (int i = (int)sizeof(scratch) - 1; i >= 0; i--) {
+		scratch[i] = (uint8_t)(mixed + (uint32_t)i);
+	}
+	if (depth > 0) {
+		return display_layer_render(depth - 1, seed * 3u + 1u) + scratch[depth % 8] + (int)mixed;
+	}
+	return scratch[0];
+}
