@@ -36,12 +36,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       known. Only in frames that are not the first of their context.</li>
  *   <li>{@link Rule#FLOAT_REGISTER_NOT_IN_DUMP}: the value is in an FPU register (s0-s31, d0-d15), which no Zephyr
  *       dump holds; gdb read the live CPU.</li>
+ *   <li>{@link Rule#FRAME_PC_UNKNOWN}: the frame was rebuilt from the stack without its pc (an Armv8-M stack-limit
+ *       fault, where the core saved none): without the pc no location can be looked up, so it has no values.</li>
  *   <li>{@link Rule#ENTRY_VALUE_NEEDS_MISSING_REGISTER}: gdb's {@code name@entry=} comes from the caller's call-site
  *       value, which needs a caller register we do not have for one of the reasons above; the value itself matches.</li>
  * </ul>
  */
 class CrashLabValuesTest {
-    enum Rule { MEMORY_NOT_IN_DUMP, CALLEE_SAVED_NOT_COLLECTED, CALLER_SAVED_IN_OUTER_FRAME, FLOAT_REGISTER_NOT_IN_DUMP, ENTRY_VALUE_NEEDS_MISSING_REGISTER }
+    enum Rule { MEMORY_NOT_IN_DUMP, CALLEE_SAVED_NOT_COLLECTED, CALLER_SAVED_IN_OUTER_FRAME, FLOAT_REGISTER_NOT_IN_DUMP, FRAME_PC_UNKNOWN,
+        ENTRY_VALUE_NEEDS_MISSING_REGISTER }
 
     static Stream<CrashLab.Scenario> crashes() {
         return CrashLabBacktraceTest.crashes().filter(s -> {
@@ -154,6 +157,11 @@ class CrashLabValuesTest {
                 first = false;
             }
             if (!g.containsKey("bt_args")) {
+                continue;
+            }
+            if (f.pc().isEmpty()) {
+                assertTrue(f.btArgs().isEmpty() && f.args().isEmpty() && f.locals().isEmpty(), what + " #" + i + ": values without a pc");
+                tally.explained.merge(Rule.FRAME_PC_UNKNOWN, 1, Integer::sum);
                 continue;
             }
             String where = what + " #" + i + " " + f.function();

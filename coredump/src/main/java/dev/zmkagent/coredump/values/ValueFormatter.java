@@ -295,7 +295,10 @@ final class ValueFormatter {
         int i = 0;
         while (i < length) {
             int c = chars.get(i);
-            int need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+            // continuation bytes a lead byte asks for; glibc (gdb's iconv) still knows the old 5- and 6-byte leads, so
+            // they too make an "incomplete sequence" when the text ends after them
+            int need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF7 ? 3
+                    : c >= 0xF8 && c <= 0xFB ? 4 : c >= 0xFC && c <= 0xFD ? 5 : 0;
             if (c < 0x80 || need == 0) {
                 quotedText.add(charLiteral(c, '"'));
                 charText.add(charLiteral(c, '\''));
@@ -327,7 +330,7 @@ final class ValueFormatter {
             String decoded = new String(seq, java.nio.charset.StandardCharsets.UTF_8);
             int cp = decoded.codePointAt(0);
             String text;
-            if (decoded.length() > 0 && printable(cp)) {
+            if (decoded.length() > 0 && decoded.indexOf('\uFFFD') < 0 && printable(cp)) {
                 text = decoded;
             } else {
                 StringBuilder esc = new StringBuilder();
