@@ -44,11 +44,16 @@ public final class Attachment implements AutoCloseable {
     }
 
     public static Attachment open(Path path, ArchiveLimits limits) throws IOException {
+        return open(path, limits, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** As {@link #open(Path, ArchiveLimits)}, extracting under {@code tempParent} (tests watch what is written there). */
+    public static Attachment open(Path path, ArchiveLimits limits, Path tempParent) throws IOException {
         String given = path.toString();
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(given);
         }
-        Extractor ex = new Extractor(limits, () -> createTemp());
+        Extractor ex = new Extractor(limits, () -> createTemp(tempParent));
         try {
             if (Files.isDirectory(path)) {
                 walkFolder(path, given, ex);
@@ -98,8 +103,7 @@ public final class Attachment implements AutoCloseable {
         });
     }
 
-    private static Path createTemp() throws IOException {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    private static Path createTemp(Path tmp) throws IOException {
         FileAttribute<?>[] attrs = tmp.getFileSystem().supportedFileAttributeViews().contains("posix")
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
                 : new FileAttribute<?>[0];

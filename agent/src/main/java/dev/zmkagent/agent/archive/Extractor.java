@@ -111,6 +111,16 @@ final class Extractor {
     }
 
     private void unzip(String archive, Path file, int depth) throws IOException {
+        // The JDK reads the central directory natively and fast: a many-entry archive is refused before the (slower,
+        // per-entry) reader that sees Unix modes spends time on it.
+        try (java.util.zip.ZipFile jdk = new java.util.zip.ZipFile(file.toFile())) {
+            if (entries + (long) jdk.size() > limits.maxEntries()) {
+                throw new HostileArchiveException(String.format("%s: more than %,d entries; an attachment of dumps and ELFs holds a few, so it was refused",
+                        outermost(archive), limits.maxEntries()));
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new dev.zmkagent.coredump.bytes.FormatException(archive + ": not a readable zip archive (" + e.getMessage() + ")");
+        }
         try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
             Enumeration<ZipArchiveEntry> en = zip.getEntries();
             while (en.hasMoreElements()) {
