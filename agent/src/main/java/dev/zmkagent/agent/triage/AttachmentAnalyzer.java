@@ -46,8 +46,8 @@ import java.util.OptionalLong;
  *
  * <p>Pairing, for each dump: the user's --elf when given; else, when the dump comes with its flash (a UF2 or flash
  * image), the ELF whose loadable bytes match it ({@link ElfIdentityCheck}); else the ELF a bundle's firmware.txt
- * names by SHA-256; else the only ELF; else the only ELF in the dump's own folder. When none fits, the dump is
- * reported without symbols and says why.
+ * names by SHA-256; else the only ELF of the attachment (of those given, when it holds none); else the only one in
+ * the dump's own folder. When none fits, the dump is reported without symbols and says why.
  */
 public final class AttachmentAnalyzer {
     private static final String FIRMWARE_TXT = "firmware.txt";
@@ -61,7 +61,8 @@ public final class AttachmentAnalyzer {
         this.analyzer = new Analyzer(catalog);
     }
 
-    private record Elf(String name, String folder, ElfFile file, String sha256) {
+    /** An ELF met; {@code own} when it is inside the attachment (not given on the command line). */
+    private record Elf(String name, String folder, ElfFile file, String sha256, boolean own) {
         Optional<String> firmwareId() {
             return Optional.of(file.buildId().orElse("sha256:" + sha256.substring(0, 16)));
         }
@@ -93,7 +94,7 @@ public final class AttachmentAnalyzer {
             byte[] bytes = Files.readAllBytes(f.path());
             if (isElf(bytes)) {
                 try {
-                    elfs.add(new Elf(f.name(), f.folder(), ElfFile.parse(ByteView.of(bytes)), FirmwareRegistry.sha256(bytes)));
+                    elfs.add(new Elf(f.name(), f.folder(), ElfFile.parse(ByteView.of(bytes)), FirmwareRegistry.sha256(bytes), true));
                 } catch (FormatException e) {
                     ignored.add(f.name() + ": not a readable ELF (" + e.getMessage() + ")");
                 }
@@ -101,7 +102,7 @@ public final class AttachmentAnalyzer {
             }
             if (f.baseName().equalsIgnoreCase(INFO_TXT)) {
                 DriveInfo info = DriveInfo.parse(new String(bytes, StandardCharsets.ISO_8859_1));
-                info.boardId().or(info::model).ifPresent(b -> boardsByFolder.putIfAbsent(f.folder(), b));
+                boardOf(info).ifPresent(b -> boardsByFolder.putIfAbsent(f.folder(), b));
                 continue;
             }
             if (f.baseName().equalsIgnoreCase(FIRMWARE_TXT)) {
@@ -126,7 +127,7 @@ public final class AttachmentAnalyzer {
         for (Path p : forcedElf.map(List::of).orElse(moreElfs)) {
             byte[] bytes = readElf(p);
             try {
-                elfs.add(new Elf(p.toString(), "", ElfFile.parse(ByteView.of(bytes)), FirmwareRegistry.sha256(bytes)));
+                elfs.add(new Elf(p.toString(), "", ElfFile.parse(ByteView.of(bytes)), FirmwareRegistry.sha256(bytes), false));
             } catch (FormatException e) {
                 throw new FormatException(p + ": " + e.getMessage());
             }
@@ -166,6 +167,17 @@ public final class AttachmentAnalyzer {
         return new AttachmentAnalysis(attachment.given(), out, elfs.stream().map(Elf::name).toList(), firmwareImages, ignored);
     }
 
+    /** The catalog's board id for INFO_UF2.TXT's Board-ID or Model line, else what the line says. */
+    private Optional<String> boardOf(DriveInfo info) {
+        for (Board b : catalog.boards()) {
+            if (info.boardId().filter(id -> b.boardIds().stream().anyMatch(id::equalsIgnoreCase)).isPresent()
+                    || info.model().filter(m -> b.models().stream().anyMatch(m::equalsIgnoreCase)).isPresent()) {
+                return Optional.of(b.id());
+            }
+        }
+        return info.boardId().or(info::model);
+    }
+
     private record Pairing(Optional<Elf> elf, String why) {
     }
 
@@ -197,7 +209,9 @@ public final class AttachmentAnalyzer {
                 }
             }
         }
-        List<Elf> distinct = elfs.stream().filter(distinctBySha()).toList();
+        // Without firmware to compare, the attachment's own ELFs speak for it; ELFs from the command line only when it has none.
+        boolean anyOwn = elfs.stream().anyMatch(Elf::own);
+        List<Elf> distinct = elfs.stream().filter(e -> e.own() == anyOwn).filter(distinctBySha()).toList();
         if (distinct.size() == 1) {
             return new Pairing(Optional.of(distinct.get(0)), "the only ELF; " + d.file().baseName()
                     + " holds no firmware to check it against, so make sure it is the build that crashed");
