@@ -169,7 +169,7 @@ else:
     truth["reason"] = None
 truth["registers"] = {k: (h32(v) if v is not None else None) for k, v in regs_now.items()}
 
-ex("dump binary memory %s 0 0x100000" % P["flash_out"], False)
+ex("dump binary memory %s 0x%x 0x%x" % (P["flash_out"], P["flash_base"], P["flash_base"] + P["flash_size"]), False)
 for sym in ["z_arm_coredump_fault_sp", "crashlab_corrupted_at"]:
     try:
         truth.setdefault("firmware", {})[sym] = h32(int(gdb.parse_and_eval(sym)))

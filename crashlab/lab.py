@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash-lab harness: builds every scenario, crashes it in QEMU mps2-an386,
+"""Crash-lab harness: builds every scenario, crashes it in QEMU (mps2-an386, or mps2-an521 for the Cortex-M33),
 records gdb's ground truth, renders the flash outputs and writes the
 fixtures. See crashlab/README.md.
 
@@ -33,7 +33,10 @@ from scenarios import TARGETS, all_scenarios  # noqa: E402
 CC = "arm-none-eabi-gcc"
 TOOLS = [CC, "arm-none-eabi-nm", "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
-COMMON = CPU + ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
+# Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
+CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
+           False: ["-mcpu=cortex-m33+nofp", "-mthumb", "-mfloat-abi=soft"]}
+FLAGS = ["-ffreestanding", "-nostartfiles", "-fno-common", "-ffunction-sections",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                 "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-unused-function"]
 C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
@@ -85,12 +88,19 @@ def build_mbr(out):
     return elf
 
 
+def cpu_flags(sc):
+    t = TARGETS[sc["target"]]
+    return CPU if t["cpu"] == "cortex-m4" else CPU_M33[sc["fpu"]]
+
+
 def build_app(sc, build):
     t = TARGETS[sc["target"]]
+    cpu = cpu_flags(sc)
     os.makedirs(build, exist_ok=True)
     ld = os.path.join(build, "app.ld")
     with open(os.path.join(FW, "app.ld.in")) as f:
-        text = f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+        text = (f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
+                .replace("@RAM_START@", "0x%x" % t["ram_start"]))
     with open(ld, "w") as f:
         f.write(text)
     defs = {
@@ -105,6 +115,9 @@ def build_app(sc, build):
         "CD_END_MODE": END[sc["end"]],
         "LAB_ESCALATE": int(sc["escalate"]),
     }
+    defs.update(t["defines"])
+    if t["cpu"] != "cortex-m4" and not sc["fpu"]:
+        defs.update({"LAB_SOFT_FLOAT": 1, "LAB_FPU_SHARING": 0})
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
     sources = list(C_SOURCES)
@@ -113,14 +126,14 @@ def build_app(sc, build):
         sources.insert(sources.index("app.c"), "shield.c")
         link_extra = ["-Wl,-u,nice_view_init"]
     objs = []
-    for src in sources + ["asm.S"]:
+    for src in sources + t["extra_sources"] + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
-        sh([CC] + COMMON + [sc["opt"]] + debug + dflags + prefix_maps(build) +
+        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
-    sh([CC] + CPU + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none"] + link_extra + ["-o", elf]
+    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none"] + link_extra + ["-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
 
@@ -143,6 +156,7 @@ def free_port():
 
 
 def run_qemu_gdb(sc, d, app_elf, flash_in):
+    t = TARGETS[sc["target"]]
     syms = symbols(app_elf)
     stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
     port = free_port()
@@ -153,6 +167,7 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         "c_entry_addresses": [syms["z_arm_fault"] & ~1, syms["z_do_kernel_oops"] & ~1],
         "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
         "flash_out": os.path.join(d, "flash.bin"),
+        "flash_base": t["flash_base"], "flash_size": t["flash_size"],
         "truth_json": os.path.join(d, "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
@@ -162,10 +177,11 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
     if STOPPING:
         raise LabError("%s: stopped" % sc["name"])
     qemu = subprocess.Popen(
-        ["qemu-system-arm", "-M", "mps2-an386", "-display", "none", "-monitor", "none",
+        ["qemu-system-arm", "-M", t["machine"], "-display", "none", "-monitor", "none",
          "-serial", "file:" + os.path.join(d, "uart.log"),
          "-icount", "shift=0,align=off,sleep=off", "-S", "-gdb", "tcp:127.0.0.1:%d" % port,
-         "-device", "loader,file=%s,addr=0x0,force-raw=on" % flash_in],
+         "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (flash_in, t["flash_base"])]
+        + (t.get("qemu_fpu", []) if sc["fpu"] else []),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     QEMU_PROCS.append(qemu)
     try:
@@ -281,25 +297,28 @@ def run_scenario(sc, out, mbr_elf):
     app_elf = os.path.join(d, "app.elf")
     shutil.copyfile(elf, app_elf)
     flash_in = os.path.join(d, "flash-before.bin")
+    elves = [mbr_elf, app_elf] if t["mbr"] else [app_elf]
+    base, size = t["flash_base"], t["flash_size"]
     with open(flash_in, "wb") as f:
-        f.write(render.compose_flash([mbr_elf, app_elf]))
+        f.write(render.compose_flash(elves, base=base, size=size))
     run_qemu_gdb(sc, d, app_elf, flash_in)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
-    part = flash[pa:pa + render.PART_SIZE]
-    if render.compose_flash([mbr_elf, app_elf], part, pa) != flash:
-        raise LabError("%s: flash outside the partition differs from MBR + app ELF" % sc["name"])
+    part = flash[pa - base:pa - base + render.PART_SIZE]
+    if render.compose_flash(elves, part, pa, base=base, size=size) != flash:
+        raise LabError("%s: flash outside the partition differs from %s" % (sc["name"], "MBR + app ELF" if t["mbr"] else "the app ELF"))
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
     if facts["header"] == "valid":
         with open(os.path.join(d, "ze.bin"), "wb") as f:
             f.write(part[16:16 + facts["size"]])
-    fam_key, blver = sc["bootloader"]
-    with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
-        f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
-    with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
-        f.write(render.INFO_TEXT[(fam_key, blver)])
+    if sc["bootloader"] is not None:
+        fam_key, blver = sc["bootloader"]
+        with open(os.path.join(d, "CURRENT.UF2"), "wb") as f:
+            f.write(render.current_uf2(flash, render.FAMILY[fam_key], render.window_end(blver)))
+        with open(os.path.join(d, "INFO_UF2.TXT"), "w", newline="") as f:
+            f.write(render.INFO_TEXT[(fam_key, blver)])
     uart = open(os.path.join(d, "uart.log"), "rb").read().decode(errors="replace")
     with open(os.path.join(d, "console.log"), "w") as f:
         f.write(render.cd_console_log(uart, part))
@@ -311,7 +330,6 @@ def run_scenario(sc, out, mbr_elf):
 
 def write_scenario_json(sc, d, truth, facts):
     t = TARGETS[sc["target"]]
-    fam_key, blver = sc["bootloader"]
     xpsr_bit9 = None
     if truth.get("interrupted_thread"):
         xpsr_bit9 = bool(int(truth["interrupted_thread"]["registers"]["xpsr"], 16) & (1 << 9))
@@ -320,8 +338,7 @@ def write_scenario_json(sc, d, truth, facts):
         "board": t["board"], "variant": t["variant"], "softdevice": t["softdevice"],
         "app_start": "0x%x" % t["app_start"], "code_partition_size": "0x%x" % t["app_size"],
         "partition_address": "0x%x" % t["part_addr"], "partition_size": "0x10000",
-        "bootloader": {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
-                       "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]},
+        "bootloader": None,
         "fault": sc["kind"], "expected_reason": sc["reason"],
         "dump_mode": sc["mem"], "ze_header_version": sc["hdr"], "sp_semantics": sc["sp"],
         "stream_flash_buffer": sc["chunk"], "extra_exception_info": sc["extra_exception_info"],
@@ -336,6 +353,19 @@ def write_scenario_json(sc, d, truth, facts):
                   "partition.bin": "the 64 KiB coredump partition after the crash",
                   "flash": "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"},
     }
+    if sc["bootloader"] is not None:
+        fam_key, blver = sc["bootloader"]
+        doc["bootloader"] = {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],
+                             "current_uf2_window": ["0x1000", "0x%X" % (render.window_end(blver) - 1)]}
+    if t["cpu"] != "cortex-m4":
+        # a lab-only target: no nRF52 bootloader, the dump is delivered as the partition image
+        doc["cpu"] = {"name": t["cpu"], "fpu": sc["fpu"], "flags": cpu_flags(sc)}
+        doc["qemu_machine"] = t["machine"]
+        doc["ram_start"] = "0x%x" % t["ram_start"]
+        doc["files"] = {"app.elf": "application ELF with DWARF (link address 0x%x)" % t["app_start"],
+                        "partition.bin": "the 64 KiB coredump partition after the crash (how this target's dump is delivered)",
+                        "flash": "compose: 0x%x bytes of 0xFF at 0x%x + PT_LOAD segments of app.elf + partition.bin"
+                                 % (t["flash_size"], t["flash_base"])}
     with open(os.path.join(d, "scenario.json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -350,6 +380,8 @@ def install_fixtures(out, scs):
         shutil.rmtree(dst, ignore_errors=True)
         os.makedirs(dst)
         files = list(COMMITTED_PER_SCENARIO)
+        if sc["bootloader"] is None:
+            files.remove("INFO_UF2.TXT")
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
         for fn in files:

@@ -83,14 +83,14 @@ def elf_segments(path):
     return segs
 
 
-def compose_flash(elves, partition=None, part_addr=None):
-    """1 MiB erased flash with the ELFs' load segments (and a partition image)."""
-    f = bytearray(b"\xff" * FLASH_SIZE)
+def compose_flash(elves, partition=None, part_addr=None, base=0, size=FLASH_SIZE):
+    """Erased flash (1 MiB at 0 unless told) with the ELFs' load segments (and a partition image)."""
+    f = bytearray(b"\xff" * size)
     for path in elves:
         for addr, data in elf_segments(path):
-            f[addr:addr + len(data)] = data
+            f[addr - base:addr - base + len(data)] = data
     if partition is not None:
-        f[part_addr:part_addr + len(partition)] = partition
+        f[part_addr - base:part_addr - base + len(partition)] = partition
     return bytes(f)
 
 

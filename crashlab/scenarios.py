@@ -3,13 +3,24 @@ flags), one QEMU run and one fixture folder. To add one, append a dict to
 SCENARIOS (see crashlab/README.md)."""
 
 # nRF52840 board layouts of ZMK's debug variants (reference notes §4.4)
+M4 = {"cpu": "cortex-m4", "machine": "mps2-an386", "ram_start": 0x20000000, "flash_base": 0, "flash_size": 0x100000,
+      "mbr": True, "defines": {}, "extra_sources": []}
 TARGETS = {
-    "nice_nano/zmk_debug": {"board": "nice_nano", "variant": "zmk_debug", "softdevice": "S140 6.1.1",
-                            "app_start": 0x26000, "app_size": 0x4B000, "part_addr": 0x71000},
-    "nice_nano/zmk_debug_extra": {"board": "nice_nano", "variant": "zmk_debug_extra", "softdevice": "S140 6.1.1",
-                                  "app_start": 0x26000, "app_size": 0x73000, "part_addr": 0x99000},
-    "xiao_ble/zmk_debug": {"board": "xiao_ble", "variant": "zmk_debug", "softdevice": "S140 7.3.0",
-                           "app_start": 0x27000, "app_size": 0x4A000, "part_addr": 0x71000},
+    "nice_nano/zmk_debug": dict(M4, board="nice_nano", variant="zmk_debug", softdevice="S140 6.1.1",
+                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000),
+    "nice_nano/zmk_debug_extra": dict(M4, board="nice_nano", variant="zmk_debug_extra", softdevice="S140 6.1.1",
+                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000),
+    "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
+                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000),
+    # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
+    # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
+    # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
+    # The SSE-200's CPU0 has no FPU (CPU1 has one); the FPU builds give CPU0 the FPU (sse-200.CPU0_FPU).
+    "mps2_an521/crashlab_m33": {"cpu": "cortex-m33", "machine": "mps2-an521", "board": "mps2_an521", "variant": "crashlab_m33",
+                                "softdevice": None, "app_start": 0x10000000, "app_size": 0x80000, "part_addr": 0x10100000,
+                                "ram_start": 0x38000000, "flash_base": 0x10000000, "flash_size": 0x110000, "mbr": False,
+                                "defines": {"LAB_ARMV8M_MAINLINE": 1, "LAB_UART0_BASE": "0x50200000"},
+                                "extra_sources": ["armv8m.c"], "qemu_fpu": ["-global", "sse-200.CPU0_FPU=on"]},
 }
 
 # (bootloader board key for render.FAMILY / INFO_TEXT, version)
@@ -21,7 +32,7 @@ XIAO_080 = ("xiao", "0.8.0")
 DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
-    "defines": {}, "uf2": False, "example": None,
+    "defines": {}, "uf2": False, "example": None, "fpu": True,
 }
 
 SCENARIOS = [
@@ -122,6 +133,25 @@ SCENARIOS = [
          reason=25, hdr=1, sp="3.5", chunk=4, mem="MIN",
          proves="Zephyr 3.5 sp meaning with an extended FP frame: sp = frame address (the 4.1 value would be "
                 "+104)."),
+    # Cortex-M33 (Armv8-M Mainline), lab-only target (no bootloader: the dump is the partition image)
+    dict(name="m33-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30, fpu=False,
+         proves="Cortex-M33 build without FPU (-mcpu=cortex-m33+nofp -mfloat-abi=soft): thread-mode usage fault "
+                "(divide by zero) through the routine that leaves sp 4 bytes off alignment, so the stacked xPSR has "
+                "bit 9 set; Zephyr 4.1 on Armv8-M Mainline stores sp = frame + 32 WITHOUT the |4 it applies on "
+                "Armv7-M (z_arm_set_fault_sp). 5 frames to z_thread_entry."),
+    dict(name="m33-fpu-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30, mem="THREADS",
+         defines={"LAB_FP_CONTEXT": 1},
+         proves="Cortex-M33 build with the FPU (-mfloat-abi=hard -mfpu=fpv5-sp-d16, CONFIG_FPU_SHARING): the same "
+                "usage fault with an FP context live, so the core stacks the extended frame (EXC_RETURN 0xFFFFFFED) "
+                "and Zephyr 4.1 stores sp = frame + 104, again without the bit-9 |4; THREADS dump."),
+    dict(name="m33-zephyr34-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30,
+         fpu=False, hdr=1, sp="3.4", chunk=4, mem="MIN",
+         proves="Zephyr 3.4 on the Cortex-M33 without FPU: z_arm_fault() stores sp = the exception frame's address "
+                "(z_arm_coredump_fault_sp = esf); ZE header v1, MIN dump."),
+    dict(name="m33-zephyr34-fpu-div0", target="mps2_an521/crashlab_m33", bootloader=None, kind="DIV0", reason=30,
+         hdr=1, sp="3.4", chunk=4, defines={"LAB_FP_CONTEXT": 1},
+         proves="Zephyr 3.4 on the Cortex-M33 with the FPU and an FP context live: sp = the address of the extended "
+                "frame; LINKER_RAM dump truncated by the partition."),
 ]
 
 

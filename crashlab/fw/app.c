@@ -422,9 +422,9 @@ void crashlab_app_init(void)
 	shcsr = (1u << 16) | (1u << 17) | (1u << 18);        /* MemManage, Bus, Usage enabled */
 #endif
 	SCB_SHCSR = shcsr;
-	SCB_CCR |= 1u << 4;                                   /* DIV_0_TRP, as Zephyr does */
+	SCB_CCR |= (1u << 4) | LAB_CCR_EXTRA;                 /* DIV_0_TRP, as Zephyr does */
 
-#if SCENARIO_KIND == KIND_STACK_OVERFLOW
+#if SCENARIO_KIND == KIND_STACK_OVERFLOW && !defined(LAB_ARMV8M_MAINLINE)
 	/* CONFIG_MPU_STACK_GUARD: 32-byte no-access region below kscan's stack */
 	MPU_RNR = 0;
 	MPU_RBAR = (uint32_t)a0_kscan_stack;

@@ -59,25 +59,36 @@ z_arm_pendsv:
 	stmia r0, {r4-r11, ip}
 	add r0, r2, #OFF_THREAD_ARCH
 	strb lr, [r0, #OFF_ARCH_EXC_RETURN]
+#ifndef LAB_SOFT_FLOAT
 	tst lr, #0x10
 	bne 1f
 	add r0, r0, #OFF_ARCH_PREEMPT_FLOAT
 	vstmia r0, {s16-s31}
 1:
+#endif
 	bl z_get_next_switch_handle     /* r0 = next thread, sets _current */
 	mov r2, r0
 	add r0, r2, #OFF_THREAD_ARCH
 	ldrb r3, [r0, #OFF_ARCH_EXC_RETURN]
 	mvn lr, #0xff
 	orr lr, lr, r3
+#ifndef LAB_SOFT_FLOAT
 	tst lr, #0x10
 	bne 2f
 	add r0, r0, #OFF_ARCH_PREEMPT_FLOAT
 	vldmia r0, {s16-s31}
 2:
+#endif
 	add r0, r2, #OFF_THREAD_CALLEE
 	ldmia r0, {r4-r11, ip}
 	msr psp, ip
+#ifdef LAB_BUILTIN_STACK_GUARD
+	/* like Zephyr 4.1's swap_helper.S: PSPLIM for the incoming thread (r2) */
+	push {r2, lr}
+	mov r0, r2
+	bl configure_builtin_stack_guard
+	pop {r2, lr}
+#endif
 	cpsie i
 	bx lr
 	.size z_arm_pendsv, . - z_arm_pendsv
@@ -164,6 +175,9 @@ z_arm_fault_entry:
 crashlab_odd_stack_call:
 	push {r4, lr}
 	sub sp, sp, #4
+#ifdef LAB_FP_CONTEXT
+	vmov s0, r1             /* the thread uses the FPU: its exception frame is the extended one */
+#endif
 	mov r4, r0
 	mov r0, r1
 	blx r4

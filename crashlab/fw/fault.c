@@ -39,10 +39,10 @@ static void z_arm_set_fault_sp(const struct arch_esf *esf, uint32_t exc_return)
 	/* Zephyr 4.1: the stack pointer before the exception */
 	uint32_t sp = (uint32_t)esf + 32;
 
-	if ((exc_return & 0x10) == 0) {
+	if (LAB_FPU_SHARING && (exc_return & 0x10) == 0) {
 		sp += 72;                              /* extended (FP) frame */
 	}
-	if (esf->xpsr & (1u << 9)) {
+	if (esf->xpsr & (LAB_STKALIGN_ONE << 9)) {
 		sp |= 4;                               /* stack was realigned */
 	}
 	z_arm_coredump_fault_sp = sp;
@@ -201,7 +201,7 @@ static unsigned int usage_fault(void)
 		reason = 36;
 		printk("E:   Attempt to execute undefined instruction\n");
 	}
-	return reason;
+	return LAB_USAGE_FAULT_MORE(cfsr, reason);
 }
 
 static unsigned int hard_fault(void)
@@ -263,7 +263,7 @@ void z_arm_fault(uint32_t msp, uint32_t psp, uint32_t exc_return, const uint32_t
 		reason = K_ERR_CPU_EXCEPTION;
 	}
 	z_arm_set_fault_sp(esf, exc_return);
-	z_fatal_error(reason, esf);
+	z_fatal_error(reason, LAB_ESF_COPY(esf));
 }
 
 /* svc #2 from k_oops()/k_panic()/__ASSERT: reason in the stacked r0 */

@@ -68,7 +68,7 @@ void k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
 	uint32_t *frame;
 
 	memset(t, 0, sizeof(*t));
-	memset(stack, 0xAA, stack_size);                /* CONFIG_INIT_STACKS */
+	memset(stack, 0xAA, stack_size * LAB_INIT_STACKS);         /* CONFIG_INIT_STACKS */
 	t->base.prio = (int8_t)prio;
 	t->base.thread_state = _THREAD_QUEUED;
 	t->stack_info.start = (uintptr_t)stack;

@@ -167,4 +167,38 @@ void printk(const char *fmt, ...);
 #define MPU_RBAR   (*(volatile uint32_t *)0xE000ED9C)
 #define MPU_RASR   (*(volatile uint32_t *)0xE000EDA0)
 
+/* Build variants of the lab (all default to the Cortex-M4 lab's behaviour; crashlab/lab.py passes -D flags).
+ * Kept at the end of this header so that the line numbers, and so the DWARF, of the M4 builds do not change. */
+#ifndef LAB_UART0_BASE
+#define LAB_UART0_BASE 0x40004000            /* CMSDK UART0 of mps2-an386; the M33 lab passes mps2-an521's */
+#endif
+#ifndef LAB_INIT_STACKS
+#define LAB_INIT_STACKS 1                     /* CONFIG_INIT_STACKS: fill thread stacks with 0xAA */
+#endif
+#ifndef LAB_FPU_SHARING
+#define LAB_FPU_SHARING 1                     /* CONFIG_FPU && CONFIG_FPU_SHARING */
+#endif
+#ifdef LAB_ARMV8M_MAINLINE
+/* Zephyr 4.1 z_arm_set_fault_sp (arch/arm/include/cortex_m/exception.h): no xPSR bit 9 adjustment on Armv8-M Mainline */
+#define LAB_STKALIGN_ONE 0u   /* (LAB_STKALIGN_ONE << 9): xPSR bit 9 is not looked at */
+unsigned int lab_usage_fault_stkof(uint32_t cfsr, unsigned int reason);
+#define LAB_USAGE_FAULT_MORE(cfsr, reason) lab_usage_fault_stkof(cfsr, reason)
+#else
+#define LAB_STKALIGN_ONE 1u
+#define LAB_USAGE_FAULT_MORE(cfsr, reason) (reason)
+#endif
+#ifdef LAB_ARMV8M_MAINLINE
+/* Zephyr 4.1's z_arm_fault() (arch/arm/core/cortex_m/fault.c) reports a copy of the exception frame (esf_copy, a
+ * local on the main stack), so the dump's registers also sit in the interrupt stack, above the real frame. The
+ * Armv8-M lab does the same; the M4 lab passes the stacked frame itself. */
+#define LAB_ESF_COPY(esf) ((const struct arch_esf *)__builtin_memcpy(&(struct arch_esf){0}, (esf), sizeof(struct arch_esf)))
+#else
+#define LAB_ESF_COPY(esf) (esf)
+#endif
+#ifdef LAB_BUILTIN_STACK_GUARD
+#define LAB_CCR_EXTRA (1u << 10)              /* CCR.STKOFHFNMIGN, as z_arm_fault_init() sets it */
+#else
+#define LAB_CCR_EXTRA 0u
+#endif
+
 #endif

@@ -59,10 +59,10 @@ __attribute__((noreturn)) void z_arm_reset(void)
 }
 
 /* CMSDK APB UART0 of mps2 */
-#define UART0_DATA  (*(volatile uint32_t *)0x40004000)
-#define UART0_STATE (*(volatile uint32_t *)0x40004004)
-#define UART0_CTRL  (*(volatile uint32_t *)0x40004008)
-#define UART0_BAUD  (*(volatile uint32_t *)0x40004010)
+#define UART0_DATA  (*(volatile uint32_t *)(LAB_UART0_BASE + 0x0))
+#define UART0_STATE (*(volatile uint32_t *)(LAB_UART0_BASE + 0x4))
+#define UART0_CTRL  (*(volatile uint32_t *)(LAB_UART0_BASE + 0x8))
+#define UART0_BAUD  (*(volatile uint32_t *)(LAB_UART0_BASE + 0x10))
 
 static void uart_putc(char c)
 {

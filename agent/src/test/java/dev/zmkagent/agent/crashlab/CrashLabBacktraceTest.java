@@ -32,8 +32,14 @@ class CrashLabBacktraceTest {
         return CrashLab.scenarios().stream().filter(CrashLab.Scenario::hasTruth);
     }
 
+    /**
+     * The scenario's dump as a user hands it over: CURRENT.UF2 from the board's bootloader, or, for the lab-only
+     * targets without a bootloader (the Cortex-M33 ones), the coredump partition image.
+     */
     static CrashReport analyzeCurrentUf2(CrashLab.Scenario s) {
-        DumpInput in = new InputReader(CATALOG).read("CURRENT.UF2", CrashLabUf2.currentUf2(s), OptionalLong.empty());
+        DumpInput in = s.hasBootloader()
+                ? new InputReader(CATALOG).read("CURRENT.UF2", CrashLabUf2.currentUf2(s), OptionalLong.empty())
+                : new InputReader(CATALOG).read("partition.bin", s.partition(), OptionalLong.empty());
         ElfFile elf = ElfFile.parse(ByteView.of(s.appElf()));
         return new Analyzer(CATALOG).analyze(in, Optional.of(elf), Optional.of(s.appElfPath().toString()));
     }

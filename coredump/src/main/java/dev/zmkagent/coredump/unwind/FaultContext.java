@@ -1,5 +1,6 @@
 package dev.zmkagent.coredump.unwind;
 
+import dev.zmkagent.coredump.cortexm.ArmArchitecture;
 import dev.zmkagent.coredump.format.ArchBlock;
 import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.ZephyrDump;
@@ -18,8 +19,9 @@ import java.util.OptionalLong;
  * (4.1, ZMK main) the stack pointer before the exception, and some paths store 0. We decide from the dumped memory:
  * <ol>
  *   <li>the 8 words at sp are r0, r1, r2, r3, r12, lr, pc, xpsr of the block → sp is the frame address;</li>
- *   <li>they sit just below sp (32 or 104 bytes, plus 4 when xPSR bit 9 says the core padded) → sp is the
- *       pre-exception sp;</li>
+ *   <li>they sit just below sp where Zephyr 4.1's {@code z_arm_set_fault_sp} puts them ({@link ZephyrFaultSp}: 32 or
+ *       104 bytes, and on Armv7-M {@code |4} when xPSR bit 9 says the core padded; not on Armv8-M Mainline, where
+ *       the real sp is then 4 bytes above the stored one) → sp is Zephyr 4.1's sp;</li>
  *   <li>otherwise the frame is searched for in all dumped memory (this also recovers sp = 0);</li>
  *   <li>failing that, a non-zero sp is taken as the pre-exception sp, marked unverified; a zero sp stays unknown.</li>
  * </ol>
@@ -46,6 +48,14 @@ public final class FaultContext {
      * @param fpFrame     whether the core stacked the FP extended frame (unknown in v2 blocks: pass false)
      */
     public static Resolved resolve(long[] arch, long[] callee, boolean calleeValid, boolean fpFrame, Memory memory) {
+        return resolve(arch, callee, calleeValid, fpFrame, memory, ArmArchitecture.UNKNOWN);
+    }
+
+    /**
+     * As {@link #resolve(long[], long[], boolean, boolean, Memory)}, with Zephyr 4.1's sp rule for the firmware's
+     * architecture {@code cpu} (from the ELF, {@link ArmArchitecture#of}); an unknown architecture gets the Armv7-M rule.
+     */
+    public static Resolved resolve(long[] arch, long[] callee, boolean calleeValid, boolean fpFrame, Memory memory, ArmArchitecture cpu) {
         if (arch.length < 9) {
             throw new IllegalArgumentException("arch block needs r0, r1, r2, r3, r12, lr, pc, xpsr, sp");
         }
@@ -72,9 +82,14 @@ public final class FaultContext {
             for (boolean ext : new boolean[] {false, true}) {
                 for (int pad : new int[] {0, 4}) {
                     long frame = sp - pad - (ext ? ExceptionFrames.EXTENDED_FRAME_BYTES : ExceptionFrames.BASIC_FRAME_BYTES);
-                    if (ExceptionFrames.frameMatches(memory, frame, stacked) && ExceptionFrames.preExceptionSp(frame, ext, xpsr) == sp) {
-                        return new Resolved(regs.with(RegisterSet.SP, sp), SpMeaning.PRE_EXCEPTION_SP, OptionalLong.of(frame),
-                                String.format("arch sp 0x%08x is the sp before the exception (Zephyr 4.1); the exception frame is at 0x%08x", sp, frame));
+                    if (ExceptionFrames.frameMatches(memory, frame, stacked) && ZephyrFaultSp.v41(frame, ext, xpsr, cpu) == sp) {
+                        long real = ExceptionFrames.preExceptionSp(frame, ext, xpsr);
+                        String why = real == sp
+                                ? String.format("arch sp 0x%08x is the sp before the exception (Zephyr 4.1); the exception frame is at 0x%08x", sp, frame)
+                                : String.format("arch sp 0x%08x is Zephyr 4.1's sp for the exception frame at 0x%08x (frame + %d, on %s without the"
+                                        + " xPSR bit-9 adjustment); the core had padded the frame by 4 bytes, so the interrupted sp was 0x%08x",
+                                        sp, frame, sp - frame, cpu, real);
+                        return new Resolved(regs.with(RegisterSet.SP, real), SpMeaning.PRE_EXCEPTION_SP, OptionalLong.of(frame), why);
                     }
                 }
             }
@@ -114,12 +129,13 @@ public final class FaultContext {
         for (int i = 0; i < 8; i++) {
             callee[i] = a.r(4 + i);
         }
-        Resolved basicFrame = resolve(basic, callee, a.calleeSavedKnown(), false, dumped);
+        ArmArchitecture cpu = ArmArchitecture.of(unwinder.elf());
+        Resolved basicFrame = resolve(basic, callee, a.calleeSavedKnown(), false, dumped, cpu);
         if (basicFrame.meaning() != SpMeaning.EXCEPTION_FRAME_ADDRESS && basicFrame.meaning() != SpMeaning.LOCATED_BY_SEARCH
                 || unwinder.unwind(memory, basicFrame.registers(), options).stopReason().isClean()) {
             return basicFrame;
         }
-        Resolved fp = resolve(basic, callee, a.calleeSavedKnown(), true, dumped);
+        Resolved fp = resolve(basic, callee, a.calleeSavedKnown(), true, dumped, cpu);
         if (!unwinder.unwind(memory, fp.registers(), options).stopReason().isClean()) {
             return basicFrame;
         }

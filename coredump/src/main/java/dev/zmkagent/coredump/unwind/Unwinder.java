@@ -71,6 +71,11 @@ public final class Unwinder {
         return forElf(elf, symbolizer).unwind(memory, initial, options);
     }
 
+    /** The firmware this unwinder reads code and call-frame information from. */
+    public ElfFile elf() {
+        return elf;
+    }
+
     public FdeIndex fdeIndex() {
         return fdes;
     }

@@ -127,6 +127,11 @@ public final class CrashLab {
             return dir.resolve(name);
         }
 
+        /** False for the lab-only targets (Cortex-M33) whose dump is delivered as the partition image. */
+        public boolean hasBootloader() {
+            return meta().get("bootloader") != null;
+        }
+
         @SuppressWarnings("unchecked")
         public Map<String, Object> bootloader() {
             return (Map<String, Object>) meta().get("bootloader");
