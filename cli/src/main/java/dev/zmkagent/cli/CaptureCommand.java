@@ -90,7 +90,10 @@ final class CaptureCommand implements Callable<Integer> {
                     out.println("If the keyboard froze without a fault (a hang), Zephyr writes no dump: only faults, oopses, panics and failed asserts do.");
                 }
                 case ALREADY_CAPTURED -> out.println("Already captured as " + o.capture().orElseThrow().dir() + " (same partition content); nothing new stored.");
-                case STORED -> out.println("Stored as " + o.capture().orElseThrow().dir());
+                case STORED -> {
+                    out.println("Stored as " + o.capture().orElseThrow().dir());
+                    o.capture().orElseThrow().notKept().forEach((file, why) -> out.println("  " + file + " was not kept: " + why));
+                }
             }
         }
         out.flush();
@@ -108,6 +111,9 @@ final class CaptureCommand implements Callable<Integer> {
             cm.put("id", c.id());
             cm.put("dir", c.dir().toString());
             cm.put("signature", c.signature());
+            if (!c.notKept().isEmpty()) {
+                cm.put("not_kept", c.metadata().get("not_kept"));
+            }
             m.put("capture", cm);
         });
         if (o.status() == CaptureOutcome.Status.NO_DUMP) {

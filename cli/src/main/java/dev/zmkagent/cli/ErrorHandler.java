@@ -1,6 +1,7 @@
 package dev.zmkagent.cli;
 
 import dev.zmkagent.coredump.bytes.FormatException;
+import dev.zmkagent.coredump.bytes.SafeText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -20,7 +21,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (message == null) {
             throw ex;
         }
-        cmd.getErr().println("zmk-agent: error: " + message);
+        // Messages quote the input (a log line, a file name): its control bytes must not reach the terminal raw.
+        cmd.getErr().println("zmk-agent: error: " + SafeText.of(message));
         return BAD_INPUT;
     }
 
@@ -32,7 +34,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (sub.startsWith("help")) {
             sub = "";
         }
-        cmd.getErr().println("zmk-agent: error: " + ex.getMessage() + " (see 'zmk-agent help" + (sub.isEmpty() ? "" : " " + sub) + "')");
+        cmd.getErr().println(SafeText.of("zmk-agent: error: " + ex.getMessage() + " (see 'zmk-agent help" + (sub.isEmpty() ? "" : " " + sub) + "')"));
         return BAD_INPUT;
     }
 

@@ -15,7 +15,6 @@ import dev.zmkagent.device.flash.SavedDump;
 import dev.zmkagent.device.flash.TerminalProgress;
 import dev.zmkagent.device.info.BootloaderTarget;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +95,7 @@ final class FlashCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        byte[] bytes = Files.readAllBytes(firmware);
+        byte[] bytes = FlashJob.readFirmware(firmware);
         EnumSet<CheckOptions.Waiver> waived = EnumSet.noneOf(CheckOptions.Waiver.class);
         if (noDumpCheck) {
             waived.add(CheckOptions.Waiver.DUMP_CHECK);

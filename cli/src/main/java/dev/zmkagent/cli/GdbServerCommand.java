@@ -6,6 +6,7 @@ import dev.zmkagent.agent.gdbserver.ListenAddress;
 import dev.zmkagent.agent.gdbserver.ServedDump;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.device.boards.BoardCatalog;
+import dev.zmkagent.coredump.bytes.SafeText;
 import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -70,7 +71,7 @@ final class GdbServerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Consumer<String> messages = line -> {
             PrintWriter w = pipe ? err : out;
-            w.println(line);
+            w.println(SafeText.of(line)); // paths and names from the input: a NUL or ESC would cut or recolour gdb's view
             w.flush();
         };
         ServedDump served = ServedDump.of(new DumpLoader(BoardCatalog.builtin())
@@ -84,7 +85,7 @@ final class GdbServerCommand implements Callable<Integer> {
             err.flush();
         } : null);
         if (pipe) {
-            err.println("zmk-agent gdbserver: serving " + dump.input + ": " + served.summary());
+            err.println(SafeText.of("zmk-agent gdbserver: serving " + dump.input + ": " + served.summary()));
             server.serve(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             return 0;
         }

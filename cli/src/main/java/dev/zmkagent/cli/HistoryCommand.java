@@ -1,6 +1,7 @@
 package dev.zmkagent.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.zmkagent.agent.store.CaptureStore;
 import dev.zmkagent.agent.store.History;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -30,7 +31,9 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<History.Group> groups = History.group(data.store().list());
+        CaptureStore.Listing listing = data.existingStore().listing();
+        DataDirOption.warnDamaged(listing, spec.commandLine().getErr());
+        List<History.Group> groups = History.group(listing.captures());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             List<Object> list = new ArrayList<>();
@@ -50,6 +53,9 @@ final class HistoryCommand implements Callable<Integer> {
             root.put("schema", "zmk-agent.history/1");
             root.put("captures", data.store().dir().toString());
             root.put("groups", list);
+            if (!listing.damaged().isEmpty()) {
+                root.put("damaged", listing.damaged().stream().map(d -> Map.of("dir", d.dir().toString(), "problem", d.problem())).toList());
+            }
             out.println(JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(root));
         } else if (groups.isEmpty()) {
             out.println("No captures yet in " + data.store().dir() + ". Run 'zmk-agent watch' (or 'zmk-agent capture' with the keyboard in bootloader mode).");

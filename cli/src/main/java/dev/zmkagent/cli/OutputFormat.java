@@ -10,9 +10,12 @@ final class OutputFormat {
     @Option(names = "--markdown", description = "Print the report as Markdown, ready to paste into a GitHub issue.")
     boolean markdown;
 
+    /** When to color the text report; picocli refuses any other word with the list of these. */
+    enum ColorWhen { auto, always, never }
+
     @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
-            description = "Color the text report: auto (only on a terminal), always, never. Default: ${DEFAULT-VALUE}.")
-    String color;
+            description = "Color the text report: ${COMPLETION-CANDIDATES} (auto: only on a terminal). Default: ${DEFAULT-VALUE}.")
+    ColorWhen color;
 
     /** --json and --markdown exclude each other; picocli's usage error names both. */
     void validate(picocli.CommandLine.Model.CommandSpec spec) {
@@ -22,10 +25,10 @@ final class OutputFormat {
     }
 
     boolean useColor() {
-        switch (color) {
-            case "always": return true;
-            case "never": return false;
-            default: return System.console() != null && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
-        }
+        return switch (color) {
+            case always -> true;
+            case never -> false;
+            case auto -> System.console() != null && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.zmkagent.cli;
 
 import dev.zmkagent.agent.capture.Reanalyzer;
+import dev.zmkagent.agent.store.CaptureStore;
 import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.report.JsonReport;
@@ -62,7 +63,8 @@ final class ReanalyzeCommand implements Callable<Integer> {
     }
 
     static StoredCapture resolve(DataDirOption data, String ref) throws java.io.IOException {
-        return data.store().resolve(ref).orElseThrow(() -> new FormatException("no capture '" + ref + "' in " + data.store().dir()
+        CaptureStore store = data.existingStore();
+        return store.resolve(ref).orElseThrow(() -> new FormatException("no capture '" + ref + "' in " + store.dir()
                 + " (see 'zmk-agent history')"));
     }
 }

@@ -24,7 +24,28 @@ public final class ZmkAgentCommand implements Runnable {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(ErrorHandler::usageError);
         cl.setUsageHelpAutoWidth(true);
+        cl.setExecutionStrategy(ZmkAgentCommand::execute);
         return cl;
+    }
+
+    /**
+     * picocli answers --help and --version before it looks at the other arguments: "--version extra" would print the
+     * version and exit 0, hiding a mistyped command line. Refuse stray arguments first; and answer --version with the
+     * tool's version on every subcommand too (they have no version of their own).
+     */
+    private static int execute(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            if (!r.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
+            }
+        }
+        for (CommandLine.ParseResult r = parseResult.subcommand(); r != null; r = r.subcommand()) {
+            if (r.isVersionHelpRequested() && !r.isUsageHelpRequested()) {
+                parseResult.commandSpec().commandLine().printVersionHelp(r.commandSpec().commandLine().getOut());
+                return 0;
+            }
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     @Override

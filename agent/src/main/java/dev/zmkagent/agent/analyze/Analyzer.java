@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.analyze;
 
+import dev.zmkagent.coredump.bytes.SafeText;
 import dev.zmkagent.coredump.cortexm.ExcReturn;
 import dev.zmkagent.coredump.cortexm.FaultReason;
 import dev.zmkagent.coredump.cortexm.FaultStatus;
@@ -155,7 +156,11 @@ public final class Analyzer {
         if (elf.isEmpty()) {
             diagnosis.add("No ELF given: functions and source lines are not shown. The zmk_debug CI build artifacts carry <artifact>.elf next to the .uf2; pass it with --elf.");
         }
-        if (stored != null && !stored.interrupted() && stored.headerState() != dev.zmkagent.coredump.format.FlashHeader.State.VALID) {
+        if (stored != null && stored.headerState() == dev.zmkagent.coredump.format.FlashHeader.State.DEVICE_ERROR) {
+            diagnosis.add("The device hit a flash error while saving this dump (" + DumpLocator.describe(stored) + "): the crash below is"
+                    + " what it wrote before the error; " + (stored.checksumOk().orElse(false) ? "its checksum matches, so it is whole."
+                    : "its checksum does not match, so its end may be missing."));
+        } else if (stored != null && !stored.interrupted() && stored.headerState() != dev.zmkagent.coredump.format.FlashHeader.State.VALID) {
             diagnosis.add("The 'CD' header is corrupt (" + DumpLocator.describe(stored) + "), but a dump stream follows it:"
                     + " it was read anyway, its length taken from the data.");
         }
@@ -217,7 +222,8 @@ public final class Analyzer {
     }
 
     private static CrashReport.Input describeInput(DumpInput in) {
-        return new CrashReport.Input(in.kind().id(), in.path(), in.description(), in.base(), in.board().map(b -> b.name() + " (" + b.id() + ")"),
+        // The path is the user's (a file name may hold any byte but '/' and NUL): printed, it must not drive the terminal.
+        return new CrashReport.Input(in.kind().id(), SafeText.of(in.path()), SafeText.of(in.description()), in.base(), in.board().map(b -> b.name() + " (" + b.id() + ")"),
                 in.window().map(w -> String.format("0x%x-0x%x", w.start(), w.end())));
     }
 }

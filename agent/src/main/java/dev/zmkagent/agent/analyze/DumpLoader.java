@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.analyze;
 
+import dev.zmkagent.agent.io.UserFiles;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
@@ -49,23 +50,8 @@ public final class DumpLoader {
         return load(input, elf, request.elf().map(Path::toString));
     }
 
-    private static String withArticle(String what) {
-        return ("AEIOU".indexOf(what.charAt(0)) >= 0 ? "an " : "a ") + what;
-    }
-
     static byte[] readBounded(Path path, String what) throws IOException {
-        try {
-            long size = Files.size(path);
-            if (size > InputReader.MAX_INPUT) {
-                throw new FormatException(String.format("%s is %d MiB; %s is never larger than %d MiB", path, size >> 20, withArticle(what), InputReader.MAX_INPUT >> 20));
-            }
-            if (Files.isDirectory(path)) {
-                throw new FormatException(path + " is a folder, not " + withArticle(what) + " file");
-            }
-            return Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new FormatException("no such file: " + path);
-        }
+        return UserFiles.read(path, what, InputReader.MAX_INPUT);
     }
 
     public LoadedDump load(DumpInput input, Optional<ElfFile> elf, Optional<String> elfPath) {

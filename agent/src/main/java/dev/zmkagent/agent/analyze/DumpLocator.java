@@ -69,7 +69,9 @@ public final class DumpLocator {
             }
             if (stored.present() && bestInvalid == null) {
                 bestInvalid = new Found(addr, size, "board layout " + names + (stored.interrupted()
-                        ? "; header erased, stream present (interrupted dump)" : "; header corrupt, stream present"), stored, List.copyOf(e.getValue()));
+                        ? "; header erased, stream present (interrupted dump)"
+                        : stored.headerState() == FlashHeader.State.DEVICE_ERROR ? "; " + describe(stored) + ", stream present"
+                        : "; header corrupt, stream present"), stored, List.copyOf(e.getValue()));
             }
             why.add(String.format("0x%x (%s): %s", addr, names, describe(stored)));
         }

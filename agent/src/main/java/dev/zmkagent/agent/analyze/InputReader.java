@@ -22,7 +22,7 @@ import java.util.OptionalLong;
  */
 public final class InputReader {
     /** Largest input accepted: a whole nRF52840 flash as UF2 is under 2 MiB; logs can be larger. */
-    public static final long MAX_INPUT = 64L << 20;
+    public static final long MAX_INPUT = dev.zmkagent.agent.io.UserFiles.MAX_INPUT;
     private static final int PARTITION_SIZE = 0x10000;
 
     private final BoardCatalog catalog;

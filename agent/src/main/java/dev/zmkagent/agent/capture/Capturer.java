@@ -19,6 +19,7 @@ import dev.zmkagent.device.boards.BoardCatalog;
 import dev.zmkagent.device.boards.BootloaderWindow;
 import dev.zmkagent.device.uf2.FlashImage;
 import dev.zmkagent.device.uf2.Uf2File;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -61,65 +62,76 @@ public final class Capturer {
     public CaptureOutcome capture(BootloaderDrive drive, CaptureListener listener) throws IOException {
         Path current = drive.currentUf2().orElseThrow(() -> new FormatException(drive.root()
                 + " has INFO_UF2.TXT but no CURRENT.UF2: this bootloader does not expose its flash, so the dump cannot be read from the drive"));
-        try (Uf2BlockReader reader = Uf2BlockReader.open(current)) {
-            Optional<Board> board = boardOf(drive, reader);
-            Optional<BootloaderWindow> window = catalog.windows().stream()
-                    .filter(w -> w.start() == reader.windowStart() && w.end() == reader.windowEnd()).findFirst();
-            PartitionFinder.Result located = new PartitionFinder(catalog).find(reader, board);
-            if (located.found().isEmpty()) {
-                return new CaptureOutcome(CaptureOutcome.Status.NO_DUMP, drive, Optional.empty(), Optional.empty(), reader.bytesRead(),
-                        reader.fileSize(), located.looked());
-            }
-            PartitionFinder.Found found = located.found().get();
-            List<RegisteredFirmware> builds = registry.list();
-            Optional<FirmwareMatcher.Match> match = builds.isEmpty() ? Optional.empty() : FirmwareMatcher.sample(reader, builds);
-            FlashImage sampled = sampledImage(reader, match);
-            CrashReport first = analyze(drive, reader, found, found.dumpBytes(), sampled, board, window, match, List.of());
-            long bytesBeforeReport = reader.bytesRead();
-            listener.firstReport(drive, first, bytesBeforeReport, reader.fileSize());
-
-            // The rest of the partition, for the record and the content hash.
-            byte[] partition = found.dumpBytes().length >= found.size() ? found.dumpBytes()
-                    : concat(found.dumpBytes(), reader.read(found.address() + found.dumpBytes().length, found.size() - found.dumpBytes().length));
-            String sha = FirmwareRegistry.sha256(partition);
-            Optional<StoredCapture> seen = store.findByPartitionHash(sha);
-            if (seen.isPresent()) {
-                return new CaptureOutcome(CaptureOutcome.Status.ALREADY_CAPTURED, drive, Optional.of(first), seen, bytesBeforeReport,
-                        reader.fileSize(), located.looked());
-            }
-
-            byte[] currentBytes = null;
-            FlashImage flash = sampled;
-            Optional<FirmwareMatcher.Match> finalMatch = match;
-            List<String> notes = new ArrayList<>();
-            if (fullCopy) {
-                currentBytes = copyWhole(current, reader.fileSize(), listener);
-                flash = Uf2File.parse(ByteView.of(currentBytes)).toFlashImage();
-                ByteView again = flash.view(found.address(), partition.length);
-                if (again == null || !Arrays.equals(again.toArray(), partition)) {
-                    throw new IOException("the coredump partition changed between the block reads and the full copy of CURRENT.UF2 (was the device re-flashed?); try again");
-                }
-                finalMatch = FirmwareMatcher.verifyAny(builds, flash);
-                if (match.isPresent() && finalMatch.isEmpty()) {
-                    notes.add("build " + match.get().firmware().id() + " matched on sampled blocks but not on the whole flash; the report is not symbolized");
-                }
-            }
-            CrashReport report = analyze(drive, reader, found, partition, flash, board, window, finalMatch, notes);
-            Instant now = Instant.now();
-            String signature = CrashSignatures.of(report);
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            files.put(CaptureStore.PARTITION_FILE, partition);
-            if (currentBytes != null) {
-                files.put(CaptureStore.CURRENT_UF2, currentBytes);
-            }
-            files.put(CaptureStore.INFO_FILE, drive.infoBytes());
-            files.putAll(reportFiles(report));
-            Map<String, Object> meta = metadata(now, drive, reader, board, found, sha, report, signature, finalMatch, currentBytes != null, bytesBeforeReport);
-            String name = CaptureStore.folderName(now, board.map(Board::id).orElse("unknown-board"), signature);
-            CaptureStore.Saved saved = store.save(name, sha, files, meta);
-            return new CaptureOutcome(saved.alreadyCaptured() ? CaptureOutcome.Status.ALREADY_CAPTURED : CaptureOutcome.Status.STORED, drive,
-                    Optional.of(report), Optional.of(saved.capture()), bytesBeforeReport, reader.fileSize(), located.looked());
+        Uf2BlockReader reader = Uf2BlockReader.open(current);
+        CaptureOutcome outcome;
+        try {
+            outcome = capture(drive, current, reader, listener);
+        } catch (IOException | RuntimeException | Error e) {
+            closeAfterFailure(reader, e);
+            throw e;
         }
+        closeAfterWholeRead(reader);
+        return outcome;
+    }
+
+    private CaptureOutcome capture(BootloaderDrive drive, Path current, Uf2BlockReader reader, CaptureListener listener) throws IOException {
+        Optional<Board> board = boardOf(drive, reader);
+        Optional<BootloaderWindow> window = catalog.windows().stream()
+                .filter(w -> w.start() == reader.windowStart() && w.end() == reader.windowEnd()).findFirst();
+        PartitionFinder.Result located = new PartitionFinder(catalog).find(reader, board);
+        if (located.found().isEmpty()) {
+            return new CaptureOutcome(CaptureOutcome.Status.NO_DUMP, drive, Optional.empty(), Optional.empty(), reader.bytesRead(),
+                    reader.fileSize(), located.looked());
+        }
+        PartitionFinder.Found found = located.found().get();
+        List<RegisteredFirmware> builds = registry.list();
+        Optional<FirmwareMatcher.Match> match = builds.isEmpty() ? Optional.empty() : FirmwareMatcher.sample(reader, builds);
+        FlashImage sampled = sampledImage(reader, match);
+        CrashReport first = analyze(drive, reader, found, found.dumpBytes(), sampled, board, window, match, List.of());
+        long bytesBeforeReport = reader.bytesRead();
+        listener.firstReport(drive, first, bytesBeforeReport, reader.fileSize());
+
+        // The rest of the partition, for the record and the content hash.
+        byte[] partition = found.dumpBytes().length >= found.size() ? found.dumpBytes()
+                : concat(found.dumpBytes(), reader.read(found.address() + found.dumpBytes().length, found.size() - found.dumpBytes().length));
+        String sha = FirmwareRegistry.sha256(partition);
+        Optional<StoredCapture> seen = store.findByPartitionHash(sha);
+        if (seen.isPresent()) {
+            return new CaptureOutcome(CaptureOutcome.Status.ALREADY_CAPTURED, drive, Optional.of(first), seen, bytesBeforeReport,
+                    reader.fileSize(), located.looked());
+        }
+
+        byte[] currentBytes = null;
+        FlashImage flash = sampled;
+        Optional<FirmwareMatcher.Match> finalMatch = match;
+        List<String> notes = new ArrayList<>();
+        if (fullCopy) {
+            currentBytes = copyWhole(current, reader.fileSize(), listener);
+            flash = Uf2File.parse(ByteView.of(currentBytes)).toFlashImage();
+            ByteView again = flash.view(found.address(), partition.length);
+            if (again == null || !Arrays.equals(again.toArray(), partition)) {
+                throw new IOException("the coredump partition changed between the block reads and the full copy of CURRENT.UF2 (was the device re-flashed?); try again");
+            }
+            finalMatch = FirmwareMatcher.verifyAny(builds, flash);
+            if (match.isPresent() && finalMatch.isEmpty()) {
+                notes.add("build " + match.get().firmware().id() + " matched on sampled blocks but not on the whole flash; the report is not symbolized");
+            }
+        }
+        CrashReport report = analyze(drive, reader, found, partition, flash, board, window, finalMatch, notes);
+        Instant now = Instant.now();
+        String signature = CrashSignatures.of(report);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(CaptureStore.PARTITION_FILE, partition);
+        if (currentBytes != null) {
+            files.put(CaptureStore.CURRENT_UF2, currentBytes);
+        }
+        files.put(CaptureStore.INFO_FILE, drive.infoBytes());
+        files.putAll(reportFiles(report));
+        Map<String, Object> meta = metadata(now, drive, reader, board, found, sha, report, signature, finalMatch, currentBytes != null, bytesBeforeReport);
+        String name = CaptureStore.folderName(now, board.map(Board::id).orElse("unknown-board"), signature);
+        CaptureStore.Saved saved = store.save(name, sha, files, meta);
+        return new CaptureOutcome(saved.alreadyCaptured() ? CaptureOutcome.Status.ALREADY_CAPTURED : CaptureOutcome.Status.STORED, drive,
+                Optional.of(report), Optional.of(saved.capture()), bytesBeforeReport, reader.fileSize(), located.looked());
     }
 
     /** The three report files every capture holds. */
@@ -209,7 +221,8 @@ public final class Capturer {
             throw new FormatException(current + " is larger than 64 MiB: not a bootloader's CURRENT.UF2");
         }
         byte[] out = new byte[(int) size];
-        try (FileChannel ch = FileChannel.open(current, StandardOpenOption.READ)) {
+        FileChannel ch = FileChannel.open(current, StandardOpenOption.READ);
+        try {
             int done = 0;
             listener.copyProgress(0, size);
             while (done < size) {
@@ -220,8 +233,32 @@ public final class Capturer {
                 done += n;
                 listener.copyProgress(done, size);
             }
+        } catch (IOException | RuntimeException | Error e) {
+            closeAfterFailure(ch, e);
+            throw e;
         }
+        closeAfterWholeRead(ch);
         return out;
+    }
+
+    private static void closeAfterFailure(Closeable c, Throwable failure) {
+        try {
+            c.close();
+        } catch (IOException closing) {
+            failure.addSuppressed(closing);
+        }
+    }
+
+    /**
+     * Everything needed was read before this: a drive that leaves now (the keyboard rebooting out of the bootloader, a
+     * pulled cable) fails only the close of the file, with ENOTCONN on a FUSE or USB drive. The data is whole.
+     */
+    private static void closeAfterWholeRead(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // nothing lost: see above
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

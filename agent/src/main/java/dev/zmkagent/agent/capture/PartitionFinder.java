@@ -100,6 +100,11 @@ public final class PartitionFinder {
             // The header is written last: erased header + stream = the device reset while saving. Its length is unknown.
             return Optional.of(new Found(addr, size, how + "; header erased, stream present (interrupted dump)", true, r.read(addr, size)));
         }
+        if (j.state() == FlashHeader.State.DEVICE_ERROR && v.has(FlashHeader.STREAM_OFFSET, ZephyrDumpParser.HEADER_LENGTH)
+                && ZephyrDumpParser.looksLikeStream(v.from(FlashHeader.STREAM_OFFSET))) {
+            // A flash error while saving, recorded in the header: the stream written before it still holds the crash.
+            return Optional.of(new Found(addr, size, how + "; " + describe(j) + ", stream present", false, r.read(addr, size)));
+        }
         looked.add(String.format("0x%x (%s): %s", addr, label, describe(j)));
         return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.zmkagent.agent.capture;
 
 import dev.zmkagent.agent.analyze.InputKind;
+import dev.zmkagent.agent.io.UserFiles;
 import dev.zmkagent.agent.registry.FirmwareMatcher;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import dev.zmkagent.agent.store.CaptureStore;
@@ -8,6 +9,7 @@ import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.format.StoredDump;
 import dev.zmkagent.coredump.report.CrashReport;
 import dev.zmkagent.device.boards.Board;
 import dev.zmkagent.device.boards.BoardCatalog;
@@ -43,15 +45,18 @@ public final class Reanalyzer {
     }
 
     public Result reanalyze(StoredCapture c, Optional<Path> elfPath) throws IOException {
-        byte[] partition = Files.readAllBytes(c.file(CaptureStore.PARTITION_FILE));
         Optional<FlashImage> flash = Files.isRegularFile(c.file(CaptureStore.CURRENT_UF2))
-                ? Optional.of(Uf2File.parse(ByteView.of(Files.readAllBytes(c.file(CaptureStore.CURRENT_UF2)))).toFlashImage())
+                ? Optional.of(Uf2File.parse(ByteView.of(UserFiles.read(c.file(CaptureStore.CURRENT_UF2), "CURRENT.UF2", UserFiles.MAX_INPUT)))
+                        .toFlashImage())
                 : Optional.empty();
+        Map<String, Object> part = c.section("partition").orElse(Map.of());
+        long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
+        List<String> notes = new ArrayList<>();
+        byte[] partition = partitionOf(c, flash, address, part, notes);
         Optional<Capturer.Symbols> symbols = Optional.empty();
         Map<String, Object> fwMeta = null;
-        List<String> notes = new ArrayList<>();
         if (elfPath.isPresent()) {
-            byte[] bytes = Files.readAllBytes(elfPath.get());
+            byte[] bytes = UserFiles.read(elfPath.get(), "ELF", UserFiles.MAX_INPUT);
             ElfFile elf;
             try {
                 elf = ElfFile.parse(ByteView.of(bytes));
@@ -85,8 +90,6 @@ public final class Reanalyzer {
         long[] window = drive.get("window") != null ? window(String.valueOf(drive.get("window"))) : new long[] {fromVersion.start(), fromVersion.end()};
         Optional<BootloaderWindow> w = catalog.windows().stream().filter(x -> x.start() == window[0] && x.end() == window[1]).findFirst();
         Optional<Board> board = catalog.byId(c.board());
-        Map<String, Object> part = c.section("partition").orElse(Map.of());
-        long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
         String how = String.valueOf(part.getOrDefault("how", "stored capture"));
         String device = String.format("%s, bootloader %s, window 0x%x-0x%x", board.map(Board::name).or(info::model).orElse("unknown board"),
                 version.orElse("of unknown version"), window[0], window[1]);
@@ -99,6 +102,11 @@ public final class Reanalyzer {
                         address + partition.length, c.dir(), CaptureStore.PARTITION_FILE, how, device));
         CrashReport report = Capturer.analyze(catalog, source, address, partition.length, how, partition,
                 flash.orElse(new FlashImage.Builder().build()), board, w, symbols, notes);
+        if (report.dump().isEmpty() && c.section("dump").isPresent()) {
+            // The capture recorded a crash: a reanalysis that finds none read damaged files. Keep the stored reports.
+            throw new FormatException(String.format("capture %s recorded a %s crash, but neither its %s nor its CURRENT.UF2 holds a readable dump"
+                    + " now (damaged files?): its reports were left as they are", c.dir(), c.reason().orElse("stored"), CaptureStore.PARTITION_FILE));
+        }
         Map<String, Object> updates = new LinkedHashMap<>();
         String signature = CrashSignatures.of(report);
         updates.put("signature", signature);
@@ -114,6 +122,30 @@ public final class Reanalyzer {
         StoredCapture updated = store.updateDerived(c, Capturer.reportFiles(report), updates);
         return new Result(updated, report);
     }
+
+    /**
+     * The capture's partition image; when partition.bin is missing, cut short or holds no dump but the capture's
+     * CURRENT.UF2 does at the recorded address, that copy (the same bytes, read from the whole flash).
+     */
+    private static byte[] partitionOf(StoredCapture c, Optional<FlashImage> flash, long address, Map<String, Object> part, List<String> notes)
+            throws IOException {
+        Path file = c.file(CaptureStore.PARTITION_FILE);
+        byte[] saved = Files.isRegularFile(file) ? UserFiles.read(file, "partition image", UserFiles.MAX_INPUT) : new byte[0];
+        int size = part.get("size") instanceof Number n && n.intValue() > 0 && n.intValue() <= PARTITION_MAX ? n.intValue() : saved.length;
+        if (flash.isEmpty() || address == 0 || size == 0 || saved.length == size && StoredDump.read(ByteView.of(saved)).present()) {
+            return saved;
+        }
+        ByteView fromFlash = flash.get().view(address, size);
+        if (fromFlash == null || !StoredDump.read(fromFlash).present()) {
+            return saved;
+        }
+        notes.add(String.format("%s %s, so the dump was read from the capture's CURRENT.UF2 at 0x%x", CaptureStore.PARTITION_FILE,
+                saved.length == 0 ? "is empty" : saved.length != size ? "holds " + saved.length + " of the partition's " + size + " bytes"
+                        : "holds no dump", address));
+        return fromFlash.toArray();
+    }
+
+    private static final int PARTITION_MAX = 1 << 20;
 
     private static long[] window(String s) {
         String[] p = s.split("-");

@@ -27,6 +27,7 @@ import dev.zmkagent.device.uf2.Uf2File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.zmkagent.agent.io.UserFiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,13 +65,18 @@ public final class FlashJob {
         if (elf.isPresent()) {
             ElfFile f;
             try {
-                f = ElfFile.parse(ByteView.of(Files.readAllBytes(elf.get())));
+                f = ElfFile.parse(ByteView.of(UserFiles.read(elf.get(), "ELF", UserFiles.MAX_INPUT)));
             } catch (FormatException e) {
                 throw new FormatException(elf.get() + ": " + e.getMessage());
             }
             hasCoredump = Optional.of(COREDUMP_SYMBOLS.stream().anyMatch(s -> f.symbols().byName(s).isPresent()));
         }
         return new CheckOptions(variant, hasCoredump, Optional.empty(), waived);
+    }
+
+    /** The firmware UF2 the user wants flashed, bounded by what a bootloader can ever take. */
+    public static byte[] readFirmware(Path uf2) throws IOException {
+        return UserFiles.read(uf2, "firmware UF2", UserFiles.MAX_FIRMWARE_UF2);
     }
 
     // ---- over the bootloader drive ----
@@ -134,6 +140,13 @@ public final class FlashJob {
      * from the port's USB ID), checks the firmware and, when the checks pass, builds the DFU image.
      */
     public DfuPlan planDfu(Optional<String> port, Optional<String> boardId, byte[] firmware, CheckOptions options) {
+        // What the user named is checked before anything is looked for, so a typo is named as the typo.
+        Optional<Board> named = boardId.map(id -> catalog.byId(id).orElseThrow(() -> new FormatException("--board " + id
+                + " is not a board in the catalog (known: " + String.join(", ", catalog.boards().stream().map(Board::id).toList()) + ")")));
+        if (port.isPresent() && port.get().startsWith("/") && !Files.exists(Path.of(port.get()))) {
+            throw new FormatException("--port " + port.get() + ": no such serial port (is the keyboard in its bootloader? 'zmk-agent devices'"
+                    + " lists the ports found)");
+        }
         DeviceInventory.Inventory inv = new DeviceInventory(catalog, sources).scan();
         List<FoundDevice> serial = inv.devices().stream().filter(d -> d.serialPort().isPresent() && d.kind() != FoundDevice.Kind.KEYBOARD).toList();
         Optional<FoundDevice> found = serial.stream().filter(d -> port.isEmpty() || d.serialPort().get().path().equals(port.get())).findFirst();
@@ -142,8 +155,7 @@ public final class FlashJob {
                     : "more than one bootloader serial port: choose one with --port");
         }
         String portPath = port.orElseGet(() -> found.get().serialPort().get().path());
-        Board b = boardId.isPresent()
-                ? catalog.byId(boardId.get()).orElseThrow(() -> new FormatException("board " + boardId.get() + " is not in the catalog"))
+        Board b = named.isPresent() ? named.get()
                 : found.flatMap(FoundDevice::board).orElseThrow(() -> new FormatException(
                         "cannot tell the board behind " + portPath + " from its USB ID: give it with --board"));
         Optional<Long> family = found.flatMap(FoundDevice::usb).map(u -> ((long) u.vid() << 16) | u.pid())

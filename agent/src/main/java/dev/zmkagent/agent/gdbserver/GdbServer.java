@@ -10,12 +10,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Serves one read-only target to gdb over a byte stream: a TCP connection (one client at a time, the next accepted
- * when one leaves) or a pipe (stdin/stdout, one session). Messages (one line each) go to {@code messages}, never to the protocol
- * stream; a trace, when given, logs every packet in and out.
+ * Serves one read-only target to gdb over a byte stream: TCP connections (several at once, each its own session) or a
+ * pipe (stdin/stdout, one session). Messages (one line each) go to {@code messages}, never to the protocol stream; a
+ * trace, when given, logs every packet in and out.
  */
 public final class GdbServer {
     private final GdbTarget target;
@@ -42,27 +45,60 @@ public final class GdbServer {
         return server;
     }
 
-    /** Accepts clients one after another until the server socket is closed (Ctrl-C, or a test closing it). */
+    /** More clients than this at once are refused at once (each holds a thread and a socket). */
+    static final int MAX_CLIENTS = 8;
+
+    /**
+     * Accepts clients until the server socket is closed (Ctrl-C, or a test closing it). Each client gets its own
+     * session on its own thread, so a second gdb (or an IDE beside a terminal gdb) is served at once instead of
+     * waiting behind the first; the target is read-only, and its packets are answered one at a time.
+     */
     public void serveTcp(ServerSocket server) throws IOException {
-        while (!server.isClosed()) {
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (SocketException e) {
-                if (server.isClosed()) {
-                    return;
+        Set<Socket> clients = ConcurrentHashMap.newKeySet();
+        AtomicInteger numbers = new AtomicInteger();
+        try {
+            while (!server.isClosed()) {
+                Socket client;
+                try {
+                    client = server.accept();
+                } catch (SocketException e) {
+                    if (server.isClosed()) {
+                        return;
+                    }
+                    throw e;
                 }
-                throw e;
+                if (clients.size() >= MAX_CLIENTS) {
+                    messages.accept("refused a connection from " + client.getRemoteSocketAddress() + ": " + MAX_CLIENTS + " gdb sessions are open already");
+                    client.close();
+                    continue;
+                }
+                clients.add(client);
+                Thread t = new Thread(() -> serveClient(client, clients), "gdb-client-" + numbers.incrementAndGet());
+                t.setDaemon(true);
+                t.start();
             }
-            try (client) {
-                client.setTcpNoDelay(true);
-                messages.accept("gdb connected from " + client.getRemoteSocketAddress());
-                boolean ended = serve(client.getInputStream(), client.getOutputStream());
-                messages.accept(ended ? "gdb detached; waiting for the next connection (Ctrl-C stops)"
-                        : "gdb disconnected; waiting for the next connection (Ctrl-C stops)");
-            } catch (IOException e) {
-                messages.accept("connection lost: " + e.getMessage() + "; waiting for the next connection");
+        } finally {
+            for (Socket c : clients) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    // closing on the way out
+                }
             }
+        }
+    }
+
+    private void serveClient(Socket client, Set<Socket> clients) {
+        String who = String.valueOf(client.getRemoteSocketAddress());
+        try (client) {
+            client.setTcpNoDelay(true);
+            messages.accept("gdb connected from " + who + (clients.size() > 1 ? " (" + clients.size() + " sessions open)" : ""));
+            boolean ended = serve(client.getInputStream(), client.getOutputStream());
+            messages.accept("gdb at " + who + (ended ? " detached" : " disconnected") + "; still listening (Ctrl-C stops)");
+        } catch (IOException e) {
+            messages.accept("connection from " + who + " lost: " + e.getMessage() + "; still listening");
+        } finally {
+            clients.remove(client);
         }
     }
 
@@ -78,7 +114,10 @@ public final class GdbServer {
             if (trace != null) {
                 trace.accept("<- " + printable(buf, n));
             }
-            byte[] reply = session.receive(buf, 0, n);
+            byte[] reply;
+            synchronized (target) { // one target, read by every session: its lazily built caches see one caller at a time
+                reply = session.receive(buf, 0, n);
+            }
             if (reply.length > 0) {
                 if (trace != null) {
                     trace.accept("-> " + printable(reply, reply.length));

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.registry;
 
+import dev.zmkagent.agent.io.UserFiles;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.analyze.ElfIdentityCheck;
 import dev.zmkagent.agent.store.JsonKeys;
@@ -212,13 +213,7 @@ public final class FirmwareRegistry {
     }
 
     static byte[] read(Path p) throws IOException {
-        if (!Files.isRegularFile(p)) {
-            throw new FormatException(Files.exists(p) ? p + " is not a file" : "no such file: " + p);
-        }
-        if (Files.size(p) > MAX_FILE) {
-            throw new FormatException(p + " is larger than 64 MiB: not a firmware build");
-        }
-        return Files.readAllBytes(p);
+        return UserFiles.read(p, "firmware build file", MAX_FILE);
     }
 
     /** A file named .zip whose content is not one: say that, not "not an ELF" or "not a UF2". */

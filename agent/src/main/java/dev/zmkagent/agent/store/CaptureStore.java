@@ -61,26 +61,86 @@ public final class CaptureStore {
         return t.isEmpty() ? "unknown" : t;
     }
 
+    /** A capture folder whose capture.json cannot be read: listed apart, never guessed at, never deleted. */
+    public record Damaged(Path dir, String problem) {
+        public String describe() {
+            return "capture " + dir + " is skipped: its " + METADATA + " " + problem;
+        }
+    }
+
+    /** The readable captures, oldest first, and the damaged ones. */
+    public record Listing(List<StoredCapture> captures, List<Damaged> damaged) {
+    }
+
     public synchronized List<StoredCapture> list() throws IOException {
+        return listing().captures();
+    }
+
+    public synchronized Listing listing() throws IOException {
         List<StoredCapture> out = new ArrayList<>();
+        List<Damaged> damaged = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return out;
+            return new Listing(out, damaged);
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 if (p.getFileName().toString().startsWith(".") || !Files.isRegularFile(p.resolve(METADATA))) {
                     continue;
                 }
-                out.add(read(p));
+                try {
+                    out.add(read(p));
+                } catch (DamagedCaptureException e) {
+                    damaged.add(new Damaged(p, e.problem()));
+                }
             }
         }
         out.sort(Comparator.comparing(StoredCapture::capturedAt).thenComparing(StoredCapture::id));
-        return out;
+        damaged.sort(Comparator.comparing(d -> d.dir().getFileName().toString()));
+        return new Listing(out, damaged);
+    }
+
+    /** Thrown for a capture.json that is not JSON, or lacks what every capture has; names the file. */
+    public static final class DamagedCaptureException extends IOException {
+        private final String problem;
+
+        DamagedCaptureException(Path folder, String problem) {
+            super(folder.resolve(METADATA) + " is damaged: " + problem + " (the capture's other files are untouched)");
+            this.problem = "is damaged: " + problem;
+        }
+
+        String problem() {
+            return problem;
+        }
     }
 
     static StoredCapture read(Path folder) throws IOException {
-        Map<String, Object> meta = JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA))));
+        Map<String, Object> meta;
+        try {
+            meta = JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA))));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new DamagedCaptureException(folder, firstLine(e.getOriginalMessage()) + locationOf(e));
+        }
+        if (meta == null) {
+            throw new DamagedCaptureException(folder, "it holds no JSON object");
+        }
+        Optional<String> problem = StoredCapture.problemWith(meta);
+        if (problem.isPresent()) {
+            throw new DamagedCaptureException(folder, problem.get());
+        }
         return new StoredCapture(folder, meta);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "not JSON";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    private static String locationOf(com.fasterxml.jackson.core.JacksonException e) {
+        return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     public synchronized Optional<StoredCapture> findByPartitionHash(String sha256) throws IOException {
@@ -100,7 +160,13 @@ public final class CaptureStore {
         if (Files.isRegularFile(asPath.resolve(METADATA))) {
             return Optional.of(read(asPath));
         }
-        List<StoredCapture> all = list();
+        Listing listing = listing();
+        List<StoredCapture> all = listing.captures();
+        for (Damaged d : listing.damaged()) {
+            if (d.dir().getFileName().toString().equals(ref)) {
+                throw new DamagedCaptureException(d.dir(), d.problem().substring("is damaged: ".length()));
+            }
+        }
         if (ref.equals("last") || ref.equals("latest")) {
             return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
         }
@@ -143,11 +209,23 @@ public final class CaptureStore {
                     Map<String, Object> meta = new LinkedHashMap<>();
                     meta.put("schema", SCHEMA);
                     meta.putAll(metadata);
-                    meta.put("files", new ArrayList<>(files.keySet()));
-                    for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                        PrivateFiles.writeNew(tmp.resolve(f.getKey()), f.getValue());
+                    List<String> written = new ArrayList<>();
+                    Map<String, String> notKept = new LinkedHashMap<>();
+                    // The dump and its reports first, the large copy of CURRENT.UF2 (kept only for the record) last: on a
+                    // nearly full disk the capture keeps what the analysis needs and says what it left out.
+                    for (String f : writeOrder(files.keySet())) {
+                        try {
+                            PrivateFiles.writeNew(tmp.resolve(f), files.get(f));
+                            written.add(f);
+                        } catch (IOException e) {
+                            Files.deleteIfExists(tmp.resolve(f));
+                            if (!f.equals(CURRENT_UF2) || !DiskSpace.isFull(e)) {
+                                throw DiskSpace.isFull(e) ? DiskSpace.notStored(dir, files) : e;
+                            }
+                            notKept.put(f, DiskSpace.notKept(files.get(f).length));
+                        }
                     }
-                    PrivateFiles.writeNew(tmp.resolve(METADATA), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(meta).getBytes(StandardCharsets.UTF_8));
+                    writeMetadata(tmp, meta, written, notKept, files);
                     PrivateFiles.fsyncDirectory(tmp);
                     Path target = uniqueTarget(name);
                     PrivateFiles.moveAtomically(tmp, target, false);
@@ -156,6 +234,42 @@ public final class CaptureStore {
                 } finally {
                     PrivateFiles.deleteTree(tmp);
                 }
+            }
+        }
+    }
+
+    /** Every file but CURRENT.UF2 in the given order, then CURRENT.UF2. */
+    private static List<String> writeOrder(java.util.Set<String> names) {
+        List<String> order = new ArrayList<>(names);
+        if (order.remove(CURRENT_UF2)) {
+            order.add(CURRENT_UF2);
+        }
+        return order;
+    }
+
+    /** capture.json, naming the files kept; if the disk fills up now, CURRENT.UF2 makes room for it. */
+    private void writeMetadata(Path tmp, Map<String, Object> meta, List<String> written, Map<String, String> notKept, Map<String, byte[]> files)
+            throws IOException {
+        while (true) {
+            meta.put("files", new ArrayList<>(written));
+            if (notKept.isEmpty()) {
+                meta.remove("not_kept");
+            } else {
+                // A list of {file, reason}: file names are values, never keys (keys are snake_cased when read back).
+                List<Map<String, Object>> list = new ArrayList<>();
+                notKept.forEach((f, why) -> list.add(new LinkedHashMap<>(Map.of("file", f, "reason", why))));
+                meta.put("not_kept", list);
+            }
+            try {
+                PrivateFiles.writeNew(tmp.resolve(METADATA), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(meta).getBytes(StandardCharsets.UTF_8));
+                return;
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp.resolve(METADATA));
+                if (!DiskSpace.isFull(e) || !written.remove(CURRENT_UF2)) {
+                    throw DiskSpace.isFull(e) ? DiskSpace.notStored(dir, files) : e;
+                }
+                Files.deleteIfExists(tmp.resolve(CURRENT_UF2));
+                notKept.put(CURRENT_UF2, DiskSpace.notKept(files.get(CURRENT_UF2).length));
             }
         }
     }

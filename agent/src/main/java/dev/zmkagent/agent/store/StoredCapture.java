@@ -2,11 +2,50 @@ package dev.zmkagent.agent.store;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** A capture folder and its metadata ({@code capture.json}, schema {@value CaptureStore#SCHEMA}). */
 public record StoredCapture(Path dir, Map<String, Object> metadata) {
+    /** What makes a capture.json unusable, if anything: the fields every listing and grouping reads must have their types. */
+    static Optional<String> problemWith(Map<String, Object> meta) {
+        Object at = meta.get("captured_at");
+        if (!(at instanceof String s)) {
+            return Optional.of("it has no captured_at time");
+        }
+        try {
+            Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.of("its captured_at is not a time: " + dev.zmkagent.coredump.bytes.SafeText.of(s));
+        }
+        for (String section : List.of("partition", "dump", "firmware", "drive")) {
+            Object o = meta.get(section);
+            if (o != null && !(o instanceof Map)) {
+                return Optional.of("its " + section + " is not an object");
+            }
+        }
+        Object part = meta.get("partition");
+        if (!(part instanceof Map<?, ?> m) || !(m.get("sha256") instanceof String)) {
+            return Optional.of("it has no partition.sha256");
+        }
+        return Optional.empty();
+    }
+
+    /** Files the capture could not keep (a full disk), with the reason: {@code CURRENT.UF2 → no space left ...}. */
+    public Map<String, String> notKept() {
+        Object o = metadata.get("not_kept");
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (o instanceof List<?> l) {
+            for (Object e : l) {
+                if (e instanceof Map<?, ?> m && m.get("file") != null) {
+                    out.put(String.valueOf(m.get("file")), String.valueOf(m.get("reason")));
+                }
+            }
+        }
+        return out;
+    }
+
     public String id() {
         return dir.getFileName().toString();
     }

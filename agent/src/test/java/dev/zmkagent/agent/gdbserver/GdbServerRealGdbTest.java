@@ -104,6 +104,50 @@ class GdbServerRealGdbTest {
     }
 
     @Test
+    void aSecondGdbIsServedWhileTheFirstIsStillConnected() throws Exception {
+        try (ServerSocket s = start(QemuFixture.stream(SpStyle.PRE_EXCEPTION, true, QemuFixture.RAM), true);
+             java.net.Socket first = new java.net.Socket("127.0.0.1", s.getLocalPort())) {
+            first.setSoTimeout(20_000);
+            java.io.OutputStream firstOut = first.getOutputStream();
+            java.io.InputStream firstIn = first.getInputStream();
+            firstOut.write(dev.zmkagent.coredump.gdb.Rsp.frame("?"));
+            firstOut.flush();
+            String firstReply = readPacket(firstIn);
+            assertTrue(firstReply.startsWith("T") || firstReply.startsWith("S"), firstReply);
+
+            // The first session is open and idle: a second gdb gets the whole backtrace, without waiting for it.
+            String out = gdb(s, "bt");
+            assertEquals(lines(LIVE, "#\\d+ .*"), lines(out, "#\\d+ .*"), out);
+
+            // And the first one is still served afterwards.
+            firstOut.write(dev.zmkagent.coredump.gdb.Rsp.frame("g"));
+            firstOut.flush();
+            assertTrue(readPacket(firstIn).matches("[0-9a-fx]+"), "registers for the first client");
+            assertTrue(messages.stream().anyMatch(m -> m.contains("(2 sessions open)")), messages.toString());
+        }
+    }
+
+    /** The payload of the next packet on the stream (acks skipped). */
+    private static String readPacket(java.io.InputStream in) throws java.io.IOException {
+        int c;
+        while ((c = in.read()) != '$') {
+            if (c < 0) {
+                throw new java.io.EOFException("the server closed the connection");
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        while ((c = in.read()) != '#') {
+            if (c < 0) {
+                throw new java.io.EOFException("the server closed the connection mid-packet");
+            }
+            b.append((char) c);
+        }
+        in.read();
+        in.read();
+        return b.toString();
+    }
+
+    @Test
     void zephyr35FrameAddressSpGivesTheSameView() throws Exception {
         try (ServerSocket s = start(QemuFixture.stream(SpStyle.FRAME_ADDRESS, true, QemuFixture.RAM), true)) {
             String out = gdb(s, "bt", "info registers sp");

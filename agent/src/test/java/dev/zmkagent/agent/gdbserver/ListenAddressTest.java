@@ -34,6 +34,16 @@ class ListenAddressTest {
     }
 
     @Test
+    void aHostWithoutAPortTakesTheDefaultPortAndIsNeverReadAsAPort() {
+        assertEquals(new ListenAddress("127.0.0.1", ListenAddress.DEFAULT_PORT), ListenAddress.parse("127.0.0.1"));
+        assertEquals(new ListenAddress("::1", ListenAddress.DEFAULT_PORT), ListenAddress.parse("::1"));
+        assertEquals(new ListenAddress("::1", ListenAddress.DEFAULT_PORT), ListenAddress.parse("[::1]"));
+        assertEquals(new ListenAddress("192.0.2.7", 99), ListenAddress.parse("192.0.2.7:99"));
+        FormatException portOnly = assertThrows(FormatException.class, () -> ListenAddress.parse("4321"));
+        assertTrue(portOnly.getMessage().endsWith("e.g. --listen 0.0.0.0:4321 (or use --port 4321 for 127.0.0.1)"), portOnly.getMessage());
+    }
+
+    @Test
     void aBusyPortIsAnErrorThatNamesTheAddress() throws Exception {
         try (ServerSocket s = GdbServer.bind(ListenAddress.loopback(0))) {
             Exception e = assertThrows(java.io.IOException.class, () -> GdbServer.bind(ListenAddress.loopback(s.getLocalPort())).close());

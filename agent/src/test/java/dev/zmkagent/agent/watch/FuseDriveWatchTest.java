@@ -2,15 +2,14 @@ package dev.zmkagent.agent.watch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.zmkagent.agent.capture.CaptureListener;
 import dev.zmkagent.agent.capture.CaptureOutcome;
+import dev.zmkagent.agent.testkit.FuseDrives;
 import dev.zmkagent.agent.testkit.Keyboard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,71 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 class FuseDriveWatchTest {
     @TempDir
     Path tmp;
-    private final List<Process> mounts = new ArrayList<>();
-    private final List<Path> mountPoints = new ArrayList<>();
-
-    static boolean have(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
-    }
-
-    static void assumeFuse() {
-        assumeTrue(have("fusefat") && have("fusermount") && have("mkfs.fat") && have("mcopy"), "fusefat, fusermount, mkfs.fat or mcopy missing");
-        assumeTrue(Files.exists(Path.of("/dev/fuse")), "/dev/fuse missing");
-        assumeTrue(MediaRoots.hasMountTable(), "no /proc/self/mounts");
-    }
-
-    static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-    }
-
-    /** A FAT16 image holding the keyboard's bootloader drive files. */
-    static Path fatImage(Keyboard kb, Path dir) throws Exception {
-        Path files = kb.writeDrive(dir.resolve("files"));
-        Path img = dir.resolve("drive.img");
-        run("mkfs.fat", "-F", "16", "-n", "NICENANO", "-C", img.toString(), "16384");
-        run("mcopy", "-i", img.toString(), files.resolve("INFO_UF2.TXT").toString(), files.resolve("INDEX.HTM").toString(),
-                files.resolve("CURRENT.UF2").toString(), "::/");
-        return img;
-    }
-
-    Process mount(Path img, Path mountPoint) throws Exception {
-        Files.createDirectories(mountPoint);
-        Process p = new ProcessBuilder("fusefat", "-f", "-o", "ro", img.toString(), mountPoint.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        mounts.add(p);
-        mountPoints.add(mountPoint);
-        return p;
-    }
-
-    static void unmount(Path mountPoint) throws Exception {
-        new ProcessBuilder("fusermount", "-u", "-z", mountPoint.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
-    }
+    private final FuseDrives drives = new FuseDrives();
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (Process p : mounts) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        for (Path m : mountPoints) {
-            unmount(m);
-        }
+        drives.close();
     }
 
     @Test
     void aMountedFat16DriveIsCapturedOnceAndAYankMidCopyStoresNothingUntilItReturns() throws Exception {
-        assumeFuse();
+        FuseDrives.assumeFuse();
         Keyboard kb = new Keyboard().flashFirmware(5).crash(Keyboard.dumpStream(Keyboard.APP + 0x254, 0x5A));
-        Path img = fatImage(kb, tmp);
+        Path img = FuseDrives.fatImage(kb, tmp);
         Files.write(tmp.resolve("zmk.elf"), Keyboard.firmwareElf(5));
         Path media = Files.createDirectories(tmp.resolve("media"));
         Path mountPoint = media.resolve("NICENANO");
@@ -116,15 +62,15 @@ class FuseDriveWatchTest {
             w.registry.add(List.of(tmp.resolve("zmk.elf")));
 
             // 1. Plugged in, yanked during the full copy: nothing stored.
-            current.set(mount(img, mountPoint));
+            current.set(drives.mount(img, mountPoint));
             w.await(e -> String.valueOf(e).startsWith("failed NICENANO"), 30, "the capture to fail when the drive is yanked");
             assertTrue(w.log().contains("went away during the capture"), w.log());
             assertTrue(w.store.list().isEmpty());
             assertNoTempFolders(w.store.dir());
-            unmount(mountPoint);
+            FuseDrives.unmount(mountPoint);
 
             // 2. Back again: captured whole, with the registered build's symbols.
-            current.set(mount(img, mountPoint));
+            current.set(drives.mount(img, mountPoint));
             CaptureOutcome stored = (CaptureOutcome) w.await(WatchHarness.outcome(CaptureOutcome.Status.STORED), 30, "the capture after the drive came back");
             assertEquals("zmk_keymap_apply_position_state", stored.capture().orElseThrow().function().orElseThrow());
             assertTrue(Files.size(stored.capture().orElseThrow().file("CURRENT.UF2")) == kb.currentUf2().length);
@@ -134,9 +80,9 @@ class FuseDriveWatchTest {
             // 3. Unmounted and mounted again with the same dump: recognised, not stored twice.
             current.get().destroy();
             current.get().waitFor(5, TimeUnit.SECONDS);
-            unmount(mountPoint);
+            FuseDrives.unmount(mountPoint);
             w.await(e -> "left NICENANO".equals(e), 20, "the drive leaving");
-            current.set(mount(img, mountPoint));
+            current.set(drives.mount(img, mountPoint));
             w.await(WatchHarness.outcome(CaptureOutcome.Status.ALREADY_CAPTURED), 30, "the repeat to be recognised");
             assertEquals(1, w.store.list().size());
             assertEquals(1, w.notifications.size());

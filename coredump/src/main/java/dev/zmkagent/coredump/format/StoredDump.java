@@ -26,8 +26,22 @@ public record StoredDump(
             ZephyrDump dump = ZephyrDumpParser.looksLikeStream(stream) ? ZephyrDumpParser.parse(stream) : null;
             return new StoredDump(judged.state(), judged.header(), false, Optional.of(sum == h.checksum()), sum, Optional.ofNullable(dump));
         }
+        if (judged.state() == FlashHeader.State.DEVICE_ERROR) {
+            // Zephyr's flash backend stops writing at the first flash error and still writes the header, with the
+            // error (coredump_backend_flash_partition.c, coredump_flash_backend_end): what was written before it is
+            // a crash all the same. Its size and checksum are those of the bytes it meant to write.
+            FlashHeader h = judged.header().orElseThrow();
+            if (h.size() > 0 && partition.has(FlashHeader.STREAM_OFFSET, h.size())) {
+                ByteView stream = partition.slice(FlashHeader.STREAM_OFFSET, h.size());
+                if (ZephyrDumpParser.looksLikeStream(stream)) {
+                    int sum = FlashHeader.sum16(stream);
+                    return new StoredDump(judged.state(), judged.header(), false, Optional.of(sum == h.checksum()), sum,
+                            Optional.of(ZephyrDumpParser.parse(stream)));
+                }
+            }
+        }
         boolean recoverable = judged.state() == FlashHeader.State.ERASED || judged.state() == FlashHeader.State.SIZE_OUT_OF_RANGE
-                || judged.state() == FlashHeader.State.BAD_VERSION;
+                || judged.state() == FlashHeader.State.BAD_VERSION || judged.state() == FlashHeader.State.DEVICE_ERROR;
         if (recoverable && partition.has(FlashHeader.STREAM_OFFSET, ZephyrDumpParser.HEADER_LENGTH)) {
             ByteView rest = partition.from(FlashHeader.STREAM_OFFSET);
             if (ZephyrDumpParser.looksLikeStream(rest)) {

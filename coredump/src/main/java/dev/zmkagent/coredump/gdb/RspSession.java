@@ -41,6 +41,8 @@ public final class RspSession {
     private boolean ackMode = true;
     private boolean ended;
     private byte[] lastReply = new byte[0];
+    private String lastPacket;
+    private boolean ackedSinceReply = true;
     private GdbThread selected;
 
     public RspSession(GdbTarget target, Consumer<String> log) {
@@ -80,6 +82,15 @@ public final class RspSession {
                     out.write('+');
                 }
                 String packet = new String(p.payload(), StandardCharsets.ISO_8859_1);
+                if (ackMode && packet.equals(lastPacket) && !ackedSinceReply) {
+                    // gdb sends a packet again when no ack came within its timeout (a server still starting on a busy
+                    // machine). Both copies arrive before gdb acks our reply: answer once, or every later reply would
+                    // answer the packet before it ("Remote replied unexpectedly").
+                    log.accept("gdb sent the same packet again before acknowledging our reply: answered once");
+                    return;
+                }
+                lastPacket = packet;
+                ackedSinceReply = false;
                 reply(handle(packet, out), out);
             } else if (event instanceof PacketReader.Event.Oversized o) {
                 if (!o.checksumOk() && ackMode) {
@@ -91,6 +102,8 @@ public final class RspSession {
                 }
                 log.accept("skipped a packet of " + o.length() + " bytes (limit " + PACKET_SIZE + ")");
                 reply(ERR_MALFORMED, out);
+            } else if (event instanceof PacketReader.Event.Ack) {
+                ackedSinceReply = true;
             } else if (event instanceof PacketReader.Event.Nak) {
                 out.writeBytes(lastReply);
             } else if (event instanceof PacketReader.Event.Interrupt) {

@@ -78,10 +78,15 @@ class StoredDumpTest {
     }
 
     @Test
-    void deviceErrorMeansNoDump() {
+    void aDeviceErrorInTheHeaderStillShowsTheCrashStreamBehindIt() {
         StoredDump s = read(DumpBuilder.partition(STREAM, STREAM.length, -1, -28, 0x10000));
         assertEquals(FlashHeader.State.DEVICE_ERROR, s.headerState());
-        assertFalse(s.present());
+        assertEquals(-28, s.header().orElseThrow().error());
+        assertTrue(s.present(), "the stream written before the error is a crash all the same");
+        assertFalse(s.valid());
+        byte[] noStream = DumpBuilder.partition(STREAM, STREAM.length, -1, -28, 0x10000);
+        java.util.Arrays.fill(noStream, FlashHeader.STREAM_OFFSET, noStream.length, (byte) 0xFF);
+        assertFalse(read(noStream).present(), "a header with an error and nothing behind it holds no dump");
     }
 
     @Test

@@ -55,6 +55,7 @@ class RspSessionTest {
         int hash = framed.lastIndexOf('#');
         String body = framed.substring(1, hash);
         assertEquals(framed, packet(unescape(body)), "checksum of reply to " + payload);
+        assertEquals("", feed("+"), "gdb's ack of the reply gets no answer");
         return unescape(body);
     }
 
@@ -257,6 +258,21 @@ class RspSessionTest {
         String out = feed(packet(new String(huge, StandardCharsets.ISO_8859_1)));
         assertEquals("+" + packet("E01"), out);
         assertEquals("-", feed("$" + "a".repeat(1 << 20) + "#01"));
+        assertEquals("T0bthread:1;", ask("?"));
+    }
+
+    @Test
+    void aPacketGdbSentAgainBeforeOurReplyIsAnsweredOnce() {
+        // gdb timed out waiting (a server starting on a busy machine) and sent qSupported again: both copies are read at
+        // once. Answering both would make every later reply answer the packet before it.
+        String twice = packet("qSupported:xmlRegisters=arm") + packet("qSupported:xmlRegisters=arm");
+        String out = feed(twice);
+        assertEquals(1, out.split("\\$", -1).length - 1, "one reply: " + out);
+        assertTrue(out.startsWith("+$PacketSize=") && out.endsWith("+"), "each copy acknowledged, the first answered: " + out);
+        assertEquals("", feed("+"));
+        assertEquals("", ask("vMustReplyEmpty"), "the next packet gets its own reply");
+        // A packet repeated after gdb acknowledged the reply is a new question: answered again.
+        assertEquals("T0bthread:1;", ask("?"));
         assertEquals("T0bthread:1;", ask("?"));
     }
 

@@ -7,7 +7,9 @@ import dev.zmkagent.device.uf2.Uf2Block;
 import dev.zmkagent.device.uf2.Uf2File;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -148,9 +150,28 @@ public final class FlashCheck {
             return Optional.of(new Refusal(Refusal.Rule.NEVER_COMPLETES, "UF2 block count " + total
                     + " is one the bootloader never reaches"));
         }
+        if (app.size() > total) {
+            // uf2conv.py numbers each family's blocks 0..numBlocks-1 once: more blocks than that is a file that was
+            // concatenated with itself or padded; the bootloader would stop after numBlocks and leave the rest unwritten.
+            return Optional.of(new Refusal(Refusal.Rule.NEVER_COMPLETES, String.format(
+                    "the UF2 holds %d blocks for this board but its blocks say there are %d: not one build (a file repeated or"
+                            + " joined to another?)", app.size(), total)));
+        }
+        Map<Long, Integer> firstAt = new HashMap<>();
         BitSet seen = new BitSet();
-        for (Uf2Block b : app) {
+        for (int i = 0; i < app.size(); i++) {
+            Uf2Block b = app.get(i);
+            Integer earlier = firstAt.putIfAbsent(b.targetAddress(), i);
+            if (earlier != null) {
+                return Optional.of(new Refusal(Refusal.Rule.REPEATED_ADDRESS, String.format(
+                        "UF2 blocks %d and %d both write 0x%X: one build writes each address once (a file repeated or joined to another?)",
+                        earlier, i, b.targetAddress())));
+            }
             if (b.blockNo() < total) {
+                if (seen.get((int) b.blockNo())) {
+                    return Optional.of(new Refusal(Refusal.Rule.NEVER_COMPLETES, String.format(
+                            "UF2 block number %d appears twice: the bootloader counts it once and would never finish", b.blockNo())));
+                }
                 seen.set((int) b.blockNo());
             }
         }

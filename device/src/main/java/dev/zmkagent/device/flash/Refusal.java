@@ -11,6 +11,7 @@ public record Refusal(Rule rule, String message) {
         APP_START,
         OUTSIDE_WINDOW,
         NEVER_COMPLETES,
+        REPEATED_ADDRESS,
         COREDUMP_OVERLAP,
         PAST_COREDUMP,
         UNKNOWN_VARIANT,

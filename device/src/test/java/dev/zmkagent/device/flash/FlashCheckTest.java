@@ -134,6 +134,27 @@ class FlashCheckTest {
     }
 
     @Test
+    void refusesAFileThatRepeatsAValidBuild() throws Exception {
+        // A 100 MB UF2 made of one build over and over: every block valid on its own, numbers and count consistent.
+        byte[] once = TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 1).uf2();
+        byte[] thrice = new byte[once.length * 3];
+        for (int i = 0; i < 3; i++) {
+            System.arraycopy(once, 0, thrice, i * once.length, once.length);
+        }
+        CheckResult r = FlashCheck.check(Uf2File.parse(ByteView.of(thrice)), niceNano("0.6.1"), CheckOptions.none());
+        assertEquals(Refusal.Rule.NEVER_COMPLETES, only(r));
+        assertTrue(r.refusals().get(0).message().contains("holds 48 blocks for this board but its blocks say there are 16"), r.refusals().toString());
+    }
+
+    @Test
+    void refusesTwoBlocksForOneAddress() {
+        TestFirmware twice = TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 1).block(9, b -> b.address = 0x26300);
+        CheckResult r = check(twice, niceNano("0.6.1"), CheckOptions.none());
+        assertEquals(Refusal.Rule.REPEATED_ADDRESS, only(r));
+        assertTrue(r.refusals().get(0).message().contains("blocks 3 and 9 both write 0x26300"), r.refusals().toString());
+    }
+
+    @Test
     void unknownVariantIsRefusedAndElfWithoutCoredumpWarns() {
         TestFirmware fw = TestFirmware.code(0x26000, 0x1000, TestFirmware.NICE_NANO_FAMILY, 1);
         assertEquals(Refusal.Rule.UNKNOWN_VARIANT, only(check(fw, niceNano("0.6.1"), new CheckOptions(Optional.of("zmk_fast"), Optional.empty(), Optional.empty()))));
