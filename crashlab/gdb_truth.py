@@ -175,6 +175,8 @@ for sym in ["z_arm_coredump_fault_sp", "crashlab_corrupted_at"]:
         truth.setdefault("firmware", {})[sym] = h32(int(gdb.parse_and_eval(sym)))
     except gdb.error:
         pass
+for label, addr, size in P.get("memory_reads", []):
+    truth.setdefault("memory", {})[label] = bytes(gdb.selected_inferior().read_memory(addr, size)).hex()
 
 # the thread list, as the kernel keeps it
 threads = []

@@ -28,6 +28,7 @@ EXAMPLES = os.path.join(REPO, "examples")
 sys.path.insert(0, HERE)
 
 import render  # noqa: E402
+import settings_nvs  # noqa: E402
 from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
@@ -44,7 +45,9 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
-         "BUSFAULT_OTHER_SHIELD": 60}
+         "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
+# kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
+BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
 # Triage build variants (60-69): the same bug built with another shield's code and data (fw/shield.c) linked in
 # before app.c, so that every address of app.c moves.
 SHIELD_KINDS = {"BUSFAULT_OTHER_SHIELD"}
@@ -118,6 +121,9 @@ def build_app(sc, build):
     defs.update(t["defines"])
     if t["cpu"] != "cortex-m4" and not sc["fpu"]:
         defs.update({"LAB_SOFT_FLOAT": 1, "LAB_FPU_SHARING": 0})
+    if sc["kind"] in BOND_KINDS:
+        defs["SETTINGS_ADDR"] = "0x%x" % t["settings_addr"]
+        defs["SETTINGS_SIZE"] = "0x%x" % t["settings_size"]
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
     sources = list(C_SOURCES)
@@ -126,9 +132,12 @@ def build_app(sc, build):
         sources.insert(sources.index("app.c"), "shield.c")
         link_extra = ["-Wl,-u,nice_view_init"]
     objs = []
-    for src in sources + t["extra_sources"] + ["asm.S"]:
+    sources = sources + t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
+    for src in sources + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
+        if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
+            debug = ["-g0"]             # no DWARF for struct bt_keys / bt_dev: the redaction's fallback path
         sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
@@ -145,6 +154,33 @@ def symbols(elf):
         if len(parts) == 3:
             out[parts[2]] = int(parts[0], 16)
     return out
+
+
+def symbol_size(elf, name):
+    for line in sh(["arm-none-eabi-nm", "-S", elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3] == name:
+            return int(parts[1], 16)
+    raise LabError("%s: no sized symbol %s" % (elf, name))
+
+
+def check_bonds(sc, truth, facts):
+    """The firmware must hold exactly the keys the harness wrote into the settings partition."""
+    pool = bytes.fromhex(truth["memory"]["key_pool"])
+    dev = bytes.fromhex(truth["memory"]["bt_dev"])
+    errs = []
+    for b in facts["bonds"]:
+        for k in ["ltk", "irk", "periph_ltk", "ltk_rand"]:
+            if bytes.fromhex(b[k]) not in pool:
+                errs.append("%s %s not in key_pool" % (b["name"], k))
+    for b in facts["superseded_bonds"]:
+        if bytes.fromhex(b["ltk"]) in pool:
+            errs.append("%s: the superseded ltk was loaded" % b["name"])
+    for irk in facts["identity_irks"]:
+        if bytes.fromhex(irk) not in dev:
+            errs.append("identity irk not in bt_dev")
+    if errs:
+        raise LabError("%s: %s" % (sc["name"], "; ".join(errs)))
 
 
 def free_port():
@@ -171,6 +207,10 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         "truth_json": os.path.join(d, "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
+    if sc["kind"] in BOND_KINDS:
+        # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
+        params["memory_reads"] = [[name, syms[name], size] for name, size in
+                                  [("key_pool", symbol_size(app_elf, "key_pool")), ("bt_dev", symbol_size(app_elf, "bt_dev"))]]
     pfile = os.path.join(d, "gdb-params.json")
     with open(pfile, "w") as f:
         json.dump(params, f)
@@ -299,14 +339,25 @@ def run_scenario(sc, out, mbr_elf):
     flash_in = os.path.join(d, "flash-before.bin")
     elves = [mbr_elf, app_elf] if t["mbr"] else [app_elf]
     base, size = t["flash_base"], t["flash_size"]
+    before = bytearray(render.compose_flash(elves, base=base, size=size))
+    settings = None
+    if sc["kind"] in BOND_KINDS:
+        settings, settings_facts = settings_nvs.bond_partition(sc["name"], t["settings_size"])
+        before[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
+        with open(os.path.join(d, "settings.bin"), "wb") as f:
+            f.write(settings)
     with open(flash_in, "wb") as f:
-        f.write(render.compose_flash(elves, base=base, size=size))
+        f.write(before)
     run_qemu_gdb(sc, d, app_elf, flash_in)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
     part = flash[pa - base:pa - base + render.PART_SIZE]
-    if render.compose_flash(elves, part, pa, base=base, size=size) != flash:
-        raise LabError("%s: flash outside the partition differs from %s" % (sc["name"], "MBR + app ELF" if t["mbr"] else "the app ELF"))
+    expected = bytearray(render.compose_flash(elves, part, pa, base=base, size=size))
+    if settings is not None:
+        expected[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
+    if bytes(expected) != flash:
+        raise LabError("%s: flash outside the partition differs from %s%s" % (
+            sc["name"], "MBR + app ELF" if t["mbr"] else "the app ELF", " + settings.bin" if settings is not None else ""))
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
@@ -324,11 +375,14 @@ def run_scenario(sc, out, mbr_elf):
         f.write(render.cd_console_log(uart, part))
     truth = json.load(open(os.path.join(d, "truth.json")))
     check_truth(sc, truth, facts)
-    write_scenario_json(sc, d, truth, facts)
+    if settings is not None:
+        check_bonds(sc, truth, settings_facts)
+        settings_facts.update({"address": "0x%x" % t["settings_addr"], "size": "0x%x" % t["settings_size"]})
+    write_scenario_json(sc, d, truth, facts, settings_facts if settings is not None else None)
     return sc["name"], time.time() - t0
 
 
-def write_scenario_json(sc, d, truth, facts):
+def write_scenario_json(sc, d, truth, facts, settings=None):
     t = TARGETS[sc["target"]]
     xpsr_bit9 = None
     if truth.get("interrupted_thread"):
@@ -366,6 +420,10 @@ def write_scenario_json(sc, d, truth, facts):
                         "partition.bin": "the 64 KiB coredump partition after the crash (how this target's dump is delivered)",
                         "flash": "compose: 0x%x bytes of 0xFF at 0x%x + PT_LOAD segments of app.elf + partition.bin"
                                  % (t["flash_size"], t["flash_base"])}
+    if settings is not None:
+        doc["settings"] = settings
+        doc["files"]["settings.bin"] = "the settings partition (NVS) at %s, as the harness wrote it before boot" % settings["address"]
+        doc["files"]["flash"] += " + settings.bin at the settings address"
     with open(os.path.join(d, "scenario.json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -382,6 +440,8 @@ def install_fixtures(out, scs):
         files = list(COMMITTED_PER_SCENARIO)
         if sc["bootloader"] is None:
             files.remove("INFO_UF2.TXT")
+        if sc["kind"] in BOND_KINDS:
+            files.append("settings.bin")
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
         for fn in files:
@@ -411,7 +471,8 @@ def compare(out, scs):
             if new != old:
                 problems.append("".join(difflib.unified_diff(old, new, "committed/%s/%s" % (sc["name"], fn),
                                                              "fresh/%s/%s" % (sc["name"], fn))))
-        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []):
+        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []) + (
+                ["settings.bin"] if sc["kind"] in BOND_KINDS else []):
             if not same_bytes(os.path.join(src, fn), os.path.join(dst, fn)):
                 problems.append("%s/%s differs from the committed file\n" % (sc["name"], fn))
     if not same_bytes(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf")):

@@ -7,11 +7,14 @@ M4 = {"cpu": "cortex-m4", "machine": "mps2-an386", "ram_start": 0x20000000, "fla
       "mbr": True, "defines": {}, "extra_sources": []}
 TARGETS = {
     "nice_nano/zmk_debug": dict(M4, board="nice_nano", variant="zmk_debug", softdevice="S140 6.1.1",
-                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000),
+                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000,
+                                settings_addr=0xEC000, settings_size=0x8000),
     "nice_nano/zmk_debug_extra": dict(M4, board="nice_nano", variant="zmk_debug_extra", softdevice="S140 6.1.1",
-                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000),
+                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000,
+                                      settings_addr=0xEC000, settings_size=0x8000),
     "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
-                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000),
+                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000,
+                               settings_addr=0xEC000, settings_size=0x8000),
     # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
     # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
     # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
@@ -152,6 +155,17 @@ SCENARIOS = [
          hdr=1, sp="3.4", chunk=4, defines={"LAB_FP_CONTEXT": 1},
          proves="Zephyr 3.4 on the Cortex-M33 with the FPU and an FP context live: sp = the address of the extended "
                 "frame; LINKER_RAM dump truncated by the partition."),
+    dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
+         uf2=True,
+         proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "
+                "loaded at boot from the NVS settings partition at 0xEC000 (settings.bin: bt/id, bt/irk, two "
+                "bt/keys records, one of them re-paired so its old value is still in flash, ZMK's ble/ "
+                "records); then the bus fault. LINKER_RAM dump holding key_pool and bt_dev; the 0.9.2 "
+                "CURRENT.UF2 does not reach the settings partition."),
+    dict(name="xiao-bonds-no-types", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="BONDS_NO_TYPES",
+         reason=25, uf2=True,
+         proves="The same bonds with bt_keys.c built without DWARF: the ELF names key_pool and bt_dev but has "
+                "no struct bt_keys type (redaction's fallback path)."),
 ]
 
 

@@ -235,7 +235,7 @@ NOINLINE static void kscan_matrix_read(uint32_t row)
 
 NOINLINE static void crashlab_trigger(void)
 {
-#if SCENARIO_KIND == KIND_BUSFAULT || SCENARIO_KIND == KIND_BUSFAULT_OTHER_SHIELD
+#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS || SCENARIO_KIND == KIND_BUSFAULT_OTHER_SHIELD
 	zmk_keymap_position_state_changed(17, 1);
 #elif SCENARIO_KIND == KIND_IRQ || SCENARIO_KIND == KIND_IRQ_NESTED
 	kscan_gpio_enable_interrupt();
@@ -360,7 +360,7 @@ int main(void)
 {
 	printk("*** Booting crash lab (ZMK-like, scenario %d) ***\n", SCENARIO_KIND);
 	z_malloc_heap_init();
-	zmk_settings_load();
+	zmk_settings_load(); LAB_BONDS_LOAD
 	hold_tap_pending = (struct zmk_behavior_binding *)0x5a5a5a50u;   /* poisoned */
 	kscan_debounce_ptr = (volatile uint32_t *)0x5a5a5a5cu;
 	behavior_apis[0] = behavior_apis[1] = behavior_apis[3] = NULL;

@@ -18,7 +18,8 @@
 #define KIND_DIV0          9
 #define KIND_UNALIGNED     10
 #define KIND_UNDEF         11
-#define KIND_BUSFAULT_OTHER_SHIELD 60 /* KIND_BUSFAULT's bug, built with fw/shield.c: every address moves */
+#define KIND_BONDS         50   /* bus fault with two bonds in key_pool and the settings partition */
+#define KIND_BONDS_NO_TYPES 51  /* the same, bt_keys.c built without DWARF (no struct bt_keys type) */
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
  * 12-19 gap fill / NULL calls / tail calls, 20-29 Cortex-M33, 30-39 threads without a thread list,
  * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor. */
@@ -28,6 +29,20 @@
 #endif
 #ifndef PART_ADDR
 #define PART_ADDR 0x71000
+#endif
+/* bond scenarios: the Zephyr settings partition (ZMK's storage_partition on nice_nano and XIAO) */
+#define LAB_BONDS (SCENARIO_KIND == KIND_BONDS || SCENARIO_KIND == KIND_BONDS_NO_TYPES)
+#if LAB_BONDS                /* fw/bt_keys.c: load the bonds from the settings partition at boot */
+int bt_settings_load(void);
+#define LAB_BONDS_LOAD bt_settings_load();
+#else
+#define LAB_BONDS_LOAD             /* nothing: the other scenarios build byte-identical */
+#endif
+#ifndef SETTINGS_ADDR
+#define SETTINGS_ADDR 0xEC000
+#endif
+#ifndef SETTINGS_SIZE
+#define SETTINGS_SIZE 0x8000
 #endif
 #ifndef CD_HDR_VER
 #define CD_HDR_VER 2
@@ -66,5 +81,8 @@
 #else
 #define NOINLINE __attribute__((noinline))
 #endif
+
+/* at the end, so that no line above it moves (DWARF line numbers of other kinds' builds) */
+#define KIND_BUSFAULT_OTHER_SHIELD 60 /* KIND_BUSFAULT's bug, built with fw/shield.c: every address moves */
 
 #endif

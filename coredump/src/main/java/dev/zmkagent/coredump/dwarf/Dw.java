@@ -16,6 +16,29 @@ final class Dw {
     static final int TAG_CALL_SITE = 0x48;
     static final int TAG_GNU_CALL_SITE = 0x4109;
 
+    // Data objects and types (StaticVariables)
+    static final int TAG_ARRAY_TYPE = 0x01;
+    static final int TAG_ENUMERATION_TYPE = 0x04;
+    static final int TAG_MEMBER = 0x0d;
+    static final int TAG_POINTER_TYPE = 0x0f;
+    static final int TAG_STRUCTURE_TYPE = 0x13;
+    static final int TAG_TYPEDEF = 0x16;
+    static final int TAG_UNION_TYPE = 0x17;
+    static final int TAG_SUBRANGE_TYPE = 0x21;
+    static final int TAG_BASE_TYPE = 0x24;
+    static final int TAG_CONST_TYPE = 0x26;
+    static final int TAG_VARIABLE = 0x34;
+    static final int TAG_VOLATILE_TYPE = 0x35;
+    static final int TAG_RESTRICT_TYPE = 0x37;
+    static final int TAG_ATOMIC_TYPE = 0x47;
+    static final int AT_LOCATION = 0x02;
+    static final int AT_BYTE_SIZE = 0x0b;
+    static final int AT_UPPER_BOUND = 0x2f;
+    static final int AT_COUNT = 0x37;
+    static final int AT_DATA_MEMBER_LOCATION = 0x38;
+    static final int AT_TYPE = 0x49;
+    static final int OP_PLUS_UCONST = 0x23;
+
     // Attributes
     static final int AT_SIBLING = 0x01;
     static final int AT_NAME = 0x03;

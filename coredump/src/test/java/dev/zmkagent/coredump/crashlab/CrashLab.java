@@ -153,7 +153,39 @@ public final class CrashLab {
             }
             byte[] part = partition();
             System.arraycopy(part, 0, flash, (int) partitionAddress(), part.length);
+            if (settings().isPresent()) {
+                byte[] st = read(dir.resolve("settings.bin"));
+                System.arraycopy(st, 0, flash, (int) hex(settings().get().get("address")), st.length);
+            }
             return flash;
+        }
+
+        /** The bond scenarios' settings facts (scenario.json "settings": address, size, format, records, bonds, identity IRKs). */
+        @SuppressWarnings("unchecked")
+        public java.util.Optional<Map<String, Object>> settings() {
+            return java.util.Optional.ofNullable((Map<String, Object>) meta().get("settings"));
+        }
+
+        /**
+         * Every key value the lab wrote (LTKs with their rand, IRKs, peripheral LTKs of the current and the superseded bonds,
+         * the identity IRKs), as bytes; empty for scenarios without bonds.
+         */
+        @SuppressWarnings("unchecked")
+        public List<byte[]> keyValues() {
+            List<byte[]> out = new java.util.ArrayList<>();
+            settings().ifPresent(st -> {
+                for (String group : List.of("bonds", "superseded_bonds")) {
+                    for (Map<String, Object> b : (List<Map<String, Object>>) st.get(group)) {
+                        for (String k : List.of("ltk", "ltk_rand", "irk", "periph_ltk", "periph_ltk_rand")) {
+                            out.add(java.util.HexFormat.of().parseHex((String) b.get(k)));
+                        }
+                    }
+                }
+                for (String irk : (List<String>) st.get("identity_irks")) {
+                    out.add(java.util.HexFormat.of().parseHex(irk));
+                }
+            });
+            return out;
         }
     }
 }
