@@ -32,7 +32,8 @@ import settings_nvs  # noqa: E402
 from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
-TOOLS = [CC, "arm-none-eabi-nm", "qemu-system-arm", "gdb-multiarch"]
+OBJCOPY = "arm-none-eabi-objcopy"
+TOOLS = [CC, "arm-none-eabi-nm", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 # Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
 CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
@@ -45,6 +46,7 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
+         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14,
          "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
 # kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
 BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
@@ -101,7 +103,8 @@ def build_app(sc, build):
     cpu = cpu_flags(sc)
     os.makedirs(build, exist_ok=True)
     ld = os.path.join(build, "app.ld")
-    with open(os.path.join(FW, "app.ld.in")) as f:
+    zephyr_layout = sc["layout"] == "zephyr"
+    with open(os.path.join(FW, "app_zephyr.ld.in" if zephyr_layout else "app.ld.in")) as f:
         text = (f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
                 .replace("@RAM_START@", "0x%x" % t["ram_start"]))
     with open(ld, "w") as f:
@@ -132,19 +135,48 @@ def build_app(sc, build):
         sources.insert(sources.index("app.c"), "shield.c")
         link_extra = ["-Wl,-u,nice_view_init"]
     objs = []
-    sources = sources + t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
-    for src in sources + ["asm.S"]:
+    # scenario code in files of its own (so the shared sources keep their lines), and per-file defines
+    extra = (t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
+             + (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"])
+    for src in sources + extra + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
         if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
             debug = ["-g0"]             # no DWARF for struct bt_keys / bt_dev: the redaction's fallback path
-        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + prefix_maps(build) +
+        fdefs = ["-D%s=%s" % kv for kv in sorted(sc["file_defines"].get(src, {}).items())]
+        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + fdefs + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
     sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none"] + link_extra + ["-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
+
+
+def zephyr_outputs(sc, d, app_elf):
+    """zephyr.bin and zephyr.uf2 as a Zephyr build makes them (CMakeLists.txt, CONFIG_BUILD_OUTPUT_BIN/_UF2):
+    objcopy --gap-fill 0xff -O binary without .comment/COMMON/.eh_frame, then uf2conv.py -c -b <load offset> -f
+    <family> of that binary. Returns the UF2 bytes (what the user drags onto the drive)."""
+    t = TARGETS[sc["target"]]
+    app_bin = os.path.join(d, "app.bin")
+    sh([OBJCOPY, "--gap-fill", "0xff", "--output-target=binary", "--remove-section=.comment",
+        "--remove-section=COMMON", "--remove-section=.eh_frame", app_elf, app_bin])
+    data = open(app_bin, "rb").read()
+    uf2 = render.uf2conv(data, t["app_start"], render.NRF52840_FAMILY)
+    with open(os.path.join(d, "zmk.uf2"), "wb") as f:
+        f.write(uf2)
+    return uf2
+
+
+def flash_sources(sc, d, mbr_elf, app_elf):
+    """What the flash holds before the crash: the MBR stub, and the application as the user flashed it (the build's
+    UF2 for the Zephyr layout, else the ELF's load segments)."""
+    if sc["layout"] == "zephyr":
+        fam_key, blver = sc["bootloader"]
+        payloads = render.uf2_payloads(open(os.path.join(d, "zmk.uf2"), "rb").read(), render.FAMILY[fam_key],
+                                       render.window_end(blver))
+        return [mbr_elf], [payloads]
+    return ([mbr_elf, app_elf] if TARGETS[sc["target"]]["mbr"] else [app_elf]), []
 
 
 def symbols(elf):
@@ -336,10 +368,13 @@ def run_scenario(sc, out, mbr_elf):
     elf = build_app(sc, os.path.join(d, "build"))
     app_elf = os.path.join(d, "app.elf")
     shutil.copyfile(elf, app_elf)
+    if sc["layout"] == "zephyr":
+        zephyr_outputs(sc, d, app_elf)
+        check_gaps(sc, d, app_elf)
+    elves, written = flash_sources(sc, d, mbr_elf, app_elf)
     flash_in = os.path.join(d, "flash-before.bin")
-    elves = [mbr_elf, app_elf] if t["mbr"] else [app_elf]
     base, size = t["flash_base"], t["flash_size"]
-    before = bytearray(render.compose_flash(elves, base=base, size=size))
+    before = bytearray(render.compose_flash(elves, base=base, size=size, written=written))
     settings = None
     if sc["kind"] in BOND_KINDS:
         settings, settings_facts = settings_nvs.bond_partition(sc["name"], t["settings_size"])
@@ -352,12 +387,13 @@ def run_scenario(sc, out, mbr_elf):
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
     part = flash[pa - base:pa - base + render.PART_SIZE]
-    expected = bytearray(render.compose_flash(elves, part, pa, base=base, size=size))
+    expected = bytearray(render.compose_flash(elves, part, pa, base=base, size=size, written=written))
     if settings is not None:
         expected[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
     if bytes(expected) != flash:
         raise LabError("%s: flash outside the partition differs from %s%s" % (
-            sc["name"], "MBR + app ELF" if t["mbr"] else "the app ELF", " + settings.bin" if settings is not None else ""))
+            sc["name"], "MBR + the build's zmk.uf2" if written else "MBR + app ELF" if t["mbr"] else "the app ELF",
+            " + settings.bin" if settings is not None else ""))
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
@@ -380,6 +416,22 @@ def run_scenario(sc, out, mbr_elf):
         settings_facts.update({"address": "0x%x" % t["settings_addr"], "size": "0x%x" % t["settings_size"]})
     write_scenario_json(sc, d, truth, facts, settings_facts if settings is not None else None)
     return sc["name"], time.time() - t0
+
+
+def check_gaps(sc, d, app_elf):
+    """The Zephyr layout must really have what a ZMK build has: bytes between loadable sections that no section
+    defines, which the gap-filled binary holds as 0xFF (a 4-byte gap between two read-only iterable sections, a
+    1-byte gap between .data images)."""
+    gaps = render.load_gaps(app_elf)
+    sizes = sorted(set(n for _, n in gaps))
+    if 4 not in sizes or 1 not in sizes:
+        raise LabError("%s: expected a 4-byte and a 1-byte gap between loadable sections, found %s" % (sc["name"], gaps))
+    image = open(os.path.join(d, "app.bin"), "rb").read()
+    base = TARGETS[sc["target"]]["app_start"]
+    for addr, n in gaps:
+        if image[addr - base:addr - base + n] != b"\xff" * n:
+            raise LabError("%s: gap at 0x%x is not 0xFF in the gap-filled binary" % (sc["name"], addr))
+    return gaps
 
 
 def write_scenario_json(sc, d, truth, facts, settings=None):
@@ -405,7 +457,10 @@ def write_scenario_json(sc, d, truth, facts, settings=None):
         "files": {"app.elf": "application ELF with DWARF (link address %s)" % ("0x%x" % t["app_start"]),
                   "../mbr.elf": "MBR stub at 0 (shared)",
                   "partition.bin": "the 64 KiB coredump partition after the crash",
-                  "flash": "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"},
+                  "flash": ("compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf + the blocks of zmk.uf2 (the "
+                            "build's gap-filled UF2, as the bootloader writes it) + partition.bin"
+                            if sc["layout"] == "zephyr" else
+                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin")},
     }
     if sc["bootloader"] is not None:
         fam_key, blver = sc["bootloader"]
@@ -420,6 +475,10 @@ def write_scenario_json(sc, d, truth, facts, settings=None):
                         "partition.bin": "the 64 KiB coredump partition after the crash (how this target's dump is delivered)",
                         "flash": "compose: 0x%x bytes of 0xFF at 0x%x + PT_LOAD segments of app.elf + partition.bin"
                                  % (t["flash_size"], t["flash_base"])}
+    if sc["layout"] == "zephyr":
+        doc["build"]["layout"] = "zephyr"
+        doc["load_gaps"] = [["0x%x" % a, n] for a, n in render.load_gaps(os.path.join(d, "app.elf"))]
+        doc["files"]["zmk.uf2"] = "the build's UF2, as Zephyr makes it (objcopy --gap-fill 0xff -O binary, uf2conv.py)"
     if settings is not None:
         doc["settings"] = settings
         doc["files"]["settings.bin"] = "the settings partition (NVS) at %s, as the harness wrote it before boot" % settings["address"]
@@ -444,6 +503,8 @@ def install_fixtures(out, scs):
             files.append("settings.bin")
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
+        if sc["layout"] == "zephyr":
+            files += ["zmk.uf2"]
         for fn in files:
             shutil.copyfile(os.path.join(src, fn), os.path.join(dst, fn))
         if sc["example"]:
@@ -472,7 +533,7 @@ def compare(out, scs):
                 problems.append("".join(difflib.unified_diff(old, new, "committed/%s/%s" % (sc["name"], fn),
                                                              "fresh/%s/%s" % (sc["name"], fn))))
         for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []) + (
-                ["settings.bin"] if sc["kind"] in BOND_KINDS else []):
+                ["settings.bin"] if sc["kind"] in BOND_KINDS else []) + (["zmk.uf2"] if sc["layout"] == "zephyr" else []):
             if not same_bytes(os.path.join(src, fn), os.path.join(dst, fn)):
                 problems.append("%s/%s differs from the committed file\n" % (sc["name"], fn))
     if not same_bytes(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf")):

@@ -35,7 +35,8 @@ XIAO_080 = ("xiao", "0.8.0")
 DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
-    "defines": {}, "uf2": False, "example": None, "fpu": True,
+    "defines": {}, "uf2": False, "example": None, "fpu": True, "layout": "lab",
+    "sources": [], "file_defines": {},
 }
 
 SCENARIOS = [
@@ -166,6 +167,20 @@ SCENARIOS = [
          reason=25, uf2=True,
          proves="The same bonds with bt_keys.c built without DWARF: the ELF names key_pool and bt_dev but has "
                 "no struct bt_keys type (redaction's fallback path)."),
+    dict(name="nice_nano-gapfill", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT", reason=25,
+         layout="zephyr", mem="THREADS",
+         proves="A build laid out as Zephyr lays it out (iterable sections, RAM images in flash as output sections "
+                "of their own) and flashed as zmk.uf2 made the way Zephyr makes it (objcopy --gap-fill 0xff -O binary, "
+                "uf2conv.py): a 4-byte gap between two read-only iterable sections and a 1-byte gap between .data "
+                "images hold 0xFF on the device and 0x00 in the ELF's segments. The matching ELF must pass silently."),
+    dict(name="xiao-timer-nullptr", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="TIMER_NULLPTR",
+         reason=35, layout="zephyr", sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="A k_timer expiry function calls through a NULL pointer from the SysTick interrupt "
+                "(sys_clock_isr -> sys_clock_announce -> z_timer_expiration_handler -> hold_tap_timer_expired): "
+                "UsageFault INVSTATE, reason 35, pc = 0, lr = the return into the expiry function. The build has "
+                "functions --gc-sections discarded (some with inlined calls), whose DWARF stays at low_pc 0."),
 ]
 
 

@@ -257,7 +257,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_UNDEF
 	zmk_ble_clear_bonds();
 #endif
-	crashlab_steady_state();
+	LAB_AFTER_TRIGGER();
 }
 
 static void kscan_thread(void *p1, void *p2, void *p3)
