@@ -12,6 +12,7 @@ import concurrent.futures
 import difflib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -33,7 +34,7 @@ from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
 OBJCOPY = "arm-none-eabi-objcopy"
-TOOLS = [CC, "arm-none-eabi-nm", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
+TOOLS = [CC, "arm-none-eabi-nm", "arm-none-eabi-objdump", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 # Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
 CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
@@ -188,6 +189,20 @@ def symbols(elf):
     return out
 
 
+def overflow_probe(sc, elf):
+    """Stack-limit scenarios: the `sub sp, #imm` of the recursion, where gdb records the truth (see gdb_truth.py)."""
+    if "LAB_BUILTIN_STACK_GUARD" not in sc["defines"]:
+        return None
+    fn = "display_layer_render"
+    dis = sh(["arm-none-eabi-objdump", "-d", "--no-show-raw-insn", elf])
+    body = dis.split("<%s>:" % fn, 1)[1].split("\n\n", 1)[0]
+    for line in body.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+sub(?:\.w)?\s+sp, (?:sp, )?#(\d+)", line)
+        if m:
+            return {"address": int(m.group(1), 16), "imm": int(m.group(2))}
+    raise LabError("%s: no `sub sp` in %s" % (sc["name"], fn))
+
+
 def symbol_size(elf, name):
     for line in sh(["arm-none-eabi-nm", "-S", elf]).splitlines():
         parts = line.split()
@@ -223,7 +238,9 @@ def free_port():
     return port
 
 
-def run_qemu_gdb(sc, d, app_elf, flash_in):
+def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
+    """One QEMU + gdb run. The stack-limit scenarios run twice: first with overflow_run (gdb only records its view at
+    the instruction that crosses PSPLIM, to overflow.json), then normally with that record as `overflow`."""
     t = TARGETS[sc["target"]]
     syms = symbols(app_elf)
     stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
@@ -236,14 +253,16 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
         "flash_out": os.path.join(d, "flash.bin"),
         "flash_base": t["flash_base"], "flash_size": t["flash_size"],
-        "truth_json": os.path.join(d, "truth.json"),
+        "overflow_probe": overflow_probe(sc, app_elf) if overflow_run else None,
+        "overflow": overflow,
+        "truth_json": os.path.join(d, "overflow.json" if overflow_run else "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
+    pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
     if sc["kind"] in BOND_KINDS:
         # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
         params["memory_reads"] = [[name, syms[name], size] for name, size in
                                   [("key_pool", symbol_size(app_elf, "key_pool")), ("bt_dev", symbol_size(app_elf, "bt_dev"))]]
-    pfile = os.path.join(d, "gdb-params.json")
     with open(pfile, "w") as f:
         json.dump(params, f)
     if STOPPING:
@@ -269,7 +288,7 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         env = dict(os.environ, CRASHLAB_PARAMS=pfile)
         p = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", os.path.join(HERE, "gdb_truth.py")],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=90)
-        with open(os.path.join(d, "gdb.log"), "wb") as f:
+        with open(os.path.join(d, "gdb-overflow.log" if overflow_run else "gdb.log"), "wb") as f:
             f.write(p.stdout)
         if p.returncode != 0 or not os.path.exists(params["truth_json"]):
             raise LabError("%s: gdb failed (rc %d), see %s/gdb.log:\n%s" % (
@@ -324,6 +343,26 @@ def check_truth(sc, truth, facts):
             first = [f for f in at_svc if f.get("from") == "psp_context_at_svc"][0]
             if first.get("function") != "assert_post_action":
                 errs.append("bt at the svc starts in %s, expected assert_post_action" % first.get("function"))
+        if "LAB_BUILTIN_STACK_GUARD" in sc["defines"]:
+            # the stack-limit scenario: the core stacked nothing, psp = PSPLIM = the thread's stack start
+            ov = truth.get("stack_overflow")
+            if ov is None:
+                errs.append("no stack-limit crossing was recorded")
+            else:
+                if not int(truth["fault_registers"]["CFSR"], 16) & (1 << 20):
+                    errs.append("CFSR.STKOF is not set")
+                if truth["registers"]["psp"] != ov["stack_start"]:
+                    errs.append("psp %s is not PSPLIM %s: the frame was stacked" % (truth["registers"]["psp"], ov["stack_start"]))
+                if ov["frames"][0].get("function") != "display_layer_render" or not reaches_entry(ov["caller_frames"]):
+                    errs.append("the overflow's truth does not start in the recursion or reach z_thread_entry")
+                # the first run recorded the chain; the dump comes from the second: its stack must hold the same chain
+                first = [(f.get("pc"), f.get("function")) for f in ov["frames"][1:]]
+                second = [(f.get("pc"), f.get("function")) for f in ov["caller_frames"]]
+                if first != second:
+                    errs.append("the two runs' call chains differ: %s / %s" % (first, second))
+                arch = [b for b in facts.get("blocks", []) if b["id"] == "A"]
+                if arch and (int(arch[0]["registers"]["pc"], 16) != 0 or int(arch[0]["registers"]["lr"], 16) != 0):
+                    errs.append("the dumped pc/lr are not 0: %s" % arch[0]["registers"])
     elif not reaches_entry(truth["bt_raw"]):
         errs.append("steady-state bt does not reach z_thread_entry")
     for th in truth["threads"]:
@@ -383,7 +422,13 @@ def run_scenario(sc, out, mbr_elf):
             f.write(settings)
     with open(flash_in, "wb") as f:
         f.write(before)
-    run_qemu_gdb(sc, d, app_elf, flash_in)
+    overflow = None
+    if overflow_probe(sc, app_elf) is not None:
+        run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=True)
+        overflow = json.load(open(os.path.join(d, "overflow.json")))
+        if overflow is None:
+            raise LabError("%s: the recursion never crossed the stack limit" % sc["name"])
+    run_qemu_gdb(sc, d, app_elf, flash_in, overflow=overflow)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
     part = flash[pa - base:pa - base + render.PART_SIZE]

@@ -156,6 +156,16 @@ SCENARIOS = [
          hdr=1, sp="3.4", chunk=4, defines={"LAB_FP_CONTEXT": 1},
          proves="Zephyr 3.4 on the Cortex-M33 with the FPU and an FP context live: sp = the address of the extended "
                 "frame; LINKER_RAM dump truncated by the partition."),
+    dict(name="m33-stack-limit", target="mps2_an521/crashlab_m33", bootloader=None, kind="STACK_OVERFLOW", reason=2,
+         fpu=False, mem="THREADS",
+         defines={"LAB_BUILTIN_STACK_GUARD": 1, "LAB_INIT_STACKS": 0, "LAB_LAYER_SCRATCH": 100, "STACK_DEPTH": 40},
+         proves="Stack overflow caught by the Cortex-M33 stack limit (CONFIG_BUILTIN_STACK_GUARD: the context "
+                "switch sets PSPLIM to the thread's stack_info.start): the render recursion's 'sub sp' (after a push of "
+                "three registers, so sp is 4 bytes off alignment there) would cross "
+                "PSPLIM, the UsageFault (STKOF) finds no room for the exception frame, so the core stacks nothing "
+                "and sets psp = PSPLIM; Zephyr reports reason 2 with the 'frame' read from the untouched stack "
+                "bottom: pc = lr = 0 (no CONFIG_INIT_STACKS, as in ZMK). gdb's truth is its bt at the overflowing "
+                "instruction."),
     dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
          uf2=True,
          proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "

@@ -244,7 +244,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_NULLPTR
 	behavior_dispatch(&zmk_keymap[0][2], 2);
 #elif SCENARIO_KIND == KIND_STACK_OVERFLOW
-	display_render_widget(STACK_DEPTH, 7);
+	LAB_RENDER(STACK_DEPTH, 7);
 #elif SCENARIO_KIND == KIND_OOPS
 	split_central_notify(NULL);
 #elif SCENARIO_KIND == KIND_ASSERT

@@ -139,7 +139,11 @@ public final class Analyzer {
                     + " Some bytes changed after the dump was written (a bad copy of CURRENT.UF2, flash wear, or a partial erase); values may be wrong.",
                     stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
-        CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        if (unwound.stackLimit().isPresent()) {
+            diagnosis.add(CrashBacktrace.stackLimitDiagnosis(unwound, unwound.stackLimit().get(), d));
+        } else {
+            CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        }
         if (d.arch().isPresent() && d.arch().get().known(ArchBlock.PC) && !frames.isEmpty() && frames.get(0).pc().isPresent()
                 && frames.get(0).pc().getAsLong() != (d.arch().get().pc() & ~1L)) {
             diagnosis.add(String.format("The error was raised by the svc instruction at 0x%08x: the stacked pc 0x%08x is the instruction after it,"

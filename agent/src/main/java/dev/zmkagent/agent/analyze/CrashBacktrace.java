@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.analyze;
 
+import dev.zmkagent.coredump.cortexm.ArmArchitecture;
 import dev.zmkagent.coredump.cortexm.FaultReason;
 import dev.zmkagent.coredump.cortexm.FaultStatus;
 import dev.zmkagent.coredump.elf.ElfFile;
@@ -9,6 +10,7 @@ import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.Backtrace;
 import dev.zmkagent.coredump.unwind.CrashSignature;
 import dev.zmkagent.coredump.unwind.FaultContext;
+import dev.zmkagent.coredump.unwind.StackLimitRecovery;
 import dev.zmkagent.coredump.unwind.Frame;
 import dev.zmkagent.coredump.unwind.ThreadLister;
 import dev.zmkagent.coredump.unwind.UnwindOptions;
@@ -25,7 +27,8 @@ final class CrashBacktrace {
     /** What the unwinding produced, ready for the report. */
     record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
                   Optional<String> spExplanation, java.util.OptionalLong interruptedSp,
-                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings) {
+                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings,
+                  Optional<StackLimitRecovery.Result> stackLimit) {
     }
 
     /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
@@ -37,7 +40,8 @@ final class CrashBacktrace {
     static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus,
                           boolean truncated) {
         if (dump.arch().isEmpty() || !dump.arch().get().basicComplete() || elf.isEmpty()) {
-            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "", List.of());
+            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "",
+                    List.of(), Optional.empty());
         }
         Symbolizer symbolizer = symbols.orElseGet(() -> Symbolizers.forElf(elf.get()));
         Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
@@ -77,8 +81,36 @@ final class CrashBacktrace {
                 }
             }
         }
-        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()),
-                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, unwinder.warnings());
+        Optional<StackLimitRecovery.Result> limit = StackLimitRecovery.forCrash(dump.reason(), ArmArchitecture.of(elf.get()), start, bt,
+                threads.stream().filter(ThreadLister.ThreadEntry::current).findFirst().flatMap(ThreadLister.ThreadEntry::stack), unwinder, memory, options);
+        if (limit.isPresent()) {
+            List<Frame> frames = new ArrayList<>();
+            frames.add(bt.frames().get(0)); // the leading fault frame
+            frames.addAll(limit.get().backtrace().frames());
+            bt = new Backtrace(frames, limit.get().backtrace().stopReason());
+        }
+        String spText = limit.isPresent()
+                ? String.format("arch sp 0x%08x is Zephyr's sp for an exception frame at 0x%08x, the stack limit; the core stacked nothing there"
+                        + " (see the stack overflow below), so the dump's registers are not the crashed context", dump.arch().get().sp(), limit.get().limit())
+                : start.explanation();
+        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(spText),
+                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, unwinder.warnings(), limit);
+    }
+
+    /** What the report says about a stack-limit overflow that {@link StackLimitRecovery} explained. */
+    static String stackLimitDiagnosis(Result r, StackLimitRecovery.Result s, ZephyrDump dump) {
+        String bounds = r.crashingStack().map(st -> String.format("stack 0x%08x-0x%08x, %d bytes usable from the limit 0x%08x",
+                st.start(), st.end(), st.end() - s.limit(), s.limit())).orElse(String.format("stack limit 0x%08x", s.limit()));
+        dev.zmkagent.coredump.format.ArchBlock a = dump.arch().get();
+        return String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): %s (%s) overflowed in %s, whose frame"
+                        + " needs %d bytes below its caller's sp 0x%08x; sp would have reached 0x%08x, %d bytes below the limit. The core could not"
+                        + " stack the exception frame (it sets psp to the limit and stacks nothing), so the dump's registers (pc 0x%08x, lr 0x%08x)"
+                        + " are what lay at the bottom of the stack, not the crashed context. The backtrace is rebuilt from the return addresses"
+                        + " saved on the thread's stack (each one right after a call to the function of the frame below it), marked [recovered];"
+                        + " %s's own pc was never saved. Raise the thread's stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE,"
+                        + " or CONFIG_MAIN_STACK_SIZE) or shrink the recursion or its locals.",
+                r.crashingThread(), bounds, s.function(), s.frameBytes(), s.cfa(), s.cfa() - s.frameBytes(), s.bytesBelow(), a.pc(), a.lr(),
+                s.function());
     }
 
     /**

@@ -56,6 +56,9 @@ class CrashLabBacktraceTest {
         }
         List<GdbTruth.Row> expected = GdbTruth.withGdbPaths(GdbTruth.afterFaultBoundary(GdbTruth.groundTruthFrames(s.truth())),
                 GdbTruth.gdbPaths(readTruthTxt(s)));
+        if (s.truth().get("stack_overflow") != null) {
+            expected = GdbTruth.withoutInnermostPc(expected);
+        }
         List<GdbTruth.Row> actual = GdbTruth.ours(r.frames());
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));
     }
