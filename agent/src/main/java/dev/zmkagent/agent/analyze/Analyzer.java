@@ -117,7 +117,9 @@ public final class Analyzer {
         Optional<Symbolizer> symbols = elf.map(Symbolizers::forElf);
         CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, symbols, memory, FaultStatus.from(memory), truncated);
         List<CrashReport.Frame> frames;
-        Optional<dev.zmkagent.coredump.values.FrameValues> values = CrashBacktrace.frameValues(d, elf, symbols, memory);
+        // -Dzmkagent.values=off leaves the values out: bench/analyze-bench measures what they cost with it
+        Optional<dev.zmkagent.coredump.values.FrameValues> values = "off".equals(System.getProperty("zmkagent.values"))
+                ? Optional.empty() : CrashBacktrace.frameValues(d, elf, symbols, memory);
         if (unwound.backtrace().isPresent()) {
             frames = CrashBacktrace.reportFrames(unwound.backtrace().get(), values);
             unwound.spExplanation().ifPresent(e -> diagnosis.add("Stack pointer: " + e + "."));
