@@ -48,9 +48,12 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
          "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14,
-         "BONDS": 50, "BONDS_NO_TYPES": 51}
+         "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
 # kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
 BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
+# Triage build variants (60-69): the same bug built with another shield's code and data (fw/shield.c) linked in
+# before app.c, so that every address of app.c moves.
+SHIELD_KINDS = {"BUSFAULT_OTHER_SHIELD"}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
@@ -127,11 +130,16 @@ def build_app(sc, build):
         defs["SETTINGS_SIZE"] = "0x%x" % t["settings_size"]
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
+    sources = list(C_SOURCES)
+    link_extra = []
+    if sc["kind"] in SHIELD_KINDS:
+        sources.insert(sources.index("app.c"), "shield.c")
+        link_extra = ["-Wl,-u,nice_view_init"]
     objs = []
     # scenario code in files of its own (so the shared sources keep their lines), and per-file defines
     extra = (t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
              + (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"])
-    for src in C_SOURCES + extra + ["asm.S"]:
+    for src in sources + extra + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
         if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
@@ -141,7 +149,7 @@ def build_app(sc, build):
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
-    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
+    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none"] + link_extra + ["-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
 

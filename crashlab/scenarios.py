@@ -109,6 +109,15 @@ SCENARIOS = [
          kind="BUSFAULT", reason=25, mem="THREADS", fsr_region=True,
          proves="THREADS dump plus an extra 'M' block over 0xE000ED28..0xE000ED3C (CFSR, HFSR, DFSR, MMFAR, "
                 "BFAR) after the RAM blocks."),
+    dict(name="nice_nano-busfault-other-shield", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="BUSFAULT_OTHER_SHIELD", reason=25,
+         proves="nice_nano-busfault's bug in another user's build: a display shield's driver and buffers "
+                "(fw/shield.c) linked before app.c, so every function, variable and stack of app.c sits at "
+                "another address; same call path. Triage groups it with nice_nano-busfault."),
+    dict(name="xiao-busfault-other-shield-threads", target="xiao_ble/zmk_debug", bootloader=XIAO_080,
+         kind="BUSFAULT_OTHER_SHIELD", reason=25, mem="THREADS",
+         proves="The same bug, other shield, XIAO layout (app 0x27000) and a THREADS dump with the 'T' block: "
+                "other addresses, other dump layout, one crash signature."),
     dict(name="nice_nano-erased", target="nice_nano/zmk_debug", bootloader=NN_092, kind="NONE", reason=None,
          proves="No crash yet: the partition is erased (all 0xFF); the lab stops in crashlab_steady_state."),
     dict(name="nice_nano-interrupted", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",

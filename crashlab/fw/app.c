@@ -235,7 +235,7 @@ NOINLINE static void kscan_matrix_read(uint32_t row)
 
 NOINLINE static void crashlab_trigger(void)
 {
-#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS
+#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS || SCENARIO_KIND == KIND_BUSFAULT_OTHER_SHIELD
 	zmk_keymap_position_state_changed(17, 1);
 #elif SCENARIO_KIND == KIND_IRQ || SCENARIO_KIND == KIND_IRQ_NESTED
 	kscan_gpio_enable_interrupt();
