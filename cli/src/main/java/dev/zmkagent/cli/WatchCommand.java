@@ -154,6 +154,7 @@ final class WatchCommand implements Callable<Integer> {
                 }
             });
             trayHolder[0] = tray;
+            log.info(tray.map(Tray::describe).orElse("no tray icon (no StatusNotifierWatcher on the session bus, no XEmbed tray)"));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "zmk-agent-shutdown"));
         try {

@@ -159,7 +159,15 @@ class HostileArchiveTest {
         for (int i = 0; i < 10_000; i++) {
             many.add(Entry.file("d/" + i, ""));
         }
-        assertTrue(refused(zip("many.zip", many)).contains("more than 1,000 entries"));
+        // Written with the JDK's writer, which is quicker for many small entries.
+        Path manyZip = input.resolve("many.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(manyZip))) {
+            for (Entry e : many) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.name()));
+                z.closeEntry();
+            }
+        }
+        assertTrue(refused(manyZip).contains("more than 1,000 entries"));
         assertTrue(refused(tgz("many.tgz", many)).contains("more than 1,000 entries"));
     }
 
