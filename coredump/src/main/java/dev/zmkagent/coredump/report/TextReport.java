@@ -168,7 +168,7 @@ public final class TextReport {
                 }
             }
             for (CrashReport.Variable v : f.args()) {
-                reason(out, v, false);
+                reason(out, v, locals);
             }
             if (locals) {
                 for (CrashReport.Variable v : f.locals()) {
@@ -180,9 +180,12 @@ public final class TextReport {
         return out;
     }
 
-    /** Why a value is missing, when that says more than gdb's "<optimized out>". */
+    /**
+     * Why a value is missing. Under the plain backtrace only what the dump lacks (a register, memory: the things a
+     * build setting can change); with the locals every reason, the optimized-out ones too.
+     */
     private static void reason(List<String> out, CrashReport.Variable v, boolean all) {
-        v.unavailableReason().filter(r -> all || !r.startsWith("optimized out: the compiler kept no location"))
+        v.unavailableReason().filter(r -> all || !r.startsWith("optimized out"))
                 .ifPresent(r -> out.add("        (" + v.name() + ": " + r + ")"));
     }
 

@@ -84,7 +84,12 @@ public final class FrameValues {
                 continue;
             }
             for (int k = 0; k < mf.scopes.size(); k++) {
-                out[mf.first + k] = values(machines, m, mf.scopes.get(k));
+                try {
+                    out[mf.first + k] = values(machines, m, mf.scopes.get(k));
+                } catch (FormatException e) {
+                    // corrupt DWARF for this frame's variables or types: the frame is shown without values
+                    out[mf.first + k] = Values.NONE;
+                }
             }
         }
         return List.of(out);
@@ -320,7 +325,8 @@ public final class FrameValues {
                         entry = Optional.of(f.format(v.type(), eb, false));
                         entryMissing = f.missing();
                         entryBrief = Optional.of(formatter().format(v.type(), eb, true));
-                        equal = full.bytes != null && full.missing.isEmpty() && Arrays.equals(full.bytes.data, b);
+                        // gdb compares the two values' own bytes (a pointer, not the string it points to)
+                        equal = full.bytes != null && full.bytes.missingIn(0, full.bytes.size()) == null && Arrays.equals(full.bytes.data, b);
                     } catch (Missing.Unavailable e) {
                         // no entry value: gdb prints the parameter alone
                     }
