@@ -235,7 +235,7 @@ NOINLINE static void kscan_matrix_read(uint32_t row)
 
 NOINLINE static void crashlab_trigger(void)
 {
-#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS
+#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS || SCENARIO_KIND == KIND_BUSFAULT_OTHER_SHIELD
 	zmk_keymap_position_state_changed(17, 1);
 #elif SCENARIO_KIND == KIND_IRQ || SCENARIO_KIND == KIND_IRQ_NESTED
 	kscan_gpio_enable_interrupt();
@@ -244,7 +244,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_NULLPTR
 	behavior_dispatch(&zmk_keymap[0][2], 2);
 #elif SCENARIO_KIND == KIND_STACK_OVERFLOW
-	display_render_widget(STACK_DEPTH, 7);
+	LAB_RENDER(STACK_DEPTH, 7);
 #elif SCENARIO_KIND == KIND_OOPS
 	split_central_notify(NULL);
 #elif SCENARIO_KIND == KIND_ASSERT
@@ -257,7 +257,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_UNDEF
 	zmk_ble_clear_bonds();
 #endif
-	crashlab_steady_state();
+	LAB_AFTER_TRIGGER();
 }
 
 static void kscan_thread(void *p1, void *p2, void *p3)
@@ -267,7 +267,7 @@ static void kscan_thread(void *p1, void *p2, void *p3)
 	(void)p3;
 	for (uint32_t row = 0;; row++) {
 		k_sleep_ticks(1);
-		kscan_matrix_read(row);
+		kscan_matrix_read(row) CRASHLAB_VALUES_HOOK(row);
 		if (row == 2) {
 			crashlab_trigger();
 		}
@@ -433,6 +433,77 @@ void crashlab_app_init(void)
 	__asm__ volatile("dsb; isb");
 #endif
 }
+
+#if SCENARIO_KIND == KIND_VALUES
+/* Values: a Bluetooth controller's prepare path shaped like Zephyr's lll_prepare_resolve (subsys/bluetooth/
+ * controller/ll_sw/lll.c), with typed arguments and locals: function pointers, a uint8_t, a bool, a struct with
+ * bit-fields and an enum, a char array, a static local, and a connection name kept in a heap block that lies past
+ * the cut of a truncated LINKER_RAM dump (and outside a MIN dump). */
+enum lll_state { LLL_STATE_IDLE, LLL_STATE_PREPARE, LLL_STATE_ACTIVE };
+struct lll_prepare_param {
+	uint32_t ticks_at_expire;
+	uint16_t lazy;
+	uint8_t force : 1;
+	uint8_t defer : 1;
+	enum lll_state state;
+	void *param;
+};
+typedef int (*lll_is_abort_cb_t)(void *next, void *curr, struct lll_prepare_param *p);
+typedef int (*lll_prepare_cb_t)(struct lll_prepare_param *p);
+struct lll_event {
+	struct lll_prepare_param prepare_param;
+	lll_prepare_cb_t prepare_cb;
+	uint8_t is_aborted;
+};
+struct lll_event lll_events[2];
+uint8_t buffer_mem_tx[1024];
+/* the connection's name, in a heap block near the heap's end */
+#define CONN_NAME ((char *)(z_malloc_heap + sizeof(z_malloc_heap) - 64))
+
+NOINLINE static int prepare_cb(struct lll_prepare_param *p)
+{
+	return (int)p->lazy;
+}
+
+NOINLINE static int lll_prepare_resolve(lll_is_abort_cb_t is_abort_cb, lll_prepare_cb_t prepare_cb,
+					struct lll_prepare_param *prepare_param, uint8_t is_resume, bool is_dequeue,
+					const char *conn_name)
+{
+	struct lll_event *e = &lll_events[is_resume & 1];
+	char tag[8] = "ev";
+
+	e->prepare_param = *prepare_param;
+	e->prepare_cb = prepare_cb;
+	e->is_aborted = is_dequeue;
+	if (is_abort_cb != NULL || conn_name == NULL) {
+		return -1;
+	}
+	/* bus fault: the event's param is a poisoned pointer */
+	return e->prepare_cb(&e->prepare_param) + tag[is_resume & 7] + (int)*(volatile uint32_t *)prepare_param->param;
+}
+
+NOINLINE static int ull_prepare_enqueue(uint32_t ticks)
+{
+	static uint32_t enqueue_count;
+	struct lll_prepare_param p = {
+		.ticks_at_expire = ticks, .lazy = 3, .force = 1, .defer = 0, .state = LLL_STATE_PREPARE,
+		.param = (void *)0x5a5a5a5cu,
+	};
+	bool resume = false;
+
+	enqueue_count++;
+	memcpy(CONN_NAME, "Corne Left", 11);
+	return lll_prepare_resolve(NULL, prepare_cb, &p, 0, resume, CONN_NAME) + (int)enqueue_count;
+}
+
+/* the values scenario's crash, on kscan's third wake-up (from kscan_thread, before crashlab_trigger) */
+void crashlab_values_check(uint32_t row)
+{
+	if (row == 2) {
+		ull_prepare_enqueue(kscan_scan_count);
+	}
+}
+#endif
 
 #ifdef LAB_ZMK_BUILD
 /* ---------------- a ZMK-like build's thread objects (kernel_zmk.h) ---------------- */

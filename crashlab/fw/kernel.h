@@ -196,6 +196,12 @@ unsigned int lab_usage_fault_stkof(uint32_t cfsr, unsigned int reason);
 #define LAB_ESF_COPY(esf) (esf)
 #endif
 #ifdef LAB_BUILTIN_STACK_GUARD
+int display_layer_render(int depth, uint32_t seed);   /* armv8m.c */
+#define LAB_RENDER display_layer_render
+#else
+#define LAB_RENDER display_render_widget
+#endif
+#ifdef LAB_BUILTIN_STACK_GUARD
 #define LAB_CCR_EXTRA (1u << 10)              /* CCR.STKOFHFNMIGN, as z_arm_fault_init() sets it */
 #else
 #define LAB_CCR_EXTRA 0u

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.gdbserver;
 
+import dev.zmkagent.coredump.cortexm.ArmArchitecture;
 import dev.zmkagent.coredump.dwarf.DebugInfo;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.format.ArchBlock;
@@ -15,6 +16,7 @@ import dev.zmkagent.coredump.unwind.FaultContext;
 import dev.zmkagent.coredump.unwind.Frame;
 import dev.zmkagent.coredump.unwind.FrameKind;
 import dev.zmkagent.coredump.unwind.RegisterSet;
+import dev.zmkagent.coredump.unwind.StackLimitRecovery;
 import dev.zmkagent.coredump.unwind.ThreadLister;
 import dev.zmkagent.coredump.unwind.UnwindOptions;
 import dev.zmkagent.coredump.unwind.Unwinder;
@@ -56,10 +58,21 @@ final class ZephyrThreads implements ThreadSource {
             options = options.withInterruptedThreadStack(current.get().stack().get());
         }
         options = options.withRaisedBySvc(UnwindOptions.svcRaisedReason(dump.reason()));
-        RegisterSet start = FaultContext.forDump(dump, memory, unwinder, options).registers();
+        FaultContext.Resolved resolved = FaultContext.forDump(dump, memory, unwinder, options);
+        RegisterSet start = resolved.registers();
         int ipsr = (int) (a.xpsr() & 0x1FF);
         String mode = ipsr == 0 ? "thread mode" : ipsr >= 16 ? "in interrupt handler IRQ " + (ipsr - 16) : "in exception handler " + ipsr;
         String crashed = "faulted here, " + mode + (a.known(4) ? "" : ", r4-r11 not recorded");
+        Optional<StackLimitRecovery.Result> overflow = StackLimitRecovery.forCrash(dump.reason(), ArmArchitecture.of(elf.get()), resolved,
+                unwinder.unwind(memory, start, options), current.flatMap(ThreadLister.ThreadEntry::stack), unwinder, memory, options);
+        if (overflow.isPresent()) {
+            // The core stacked nothing: the dump's registers are the stack bottom's bytes. Serve what the stack proves:
+            // the overflowing function's caller, at the return address it saved (its own pc was never saved).
+            start = overflow.get().caller();
+            ipsr = 0;
+            crashed = String.format("overflowed the stack limit in %s (its pc was never saved); registers of its caller, rebuilt from the stack",
+                    overflow.get().function());
+        }
         List<GdbThread> out = new ArrayList<>();
         // gdb unwinds by itself from the registers it is served: give it what our unwinder established, so that it
         // sees every frame our report shows (never a value nobody proved).

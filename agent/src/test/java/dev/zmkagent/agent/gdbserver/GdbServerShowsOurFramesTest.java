@@ -133,7 +133,13 @@ class GdbServerShowsOurFramesTest {
                 cur.add(line);
             }
         }
-        assertGdbShowsOurs(ours(report.frames()), gdbFrames(shown.get(1L)), s.name() + " thread 1 (the crash)\n" + String.join("\n", shown.get(1L)));
+        // A function whose pc the core never saved (a stack-limit overflow: nothing was stacked) leads our report
+        // without a pc; no register set can put gdb there, so the server gives gdb its caller, and gdb starts there.
+        List<Shown> crash = ours(report.frames());
+        while (!crash.isEmpty() && crash.get(0).pc() == null && !"<signal handler called>".equals(crash.get(0).text())) {
+            crash = crash.subList(1, crash.size());
+        }
+        assertGdbShowsOurs(crash, gdbFrames(shown.get(1L)), s.name() + " thread 1 (the crash)\n" + String.join("\n", shown.get(1L)));
         Map<String, CrashReport.ThreadInfo> byName = new LinkedHashMap<>();
         for (CrashReport.ThreadInfo t : report.threads()) {
             byName.put(t.name().isEmpty() ? String.format("thread 0x%08x", t.address()) : t.name(), t);

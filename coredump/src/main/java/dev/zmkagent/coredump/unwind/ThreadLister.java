@@ -208,7 +208,7 @@ public final class ThreadLister {
                 OptionalLong next = off.get(T_NEXT_THREAD).isPresent() ? memory.u32(t + off.get(T_NEXT_THREAD).getAsLong()) : OptionalLong.empty();
                 t = next.orElse(0);
             }
-            return out;
+            return withoutStackUseIfNeverFilled(out, memory);
         }
         List<DwarfObjects.Instance> objects = new ArrayList<>(lay.dwarf().get().instancesOf("k_thread"));
         long cur = current.orElse(0);
@@ -226,7 +226,37 @@ public final class ThreadLister {
             boolean isCurrent = current.isPresent() && current.getAsLong() == t;
             out.add(thread(elf, unwinder, memory, lay, t, object.expression(), isCurrent, options));
         }
+        return withoutStackUseIfNeverFilled(out, memory);
+    }
+
+    /**
+     * Stack use is measured against Zephyr's 0xAA fill (CONFIG_INIT_STACKS). When no listed stack holds a single run of
+     * it, the build does not fill stacks (ZMK's default) and "used" would read as "all of it" for every thread: then
+     * it is not known, and left out.
+     */
+    private static List<ThreadEntry> withoutStackUseIfNeverFilled(List<ThreadEntry> threads, Memory memory) {
+        for (ThreadEntry e : threads) {
+            if (e.stack().isPresent() && hasFillRun(memory, e.stack().get())) {
+                return threads;
+            }
+        }
+        List<ThreadEntry> out = new ArrayList<>();
+        for (ThreadEntry e : threads) {
+            out.add(new ThreadEntry(e.address(), e.name(), e.state(), e.priority(), e.entry(), e.current(), e.stack(), OptionalLong.empty(), e.backtrace()));
+        }
         return out;
+    }
+
+    private static boolean hasFillRun(Memory memory, AddressRange stack) {
+        long run = 0;
+        for (long a = stack.start(); a < stack.end(); a++) {
+            OptionalLong b = memory.u8(a);
+            run = b.isPresent() && b.getAsLong() == 0xAA ? run + 1 : 0;
+            if (run >= MIN_FILL_RUN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static OptionalLong field(ByteView k, OptionalLong offset) {

@@ -147,6 +147,24 @@ public final class Unwinder {
         return m;
     }
 
+    /**
+     * Unwinds from a caller context rebuilt from a saved return address ({@link StackLimitRecovery}): {@code caller}
+     * holds pc = that return address and the caller's sp, so its first frame is looked up at pc-1 like any caller, and
+     * every frame is marked RECOVERED. No stack scan follows an early stop.
+     */
+    public Backtrace unwindFromReturnAddress(Memory memory, RegisterSet caller, UnwindOptions options) {
+        CodeReader code = new CodeReader(elf, memory);
+        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code, p -> {
+            synchronized (unwindProblems) {
+                unwindProblems.add(p);
+            }
+        });
+        List<Frame> frames = new ArrayList<>();
+        Walk walk = new Walk(memory, code, stepper, options.withHeuristicScan(false), frames);
+        StopReason stop = walk.walk(caller, FrameKind.RECOVERED, false, false);
+        return new Backtrace(frames, stop);
+    }
+
     /** One walk over the frames; holds the mutable state of a single unwind. */
     private final class Walk {
         private final Memory memory;
@@ -170,7 +188,7 @@ public final class Unwinder {
         }
 
         StopReason run(RegisterSet start, FrameKind kind) {
-            StopReason stop = walk(start, kind, options.raisedBySvc());
+            StopReason stop = walk(start, kind, options.raisedBySvc(), true);
             if (!stop.isClean() && options.heuristicScan() && lastSp >= 0 && frames.size() < options.maxFrames()) {
                 List<StackScanner.Hit> hits = StackScanner.scan(memory, code, lastSp, options.scanWords(),
                         Math.min(options.maxGuesses(), options.maxFrames() - frames.size()));
@@ -182,9 +200,9 @@ public final class Unwinder {
             return stop;
         }
 
-        private StopReason walk(RegisterSet start, FrameKind kind, boolean startsAfterSvc) {
+        private StopReason walk(RegisterSet start, FrameKind kind, boolean startsAfterSvc, boolean startsExact) {
             RegisterSet regs = start;
-            boolean exact = true;
+            boolean exact = startsExact;
             boolean svcPending = startsAfterSvc;
             while (true) {
                 if (!regs.has(RegisterSet.PC)) {
@@ -359,7 +377,7 @@ public final class Unwinder {
                 Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
                 w.carriedFromStart = carriedFromStart;
                 w.establishedAtStart = establishedAtStart;
-                StopReason stop = w.walk(popped, FrameKind.RECOVERED, false);
+                StopReason stop = w.walk(popped, FrameKind.RECOVERED, false, true);
                 boolean plausible = stop.isClean() && !trial.isEmpty()
                         || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
                 if (plausible) {
