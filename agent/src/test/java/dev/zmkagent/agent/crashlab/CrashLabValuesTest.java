@@ -118,6 +118,7 @@ class CrashLabValuesTest {
             }
             compareContext(s.name() + " thread " + th.get("name"), (List<Map<String, Object>>) th.get("frames"), mine.get().frames(), r, true, tally);
         }
+        System.out.printf("values %-40s equal %4d, explained %s%n", s.name(), tally.equal, tally.explained);
         if (!tally.unexplained.isEmpty()) {
             fail(s.name() + ": " + tally.unexplained.size() + " values differ from gdb without a rule:\n" + String.join("\n", tally.unexplained));
         }
