@@ -12,6 +12,7 @@ import concurrent.futures
 import difflib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -33,7 +34,7 @@ from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
 OBJCOPY = "arm-none-eabi-objcopy"
-TOOLS = [CC, "arm-none-eabi-nm", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
+TOOLS = [CC, "arm-none-eabi-nm", "arm-none-eabi-objdump", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 # Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
 CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
@@ -46,10 +47,13 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
-         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14,
-         "BONDS": 50, "BONDS_NO_TYPES": 51}
+         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14, "IDLE_IRQ": 30,
+         "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
 # kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
 BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
+# Triage build variants (60-69): the same bug built with another shield's code and data (fw/shield.c) linked in
+# before app.c, so that every address of app.c moves.
+SHIELD_KINDS = {"BUSFAULT_OTHER_SHIELD"}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
@@ -126,11 +130,16 @@ def build_app(sc, build):
         defs["SETTINGS_SIZE"] = "0x%x" % t["settings_size"]
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
+    sources = list(C_SOURCES)
+    link_extra = []
+    if sc["kind"] in SHIELD_KINDS:
+        sources.insert(sources.index("app.c"), "shield.c")
+        link_extra = ["-Wl,-u,nice_view_init"]
     objs = []
     # scenario code in files of its own (so the shared sources keep their lines), and per-file defines
     extra = (t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
              + (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"])
-    for src in C_SOURCES + extra + ["asm.S"]:
+    for src in sources + extra + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
         if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
@@ -140,7 +149,7 @@ def build_app(sc, build):
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
-    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
+    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none"] + link_extra + ["-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
 
@@ -180,6 +189,20 @@ def symbols(elf):
     return out
 
 
+def overflow_probe(sc, elf):
+    """Stack-limit scenarios: the `sub sp, #imm` of the recursion, where gdb records the truth (see gdb_truth.py)."""
+    if "LAB_BUILTIN_STACK_GUARD" not in sc["defines"]:
+        return None
+    fn = "display_layer_render"
+    dis = sh(["arm-none-eabi-objdump", "-d", "--no-show-raw-insn", elf])
+    body = dis.split("<%s>:" % fn, 1)[1].split("\n\n", 1)[0]
+    for line in body.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+sub(?:\.w)?\s+sp, (?:sp, )?#(\d+)", line)
+        if m:
+            return {"address": int(m.group(1), 16), "imm": int(m.group(2))}
+    raise LabError("%s: no `sub sp` in %s" % (sc["name"], fn))
+
+
 def symbol_size(elf, name):
     for line in sh(["arm-none-eabi-nm", "-S", elf]).splitlines():
         parts = line.split()
@@ -215,27 +238,33 @@ def free_port():
     return port
 
 
-def run_qemu_gdb(sc, d, app_elf, flash_in):
+def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
+    """One QEMU + gdb run. The stack-limit scenarios run twice: first with overflow_run (gdb only records its view at
+    the instruction that crosses PSPLIM, to overflow.json), then normally with that record as `overflow`."""
     t = TARGETS[sc["target"]]
     syms = symbols(app_elf)
-    stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
+    # a crash scenario may pass through crashlab_steady_state before it faults (the fault comes from an interrupt)
+    stops = [s for s in STOP_SYMBOLS if s != "crashlab_steady_state" or sc["kind"] == "NONE"]
+    stop = [syms[s] & ~1 for s in stops if s in syms]
     port = free_port()
     params = {
         "scenario": sc["name"], "elf": app_elf, "port": port,
         "stop_addresses": stop,
-        "stop_names": {str(syms[s] & ~1): s for s in STOP_SYMBOLS if s in syms},
+        "stop_names": {str(syms[s] & ~1): s for s in stops if s in syms},
         "c_entry_addresses": [syms["z_arm_fault"] & ~1, syms["z_do_kernel_oops"] & ~1],
         "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
         "flash_out": os.path.join(d, "flash.bin"),
         "flash_base": t["flash_base"], "flash_size": t["flash_size"],
-        "truth_json": os.path.join(d, "truth.json"),
+        "overflow_probe": overflow_probe(sc, app_elf) if overflow_run else None,
+        "overflow": overflow,
+        "truth_json": os.path.join(d, "overflow.json" if overflow_run else "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
+    pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
     if sc["kind"] in BOND_KINDS:
         # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
         params["memory_reads"] = [[name, syms[name], size] for name, size in
                                   [("key_pool", symbol_size(app_elf, "key_pool")), ("bt_dev", symbol_size(app_elf, "bt_dev"))]]
-    pfile = os.path.join(d, "gdb-params.json")
     with open(pfile, "w") as f:
         json.dump(params, f)
     if STOPPING:
@@ -261,7 +290,7 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         env = dict(os.environ, CRASHLAB_PARAMS=pfile)
         p = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", os.path.join(HERE, "gdb_truth.py")],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=90)
-        with open(os.path.join(d, "gdb.log"), "wb") as f:
+        with open(os.path.join(d, "gdb-overflow.log" if overflow_run else "gdb.log"), "wb") as f:
             f.write(p.stdout)
         if p.returncode != 0 or not os.path.exists(params["truth_json"]):
             raise LabError("%s: gdb failed (rc %d), see %s/gdb.log:\n%s" % (
@@ -316,6 +345,26 @@ def check_truth(sc, truth, facts):
             first = [f for f in at_svc if f.get("from") == "psp_context_at_svc"][0]
             if first.get("function") != "assert_post_action":
                 errs.append("bt at the svc starts in %s, expected assert_post_action" % first.get("function"))
+        if "LAB_BUILTIN_STACK_GUARD" in sc["defines"]:
+            # the stack-limit scenario: the core stacked nothing, psp = PSPLIM = the thread's stack start
+            ov = truth.get("stack_overflow")
+            if ov is None:
+                errs.append("no stack-limit crossing was recorded")
+            else:
+                if not int(truth["fault_registers"]["CFSR"], 16) & (1 << 20):
+                    errs.append("CFSR.STKOF is not set")
+                if truth["registers"]["psp"] != ov["stack_start"]:
+                    errs.append("psp %s is not PSPLIM %s: the frame was stacked" % (truth["registers"]["psp"], ov["stack_start"]))
+                if ov["frames"][0].get("function") != "display_layer_render" or not reaches_entry(ov["caller_frames"]):
+                    errs.append("the overflow's truth does not start in the recursion or reach z_thread_entry")
+                # the first run recorded the chain; the dump comes from the second: its stack must hold the same chain
+                first = [(f.get("pc"), f.get("function")) for f in ov["frames"][1:]]
+                second = [(f.get("pc"), f.get("function")) for f in ov["caller_frames"]]
+                if first != second:
+                    errs.append("the two runs' call chains differ: %s / %s" % (first, second))
+                arch = [b for b in facts.get("blocks", []) if b["id"] == "A"]
+                if arch and (int(arch[0]["registers"]["pc"], 16) != 0 or int(arch[0]["registers"]["lr"], 16) != 0):
+                    errs.append("the dumped pc/lr are not 0: %s" % arch[0]["registers"])
     elif not reaches_entry(truth["bt_raw"]):
         errs.append("steady-state bt does not reach z_thread_entry")
     for th in truth["threads"]:
@@ -375,7 +424,13 @@ def run_scenario(sc, out, mbr_elf):
             f.write(settings)
     with open(flash_in, "wb") as f:
         f.write(before)
-    run_qemu_gdb(sc, d, app_elf, flash_in)
+    overflow = None
+    if overflow_probe(sc, app_elf) is not None:
+        run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=True)
+        overflow = json.load(open(os.path.join(d, "overflow.json")))
+        if overflow is None:
+            raise LabError("%s: the recursion never crossed the stack limit" % sc["name"])
+    run_qemu_gdb(sc, d, app_elf, flash_in, overflow=overflow)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
     part = flash[pa - base:pa - base + render.PART_SIZE]

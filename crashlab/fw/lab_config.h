@@ -21,6 +21,7 @@
 #define KIND_TIMER_NULLPTR 12   /* NULL call in a timer expiry function, from the SysTick interrupt */
 #define KIND_TAILCALL_ENTRY 13  /* a thread entry that tail-calls (erased frame, evidence unambiguous) */
 #define KIND_TAILCALL_AMBIGUOUS 14 /* two tail-call paths into the faulting function: no guess */
+#define KIND_VALUES        40   /* values: typed arguments and locals, one of them past the dump's cut */
 #define KIND_BONDS         50   /* bus fault with two bonds in key_pool and the settings partition */
 #define KIND_BONDS_NO_TYPES 51  /* the same, bt_keys.c built without DWARF (no struct bt_keys type) */
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
@@ -79,6 +80,15 @@ int bt_settings_load(void);
 #error "the 'T' block needs header version 2"
 #endif
 
+/* The values scenario hooks into kscan_thread without moving any other scenario's code or lines. */
+#if SCENARIO_KIND == KIND_VALUES
+#include <stdbool.h>
+void crashlab_values_check(uint32_t row);
+#define CRASHLAB_VALUES_HOOK(row) , crashlab_values_check(row)
+#else
+#define CRASHLAB_VALUES_HOOK(row)
+#endif
+
 #ifdef LAB_ALLOW_INLINE
 #define NOINLINE
 #else
@@ -92,5 +102,9 @@ int bt_settings_load(void);
 #else
 void LAB_AFTER_TRIGGER(void);
 #endif
+/* at the end, so that no line above it moves (DWARF line numbers of other kinds' builds) */
+#define KIND_BUSFAULT_OTHER_SHIELD 60 /* KIND_BUSFAULT's bug, built with fw/shield.c: every address moves */
+/* kinds 30-39, at the end so that no other line moves (a declaration above is in the DWARF of the bond builds) */
+#define KIND_IDLE_IRQ      30   /* an interrupt faults while the idle thread sleeps in arch_cpu_idle (LAB_ZMK_BUILD) */
 
 #endif
