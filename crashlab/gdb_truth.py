@@ -6,7 +6,9 @@
 #
 # Parameters come from the JSON file named by $CRASHLAB_PARAMS.
 import json
+import re
 import os
+import re
 
 import gdb
 
@@ -48,8 +50,111 @@ def mem16(addr):
     return int.from_bytes(b, "little")
 
 
+OPENERS = {"(": ")", "{": "}", "[": "]", "<": ">"}
+
+
+def split_top(text, sep=", "):
+    """Splits gdb value text at `sep` outside quotes and brackets."""
+    items, depth, quote, start, i = [], [], None, 0, 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in OPENERS:
+            depth.append(OPENERS[c])
+        elif depth and c == depth[-1]:
+            depth.pop()
+        elif not depth and text.startswith(sep, i):
+            items.append(text[start:i])
+            i += len(sep)
+            start = i
+            continue
+        i += 1
+    if text[start:]:
+        items.append(text[start:])
+    return items
+
+
+def frame_line_args(line):
+    """The argument list of a `bt` frame line, e.g. ['layer=layer@entry=1', ...]; None without one."""
+    m = re.match(r"#\d+\s+(?:0x[0-9a-f]+ in )?(\S+) \(", line)
+    if not m:
+        return None
+    i = m.end()
+    depth, quote, j = 1, None, i
+    while j < len(line) and depth:
+        c = line[j]
+        if quote:
+            if c == "\\":
+                j += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in "({[<":
+            depth += 1
+        elif c in ")}]>":
+            depth -= 1
+        j += 1
+    return split_top(line[i:j - 1])
+
+
+def name_values(lines):
+    """`name = value` lines of info args / info locals / bt full (None for 'No locals.' etc.)."""
+    out = []
+    for ln in lines:
+        ln = ln.strip()
+        if not ln or ln.startswith("No ") and ln.endswith("."):
+            continue
+        name, _, value = ln.partition(" = ")
+        out.append({"name": name, "value": value})
+    return out
+
+
+def record_values(recs):
+    """gdb's `bt full` and, per frame, `info args`: the values of every frame's arguments and locals."""
+    full = ex("bt full", False).splitlines()
+    blocks, cur = {}, None
+    for ln in full:
+        m = re.match(r"#(\d+)\s", ln)
+        if m:
+            cur = int(m.group(1))
+            blocks[cur] = {"line": ln, "locals": []}
+        elif cur is not None:
+            blocks[cur]["locals"].append(ln)
+    f = gdb.newest_frame()
+    for rec in recs:
+        if "error" in rec or f is None:
+            break
+        b = blocks.get(rec["index"])
+        if rec["kind"] != "exception" and b is not None:
+            args = frame_line_args(b["line"])
+            rec["bt_args"] = [] if args is None else args
+            rec["locals"] = name_values(b["locals"])
+            f.select()
+            rec["info_args"] = name_values(ex("info args", False).splitlines())
+        try:
+            f = f.older()
+        except gdb.error:
+            break
+    gdb.newest_frame().select()
+
+
 def frames():
-    """gdb's frames, newest first, as data (what `bt` prints)."""
+    """gdb's frames, newest first, as data (what `bt` prints), with their values (`bt full`, `info args`)."""
+    recs = frames_only()
+    record_values(recs)
+    return recs
+
+
+def frames_only():
     out = []
     f = gdb.newest_frame()
     i = 0
@@ -131,6 +236,42 @@ for a in P["stop_addresses"]:
     ex("break *0x%x" % a, False)
 
 truth = {"scenario": P["scenario"]}
+overflow = P.get("overflow")
+probe = P.get("overflow_probe")
+if probe:
+    # Stack-limit scenario, first run (the lab runs it twice): the core will not stack the exception frame, so the
+    # truth is gdb's view at the instruction that moves sp below PSPLIM (= the thread's stack_info.start, as the
+    # context switch set it). Stop at every execution of that `sub sp, #imm`, keep the one that would cross the
+    # limit, write it and stop. Stepping off these breakpoints holds off interrupts (QEMU's single-step), which moves
+    # the SysTick and so changes what lies below the thread's sp; the dump therefore comes from the second run,
+    # which does not stop here and gets this run's record as P["overflow"]. The recursion's frames above sp, which
+    # is what the record is about, are the same in both runs (the harness checks the crossing sp and limit).
+    bp = gdb.Breakpoint("*0x%x" % probe["address"], internal=True)
+    record = None
+    while True:
+        ex("continue", False)
+        if reg("pc") != probe["address"]:
+            break
+        sp_now = reg("sp")
+        limit = int(gdb.parse_and_eval("_kernel.cpus[0].current->stack_info.start")) & 0xFFFFFFFF
+        if sp_now - probe["imm"] >= limit:
+            continue
+        name = gdb.parse_and_eval("_kernel.cpus[0].current->name").string()
+        older = gdb.newest_frame().older()
+        caller = {r: reg(r, older) for r in ["r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "sp", "lr", "pc"]}
+        record = {"thread": name, "stack_start": h32(limit), "sp": h32(sp_now), "frame_bytes": probe["imm"],
+                  "bytes_below_limit": limit - (sp_now - probe["imm"]),
+                  "registers": hex_regs({r: reg(r) for r in REGS}), "frames": frames(), "caller": caller,
+                  "bt": ex("bt", False)}
+        break
+    with open(P["truth_json"], "w") as f:
+        json.dump(record, f, indent=1, sort_keys=True)
+    gdb.execute("kill", to_string=True)
+    raise SystemExit(0)
+if overflow is not None:
+    note("at the instruction that crosses the stack limit of thread '%s': sp=%s, sub sp #%d, limit %s (recorded by "
+         "the first run)" % (overflow["thread"], overflow["sp"], overflow["frame_bytes"], overflow["stack_start"]))
+    TEXT.append("(gdb) bt\n" + overflow.pop("bt"))
 ex("continue", False)
 pc = reg("pc")
 stop_name = P["stop_names"].get(str(pc), "?")
@@ -175,17 +316,63 @@ for sym in ["z_arm_coredump_fault_sp", "crashlab_corrupted_at"]:
         truth.setdefault("firmware", {})[sym] = h32(int(gdb.parse_and_eval(sym)))
     except gdb.error:
         pass
+for label, addr, size in P.get("memory_reads", []):
+    truth.setdefault("memory", {})[label] = bytes(gdb.selected_inferior().read_memory(addr, size)).hex()
+
+def kernel_threads():
+    """The threads as the kernel keeps them: the THREAD_MONITOR list, or (a ZMK-like build without it) the lab
+    scheduler's own array of pointers, which a tool reading the dump does not know about."""
+    try:
+        t = gdb.parse_and_eval("_kernel.threads")
+    except gdb.error:
+        t = None
+    if t is not None:
+        while int(t) != 0:
+            yield t
+            t = t.dereference()["next_thread"]
+        return
+    for i in range(int(gdb.parse_and_eval("lab_thread_count"))):
+        yield gdb.parse_and_eval("lab_threads[%d]" % i)
+
+
+def object_path(typ, off, expr):
+    """The C expression for the struct k_thread at byte `off` inside an object of type `typ` named `expr`."""
+    typ = typ.strip_typedefs()
+    if typ.code == gdb.TYPE_CODE_STRUCT and typ.tag == "k_thread" and off == 0:
+        return expr
+    if typ.code == gdb.TYPE_CODE_ARRAY:
+        el = typ.target().strip_typedefs()
+        return object_path(el, off % el.sizeof, "%s[%d]" % (expr, off // el.sizeof))
+    if typ.code == gdb.TYPE_CODE_STRUCT:
+        for f in typ.fields():
+            start = f.bitpos // 8
+            if f.name and start <= off < start + f.type.sizeof:
+                return object_path(f.type, off - start, "%s.%s" % (expr, f.name))
+    return None
+
+
+def object_name(addr):
+    """A thread without a name field (CONFIG_THREAD_NAME=n): the global object it is, e.g. z_idle_threads[0]."""
+    out = gdb.execute("info symbol 0x%x" % addr, to_string=True)
+    m = re.match(r"(\S+)(?: \+ (\d+))? in section", out)
+    if m is None:
+        return "0x%08x" % addr
+    sym = gdb.lookup_global_symbol(m.group(1)) or gdb.lookup_static_symbol(m.group(1))
+    path = object_path(sym.type, int(m.group(2) or 0), m.group(1)) if sym is not None else None
+    return path or "0x%08x" % addr
+
 
 # the thread list, as the kernel keeps it
 threads = []
 cur = int(gdb.parse_and_eval("_kernel.cpus[0].current"))
-t = gdb.parse_and_eval("_kernel.threads")
-while int(t) != 0:
+for t in kernel_threads():
     th = t.dereference()
     cs = th["callee_saved"]
+    names = [f.name for f in th.type.strip_typedefs().fields()]
     threads.append({
         "address": int(t),
-        "name": th["name"].string(),
+        "name": th["name"].string() if "name" in names else object_name(int(t)),
+        "object": None if "name" in names else object_name(int(t)),
         "state": int(th["base"]["thread_state"]),
         "prio": int(th["base"]["prio"]),
         "psp": int(cs["psp"]) & 0xFFFFFFFF,
@@ -194,7 +381,6 @@ while int(t) != 0:
         "stack_start": int(th["stack_info"]["start"]),
         "stack_size": int(th["stack_info"]["size"]),
     })
-    t = th["next_thread"]
 
 # stitched truth: gdb on QEMU 7.2 has no msp/psp registers, so at an
 # exception frame that was stacked on the PSP it keeps unwinding on the MSP.
@@ -208,7 +394,19 @@ for fr in raw:
         psp_boundary = fr
         break
 interrupted = None
-if crash and psp_boundary is not None:
+if crash and psp_boundary is not None and overflow is not None:
+    # nothing was stacked at the psp: the truth of the interrupted context is gdb's view at the overflow
+    cur_t = next(x for x in threads if x["address"] == cur)
+    interrupted = {"name": cur_t["name"], "address": h32(cur), "frame_address": h32(psp),
+                   "exc_return": psp_boundary["exc_return"], "registers": overflow["registers"],
+                   "frames": overflow["frames"], "frame_stacked": False}
+    base = len(stitched)
+    for f in overflow["frames"]:
+        g = dict(f)
+        g["index"] = base + f.get("index", 0)
+        g["from"] = "at_overflow"
+        stitched.append(g)
+elif crash and psp_boundary is not None:
     exc_ret = int(psp_boundary["exc_return"], 16)
     cur_t = next(x for x in threads if x["address"] == cur)
     # r4-r11 are not touched by exception entry; take them as gdb unwinds them
@@ -252,6 +450,8 @@ for th in threads:
            "prio": th["prio"], "stack_start": h32(th["stack_start"]),
            "stack_size": th["stack_size"], "exc_return": h32(th["exc_return"]),
            "running": th["address"] == cur}
+    if th["object"] is not None:
+        rec["object"] = th["object"]
     if th["address"] == cur:
         rec["frames"] = interrupted["frames"] if interrupted else stitched
         rec["registers"] = interrupted["registers"] if interrupted else truth["registers"]
@@ -262,6 +462,13 @@ for th in threads:
                               % (th["name"], h32(th["psp"]), h32(th["exc_return"])))
     out_threads.append(rec)
 truth["threads"] = out_threads
+if overflow is not None:
+    # gdb's bt from the overflowing frame's caller, with the registers gdb unwound for it (pc = the return address,
+    # sp = the overflowing frame's CFA): what a debugger can see once the unstackable innermost frame is set aside
+    c = overflow.pop("caller")
+    overflow["caller_frames"] = bt_of(c, "caller context of the overflowing frame in thread '%s'" % overflow["thread"])
+    overflow["caller_registers"] = hex_regs(c)
+    truth["stack_overflow"] = overflow
 truth["tools"] = {"gdb": gdb.VERSION}
 
 with open(P["truth_json"], "w") as f:

@@ -12,6 +12,7 @@ import concurrent.futures
 import difflib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -28,10 +29,12 @@ EXAMPLES = os.path.join(REPO, "examples")
 sys.path.insert(0, HERE)
 
 import render  # noqa: E402
+import settings_nvs  # noqa: E402
 from scenarios import TARGETS, all_scenarios  # noqa: E402
 
 CC = "arm-none-eabi-gcc"
-TOOLS = [CC, "arm-none-eabi-nm", "qemu-system-arm", "gdb-multiarch"]
+OBJCOPY = "arm-none-eabi-objcopy"
+TOOLS = [CC, "arm-none-eabi-nm", "arm-none-eabi-objdump", OBJCOPY, "qemu-system-arm", "gdb-multiarch"]
 CPU = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"]
 # Cortex-M33 (Armv8-M Mainline) builds, with the single-precision FPU (fpv5-sp-d16) or without any FP instructions
 CPU_M33 = {True: ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
@@ -43,7 +46,14 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # Scenario kinds and their numbers, the same as the KIND_* values in fw/lab_config.h. Explicit numbers (not list
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
-         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11}
+         "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
+         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14, "IDLE_IRQ": 30,
+         "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
+# kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
+BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
+# Triage build variants (60-69): the same bug built with another shield's code and data (fw/shield.c) linked in
+# before app.c, so that every address of app.c moves.
+SHIELD_KINDS = {"BUSFAULT_OTHER_SHIELD"}
 MEM = {"LINKER_RAM": 0, "MIN": 1, "THREADS": 2}
 END = {"normal": 0, "interrupted": 1, "corrupt": 2}
 STOP_SYMBOLS = ["z_arm_hard_fault", "z_arm_mpu_fault", "z_arm_bus_fault", "z_arm_usage_fault",
@@ -94,7 +104,8 @@ def build_app(sc, build):
     cpu = cpu_flags(sc)
     os.makedirs(build, exist_ok=True)
     ld = os.path.join(build, "app.ld")
-    with open(os.path.join(FW, "app.ld.in")) as f:
+    zephyr_layout = sc["layout"] == "zephyr"
+    with open(os.path.join(FW, "app_zephyr.ld.in" if zephyr_layout else "app.ld.in")) as f:
         text = (f.read().replace("@APP_START@", "0x%x" % t["app_start"]).replace("@APP_SIZE@", "0x%x" % t["app_size"])
                 .replace("@RAM_START@", "0x%x" % t["ram_start"]))
     with open(ld, "w") as f:
@@ -114,19 +125,59 @@ def build_app(sc, build):
     defs.update(t["defines"])
     if t["cpu"] != "cortex-m4" and not sc["fpu"]:
         defs.update({"LAB_SOFT_FLOAT": 1, "LAB_FPU_SHARING": 0})
+    if sc["kind"] in BOND_KINDS:
+        defs["SETTINGS_ADDR"] = "0x%x" % t["settings_addr"]
+        defs["SETTINGS_SIZE"] = "0x%x" % t["settings_size"]
     defs.update(sc["defines"])
     dflags = ["-D%s=%s" % kv for kv in sorted(defs.items())]
+    sources = list(C_SOURCES)
+    link_extra = []
+    if sc["kind"] in SHIELD_KINDS:
+        sources.insert(sources.index("app.c"), "shield.c")
+        link_extra = ["-Wl,-u,nice_view_init"]
     objs = []
-    for src in C_SOURCES + t["extra_sources"] + ["asm.S"]:
+    # scenario code in files of its own (so the shared sources keep their lines), and per-file defines
+    extra = (t["extra_sources"] + (["bt_keys.c"] if sc["kind"] in BOND_KINDS else [])
+             + (["zephyr_build.c"] if zephyr_layout else []) + sc["sources"])
+    for src in sources + extra + ["asm.S"]:
         obj = os.path.join(build, src.rsplit(".", 1)[0] + ".o")
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
-        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + prefix_maps(build) +
+        if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
+            debug = ["-g0"]             # no DWARF for struct bt_keys / bt_dev: the redaction's fallback path
+        fdefs = ["-D%s=%s" % kv for kv in sorted(sc["file_defines"].get(src, {}).items())]
+        sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + fdefs + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
         objs.append(obj)
     elf = os.path.join(build, "app.elf")
-    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none", "-o", elf]
+    sh([CC] + cpu + ["-nostartfiles", "-T", ld, "-Wl,--gc-sections", "-Wl,--build-id=none"] + link_extra + ["-o", elf]
        + [os.path.basename(o) for o in objs] + ["-lc", "-lgcc"], cwd=build)
     return elf
+
+
+def zephyr_outputs(sc, d, app_elf):
+    """zephyr.bin and zephyr.uf2 as a Zephyr build makes them (CMakeLists.txt, CONFIG_BUILD_OUTPUT_BIN/_UF2):
+    objcopy --gap-fill 0xff -O binary without .comment/COMMON/.eh_frame, then uf2conv.py -c -b <load offset> -f
+    <family> of that binary. Returns the UF2 bytes (what the user drags onto the drive)."""
+    t = TARGETS[sc["target"]]
+    app_bin = os.path.join(d, "app.bin")
+    sh([OBJCOPY, "--gap-fill", "0xff", "--output-target=binary", "--remove-section=.comment",
+        "--remove-section=COMMON", "--remove-section=.eh_frame", app_elf, app_bin])
+    data = open(app_bin, "rb").read()
+    uf2 = render.uf2conv(data, t["app_start"], render.NRF52840_FAMILY)
+    with open(os.path.join(d, "zmk.uf2"), "wb") as f:
+        f.write(uf2)
+    return uf2
+
+
+def flash_sources(sc, d, mbr_elf, app_elf):
+    """What the flash holds before the crash: the MBR stub, and the application as the user flashed it (the build's
+    UF2 for the Zephyr layout, else the ELF's load segments)."""
+    if sc["layout"] == "zephyr":
+        fam_key, blver = sc["bootloader"]
+        payloads = render.uf2_payloads(open(os.path.join(d, "zmk.uf2"), "rb").read(), render.FAMILY[fam_key],
+                                       render.window_end(blver))
+        return [mbr_elf], [payloads]
+    return ([mbr_elf, app_elf] if TARGETS[sc["target"]]["mbr"] else [app_elf]), []
 
 
 def symbols(elf):
@@ -138,6 +189,47 @@ def symbols(elf):
     return out
 
 
+def overflow_probe(sc, elf):
+    """Stack-limit scenarios: the `sub sp, #imm` of the recursion, where gdb records the truth (see gdb_truth.py)."""
+    if "LAB_BUILTIN_STACK_GUARD" not in sc["defines"]:
+        return None
+    fn = "display_layer_render"
+    dis = sh(["arm-none-eabi-objdump", "-d", "--no-show-raw-insn", elf])
+    body = dis.split("<%s>:" % fn, 1)[1].split("\n\n", 1)[0]
+    for line in body.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+sub(?:\.w)?\s+sp, (?:sp, )?#(\d+)", line)
+        if m:
+            return {"address": int(m.group(1), 16), "imm": int(m.group(2))}
+    raise LabError("%s: no `sub sp` in %s" % (sc["name"], fn))
+
+
+def symbol_size(elf, name):
+    for line in sh(["arm-none-eabi-nm", "-S", elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[3] == name:
+            return int(parts[1], 16)
+    raise LabError("%s: no sized symbol %s" % (elf, name))
+
+
+def check_bonds(sc, truth, facts):
+    """The firmware must hold exactly the keys the harness wrote into the settings partition."""
+    pool = bytes.fromhex(truth["memory"]["key_pool"])
+    dev = bytes.fromhex(truth["memory"]["bt_dev"])
+    errs = []
+    for b in facts["bonds"]:
+        for k in ["ltk", "irk", "periph_ltk", "ltk_rand"]:
+            if bytes.fromhex(b[k]) not in pool:
+                errs.append("%s %s not in key_pool" % (b["name"], k))
+    for b in facts["superseded_bonds"]:
+        if bytes.fromhex(b["ltk"]) in pool:
+            errs.append("%s: the superseded ltk was loaded" % b["name"])
+    for irk in facts["identity_irks"]:
+        if bytes.fromhex(irk) not in dev:
+            errs.append("identity irk not in bt_dev")
+    if errs:
+        raise LabError("%s: %s" % (sc["name"], "; ".join(errs)))
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -146,23 +238,33 @@ def free_port():
     return port
 
 
-def run_qemu_gdb(sc, d, app_elf, flash_in):
+def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
+    """One QEMU + gdb run. The stack-limit scenarios run twice: first with overflow_run (gdb only records its view at
+    the instruction that crosses PSPLIM, to overflow.json), then normally with that record as `overflow`."""
     t = TARGETS[sc["target"]]
     syms = symbols(app_elf)
-    stop = [syms[s] & ~1 for s in STOP_SYMBOLS if s in syms]
+    # a crash scenario may pass through crashlab_steady_state before it faults (the fault comes from an interrupt)
+    stops = [s for s in STOP_SYMBOLS if s != "crashlab_steady_state" or sc["kind"] == "NONE"]
+    stop = [syms[s] & ~1 for s in stops if s in syms]
     port = free_port()
     params = {
         "scenario": sc["name"], "elf": app_elf, "port": port,
         "stop_addresses": stop,
-        "stop_names": {str(syms[s] & ~1): s for s in STOP_SYMBOLS if s in syms},
+        "stop_names": {str(syms[s] & ~1): s for s in stops if s in syms},
         "c_entry_addresses": [syms["z_arm_fault"] & ~1, syms["z_do_kernel_oops"] & ~1],
         "dump_done_address": syms["k_sys_fatal_error_handler"] & ~1,
         "flash_out": os.path.join(d, "flash.bin"),
         "flash_base": t["flash_base"], "flash_size": t["flash_size"],
-        "truth_json": os.path.join(d, "truth.json"),
+        "overflow_probe": overflow_probe(sc, app_elf) if overflow_run else None,
+        "overflow": overflow,
+        "truth_json": os.path.join(d, "overflow.json" if overflow_run else "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
-    pfile = os.path.join(d, "gdb-params.json")
+    pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
+    if sc["kind"] in BOND_KINDS:
+        # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
+        params["memory_reads"] = [[name, syms[name], size] for name, size in
+                                  [("key_pool", symbol_size(app_elf, "key_pool")), ("bt_dev", symbol_size(app_elf, "bt_dev"))]]
     with open(pfile, "w") as f:
         json.dump(params, f)
     if STOPPING:
@@ -188,7 +290,7 @@ def run_qemu_gdb(sc, d, app_elf, flash_in):
         env = dict(os.environ, CRASHLAB_PARAMS=pfile)
         p = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", os.path.join(HERE, "gdb_truth.py")],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=90)
-        with open(os.path.join(d, "gdb.log"), "wb") as f:
+        with open(os.path.join(d, "gdb-overflow.log" if overflow_run else "gdb.log"), "wb") as f:
             f.write(p.stdout)
         if p.returncode != 0 or not os.path.exists(params["truth_json"]):
             raise LabError("%s: gdb failed (rc %d), see %s/gdb.log:\n%s" % (
@@ -243,6 +345,26 @@ def check_truth(sc, truth, facts):
             first = [f for f in at_svc if f.get("from") == "psp_context_at_svc"][0]
             if first.get("function") != "assert_post_action":
                 errs.append("bt at the svc starts in %s, expected assert_post_action" % first.get("function"))
+        if "LAB_BUILTIN_STACK_GUARD" in sc["defines"]:
+            # the stack-limit scenario: the core stacked nothing, psp = PSPLIM = the thread's stack start
+            ov = truth.get("stack_overflow")
+            if ov is None:
+                errs.append("no stack-limit crossing was recorded")
+            else:
+                if not int(truth["fault_registers"]["CFSR"], 16) & (1 << 20):
+                    errs.append("CFSR.STKOF is not set")
+                if truth["registers"]["psp"] != ov["stack_start"]:
+                    errs.append("psp %s is not PSPLIM %s: the frame was stacked" % (truth["registers"]["psp"], ov["stack_start"]))
+                if ov["frames"][0].get("function") != "display_layer_render" or not reaches_entry(ov["caller_frames"]):
+                    errs.append("the overflow's truth does not start in the recursion or reach z_thread_entry")
+                # the first run recorded the chain; the dump comes from the second: its stack must hold the same chain
+                first = [(f.get("pc"), f.get("function")) for f in ov["frames"][1:]]
+                second = [(f.get("pc"), f.get("function")) for f in ov["caller_frames"]]
+                if first != second:
+                    errs.append("the two runs' call chains differ: %s / %s" % (first, second))
+                arch = [b for b in facts.get("blocks", []) if b["id"] == "A"]
+                if arch and (int(arch[0]["registers"]["pc"], 16) != 0 or int(arch[0]["registers"]["lr"], 16) != 0):
+                    errs.append("the dumped pc/lr are not 0: %s" % arch[0]["registers"])
     elif not reaches_entry(truth["bt_raw"]):
         errs.append("steady-state bt does not reach z_thread_entry")
     for th in truth["threads"]:
@@ -287,17 +409,38 @@ def run_scenario(sc, out, mbr_elf):
     elf = build_app(sc, os.path.join(d, "build"))
     app_elf = os.path.join(d, "app.elf")
     shutil.copyfile(elf, app_elf)
+    if sc["layout"] == "zephyr":
+        zephyr_outputs(sc, d, app_elf)
+        check_gaps(sc, d, app_elf)
+    elves, written = flash_sources(sc, d, mbr_elf, app_elf)
     flash_in = os.path.join(d, "flash-before.bin")
-    elves = [mbr_elf, app_elf] if t["mbr"] else [app_elf]
     base, size = t["flash_base"], t["flash_size"]
+    before = bytearray(render.compose_flash(elves, base=base, size=size, written=written))
+    settings = None
+    if sc["kind"] in BOND_KINDS:
+        settings, settings_facts = settings_nvs.bond_partition(sc["name"], t["settings_size"])
+        before[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
+        with open(os.path.join(d, "settings.bin"), "wb") as f:
+            f.write(settings)
     with open(flash_in, "wb") as f:
-        f.write(render.compose_flash(elves, base=base, size=size))
-    run_qemu_gdb(sc, d, app_elf, flash_in)
+        f.write(before)
+    overflow = None
+    if overflow_probe(sc, app_elf) is not None:
+        run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=True)
+        overflow = json.load(open(os.path.join(d, "overflow.json")))
+        if overflow is None:
+            raise LabError("%s: the recursion never crossed the stack limit" % sc["name"])
+    run_qemu_gdb(sc, d, app_elf, flash_in, overflow=overflow)
     flash = open(os.path.join(d, "flash.bin"), "rb").read()
     pa = t["part_addr"]
     part = flash[pa - base:pa - base + render.PART_SIZE]
-    if render.compose_flash(elves, part, pa, base=base, size=size) != flash:
-        raise LabError("%s: flash outside the partition differs from %s" % (sc["name"], "MBR + app ELF" if t["mbr"] else "the app ELF"))
+    expected = bytearray(render.compose_flash(elves, part, pa, base=base, size=size, written=written))
+    if settings is not None:
+        expected[t["settings_addr"] - base:t["settings_addr"] - base + len(settings)] = settings
+    if bytes(expected) != flash:
+        raise LabError("%s: flash outside the partition differs from %s%s" % (
+            sc["name"], "MBR + the build's zmk.uf2" if written else "MBR + app ELF" if t["mbr"] else "the app ELF",
+            " + settings.bin" if settings is not None else ""))
     with open(os.path.join(d, "partition.bin"), "wb") as f:
         f.write(part)
     facts = render.parse_partition(part)
@@ -315,11 +458,30 @@ def run_scenario(sc, out, mbr_elf):
         f.write(render.cd_console_log(uart, part))
     truth = json.load(open(os.path.join(d, "truth.json")))
     check_truth(sc, truth, facts)
-    write_scenario_json(sc, d, truth, facts)
+    if settings is not None:
+        check_bonds(sc, truth, settings_facts)
+        settings_facts.update({"address": "0x%x" % t["settings_addr"], "size": "0x%x" % t["settings_size"]})
+    write_scenario_json(sc, d, truth, facts, settings_facts if settings is not None else None)
     return sc["name"], time.time() - t0
 
 
-def write_scenario_json(sc, d, truth, facts):
+def check_gaps(sc, d, app_elf):
+    """The Zephyr layout must really have what a ZMK build has: bytes between loadable sections that no section
+    defines, which the gap-filled binary holds as 0xFF (a 4-byte gap between two read-only iterable sections, a
+    1-byte gap between .data images)."""
+    gaps = render.load_gaps(app_elf)
+    sizes = sorted(set(n for _, n in gaps))
+    if 4 not in sizes or 1 not in sizes:
+        raise LabError("%s: expected a 4-byte and a 1-byte gap between loadable sections, found %s" % (sc["name"], gaps))
+    image = open(os.path.join(d, "app.bin"), "rb").read()
+    base = TARGETS[sc["target"]]["app_start"]
+    for addr, n in gaps:
+        if image[addr - base:addr - base + n] != b"\xff" * n:
+            raise LabError("%s: gap at 0x%x is not 0xFF in the gap-filled binary" % (sc["name"], addr))
+    return gaps
+
+
+def write_scenario_json(sc, d, truth, facts, settings=None):
     t = TARGETS[sc["target"]]
     xpsr_bit9 = None
     if truth.get("interrupted_thread"):
@@ -342,7 +504,10 @@ def write_scenario_json(sc, d, truth, facts):
         "files": {"app.elf": "application ELF with DWARF (link address %s)" % ("0x%x" % t["app_start"]),
                   "../mbr.elf": "MBR stub at 0 (shared)",
                   "partition.bin": "the 64 KiB coredump partition after the crash",
-                  "flash": "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"},
+                  "flash": ("compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf + the blocks of zmk.uf2 (the "
+                            "build's gap-filled UF2, as the bootloader writes it) + partition.bin"
+                            if sc["layout"] == "zephyr" else
+                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin")},
     }
     if sc["bootloader"] is not None:
         fam_key, blver = sc["bootloader"]
@@ -357,6 +522,14 @@ def write_scenario_json(sc, d, truth, facts):
                         "partition.bin": "the 64 KiB coredump partition after the crash (how this target's dump is delivered)",
                         "flash": "compose: 0x%x bytes of 0xFF at 0x%x + PT_LOAD segments of app.elf + partition.bin"
                                  % (t["flash_size"], t["flash_base"])}
+    if sc["layout"] == "zephyr":
+        doc["build"]["layout"] = "zephyr"
+        doc["load_gaps"] = [["0x%x" % a, n] for a, n in render.load_gaps(os.path.join(d, "app.elf"))]
+        doc["files"]["zmk.uf2"] = "the build's UF2, as Zephyr makes it (objcopy --gap-fill 0xff -O binary, uf2conv.py)"
+    if settings is not None:
+        doc["settings"] = settings
+        doc["files"]["settings.bin"] = "the settings partition (NVS) at %s, as the harness wrote it before boot" % settings["address"]
+        doc["files"]["flash"] += " + settings.bin at the settings address"
     with open(os.path.join(d, "scenario.json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -373,8 +546,12 @@ def install_fixtures(out, scs):
         files = list(COMMITTED_PER_SCENARIO)
         if sc["bootloader"] is None:
             files.remove("INFO_UF2.TXT")
+        if sc["kind"] in BOND_KINDS:
+            files.append("settings.bin")
         if sc["uf2"]:
             files += ["CURRENT.UF2", "console.log"]
+        if sc["layout"] == "zephyr":
+            files += ["zmk.uf2"]
         for fn in files:
             shutil.copyfile(os.path.join(src, fn), os.path.join(dst, fn))
         if sc["example"]:
@@ -402,7 +579,8 @@ def compare(out, scs):
             if new != old:
                 problems.append("".join(difflib.unified_diff(old, new, "committed/%s/%s" % (sc["name"], fn),
                                                              "fresh/%s/%s" % (sc["name"], fn))))
-        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []):
+        for fn in ["partition.bin", "app.elf"] + (["CURRENT.UF2"] if sc["uf2"] else []) + (
+                ["settings.bin"] if sc["kind"] in BOND_KINDS else []) + (["zmk.uf2"] if sc["layout"] == "zephyr" else []):
             if not same_bytes(os.path.join(src, fn), os.path.join(dst, fn)):
                 problems.append("%s/%s differs from the committed file\n" % (sc["name"], fn))
     if not same_bytes(os.path.join(out, "mbr.elf"), os.path.join(FIXTURES, "mbr.elf")):

@@ -25,6 +25,10 @@ UF2_FLAG_FAMILY_ID = 0x00002000
 WINDOW_END_0_4_0_TO_0_6_0 = 0xAD000
 WINDOW_END_0_6_1_AND_LATER = 0xEA000
 
+# The family a Zephyr build's zephyr.uf2 carries for the nRF52840 (CONFIG_BUILD_OUTPUT_UF2_FAMILY_ID), which the
+# Adafruit bootloader accepts besides its board's own family
+NRF52840_FAMILY = 0xADA52840
+
 FAMILY = {
     "nice_nano": 0x239A00B3,
     "xiao": 0x28860044,
@@ -83,11 +87,76 @@ def elf_segments(path):
     return segs
 
 
-def compose_flash(elves, partition=None, part_addr=None, base=0, size=FLASH_SIZE):
-    """Erased flash (1 MiB at 0 unless told) with the ELFs' load segments (and a partition image)."""
+def elf_sections(path):
+    """(name, load address, size) of every allocated section with file data (SHF_ALLOC, not SHT_NOBITS), at its
+    load address: the segment's p_paddr plus the section's offset inside the segment."""
+    d = open(path, "rb").read()
+    phoff, shoff = struct.unpack_from("<II", d, 28)
+    phentsize, phnum, shentsize, shnum, shstrndx = struct.unpack_from("<HHHHH", d, 42)
+    segs = []
+    for i in range(phnum):
+        p_type, p_offset, _vaddr, p_paddr, p_filesz = struct.unpack_from("<5I", d, phoff + i * phentsize)
+        if p_type == 1 and p_filesz > 0:
+            segs.append((p_offset, p_paddr, p_filesz))
+    str_off = struct.unpack_from("<I", d, shoff + shstrndx * shentsize + 16)[0]
+    out = []
+    for i in range(shnum):
+        name, sh_type, flags, _addr, offset, size = struct.unpack_from("<6I", d, shoff + i * shentsize)
+        if not (flags & 2) or sh_type == 8 or size == 0:
+            continue
+        for p_offset, p_paddr, p_filesz in segs:
+            if p_offset <= offset and offset + size <= p_offset + p_filesz:
+                nm = d[str_off + name:d.index(b"\0", str_off + name)].decode()
+                out.append((nm, p_paddr + offset - p_offset, size))
+    return sorted(out, key=lambda s: s[1])
+
+
+def load_gaps(path):
+    """(address, size) of the holes between consecutive loadable sections: bytes no section defines."""
+    secs = elf_sections(path)
+    return [(a[1] + a[2], b[1] - (a[1] + a[2])) for a, b in zip(secs, secs[1:]) if b[1] > a[1] + a[2]]
+
+
+def uf2conv(data, base, family):
+    """zephyr.uf2 from zephyr.bin as Zephyr's scripts/build/uf2conv.py convert_to_uf2() makes it (-c -b base -f
+    family): 256-byte payloads, the last one padded with 0x00, flags 0x2000 with the family ID."""
+    n = (len(data) + 255) // 256
+    out = bytearray()
+    for i in range(n):
+        chunk = data[i * 256:(i + 1) * 256]
+        chunk += bytes(256 - len(chunk))
+        out += struct.pack("<8I", UF2_MAGIC0, UF2_MAGIC1, UF2_FLAG_FAMILY_ID, base + i * 256, 256, i, n, family)
+        out += chunk + bytes(476 - 256) + struct.pack("<I", UF2_MAGIC_END)
+    return bytes(out)
+
+
+def uf2_payloads(uf2, board_family, end, start=0x1000):
+    """(target address, payload) of the blocks the bootloader writes, as ghostfat.c write_block() takes them: the
+    three magics, flag 0x2000, payload 256 at a 256-aligned address, family the board's own or 0xADA52840
+    (application), and USER_FLASH_START <= address < USER_FLASH_END; blocks below 0x1000 are skipped, others
+    rejected."""
+    out = []
+    for off in range(0, len(uf2) - 511, 512):
+        m0, m1, flags, addr, size, _no, _n, family = struct.unpack_from("<8I", uf2, off)
+        m_end, = struct.unpack_from("<I", uf2, off + 508)
+        if (m0, m1, m_end) != (UF2_MAGIC0, UF2_MAGIC1, UF2_MAGIC_END) or not flags & UF2_FLAG_FAMILY_ID \
+                or flags & 1 or size != 256 or addr % 256:
+            continue
+        if family not in (board_family, NRF52840_FAMILY) or addr < start or addr >= end:
+            continue
+        out.append((addr, uf2[off + 32:off + 32 + size]))
+    return out
+
+
+def compose_flash(elves, partition=None, part_addr=None, base=0, size=FLASH_SIZE, written=()):
+    """Erased flash (1 MiB at 0 unless told) with the ELFs' load segments, the payloads of UF2 files written by the
+    bootloader, and a partition image."""
     f = bytearray(b"\xff" * size)
     for path in elves:
         for addr, data in elf_segments(path):
+            f[addr - base:addr - base + len(data)] = data
+    for payloads in written:
+        for addr, data in payloads:
             f[addr - base:addr - base + len(data)] = data
     if partition is not None:
         f[part_addr - base:part_addr - base + len(partition)] = partition

@@ -7,11 +7,14 @@ M4 = {"cpu": "cortex-m4", "machine": "mps2-an386", "ram_start": 0x20000000, "fla
       "mbr": True, "defines": {}, "extra_sources": []}
 TARGETS = {
     "nice_nano/zmk_debug": dict(M4, board="nice_nano", variant="zmk_debug", softdevice="S140 6.1.1",
-                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000),
+                                app_start=0x26000, app_size=0x4B000, part_addr=0x71000,
+                                settings_addr=0xEC000, settings_size=0x8000),
     "nice_nano/zmk_debug_extra": dict(M4, board="nice_nano", variant="zmk_debug_extra", softdevice="S140 6.1.1",
-                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000),
+                                      app_start=0x26000, app_size=0x73000, part_addr=0x99000,
+                                      settings_addr=0xEC000, settings_size=0x8000),
     "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
-                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000),
+                               app_start=0x27000, app_size=0x4A000, part_addr=0x71000,
+                               settings_addr=0xEC000, settings_size=0x8000),
     # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
     # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
     # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
@@ -32,7 +35,8 @@ XIAO_080 = ("xiao", "0.8.0")
 DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
-    "defines": {}, "uf2": False, "example": None, "fpu": True,
+    "defines": {}, "uf2": False, "example": None, "fpu": True, "layout": "lab",
+    "sources": [], "file_defines": {},
 }
 
 SCENARIOS = [
@@ -101,10 +105,28 @@ SCENARIOS = [
          kind="BUSFAULT", reason=25, mem="MIN", extra_exception_info=True,
          proves="CONFIG_EXTRA_EXCEPTION_INFO: the arch block's r4-r11 hold the values at the fault (they are zero "
                 "in every other scenario)."),
+    dict(name="nice_nano-values", target="nice_nano/zmk_debug", bootloader=NN_092, kind="VALUES", reason=25,
+         proves="Values: a bus fault in lll_prepare_resolve, whose arguments are typed (function pointers, uint8_t, "
+                "bool, a struct pointer) and whose caller has a struct with bit-fields and an enum, a bool and a "
+                "static local; the conn_name argument points into a heap block past the LINKER_RAM cut, so its "
+                "string was lost to the truncation."),
+    dict(name="xiao-values-min", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="VALUES", reason=25,
+         mem="MIN",
+         proves="Values in a MIN dump: only the crashing thread's stack and struct k_thread were dumped, so globals "
+                "and the heap string behind conn_name are outside what the dump holds."),
     dict(name="nice_nano-busfault-fsr-region", target="nice_nano/zmk_debug", bootloader=NN_092,
          kind="BUSFAULT", reason=25, mem="THREADS", fsr_region=True,
          proves="THREADS dump plus an extra 'M' block over 0xE000ED28..0xE000ED3C (CFSR, HFSR, DFSR, MMFAR, "
                 "BFAR) after the RAM blocks."),
+    dict(name="nice_nano-busfault-other-shield", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="BUSFAULT_OTHER_SHIELD", reason=25,
+         proves="nice_nano-busfault's bug in another user's build: a display shield's driver and buffers "
+                "(fw/shield.c) linked before app.c, so every function, variable and stack of app.c sits at "
+                "another address; same call path. Triage groups it with nice_nano-busfault."),
+    dict(name="xiao-busfault-other-shield-threads", target="xiao_ble/zmk_debug", bootloader=XIAO_080,
+         kind="BUSFAULT_OTHER_SHIELD", reason=25, mem="THREADS",
+         proves="The same bug, other shield, XIAO layout (app 0x27000) and a THREADS dump with the 'T' block: "
+                "other addresses, other dump layout, one crash signature."),
     dict(name="nice_nano-erased", target="nice_nano/zmk_debug", bootloader=NN_092, kind="NONE", reason=None,
          proves="No crash yet: the partition is erased (all 0xFF); the lab stops in crashlab_steady_state."),
     dict(name="nice_nano-interrupted", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
@@ -120,6 +142,20 @@ SCENARIOS = [
          reason=25, hdr=1, sp="3.5", chunk=4,
          proves="Zephyr 3.5 era (ZMK <= v0.3): 'ZE' header version 1, arch sp = address of the exception frame, "
                 "4-byte stream-flash buffer; LINKER_RAM truncated."),
+    dict(name="xiao-idle-swi-busfault", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="IDLE_IRQ",
+         reason=25, defines={"LAB_ZMK_BUILD": 1},
+         proves="A ZMK-like build without a thread list (no THREAD_MONITOR, THREAD_NAME or DEBUG_THREAD_INFO, so no "
+                "'T' block and no thread-info table; THREAD_STACK_INFO on): the Bluetooth controller's software "
+                "interrupt (SWI4, IRQ 24) faults while every thread waits and the idle thread sleeps in Zephyr 4.1's "
+                "C arch_cpu_idle (interrupted at the inlined __ISB after wfi). _kernel.cpus[0].current is the idle "
+                "thread z_idle_threads[0]; its exception frame is on its stack (stack_info); psp is not recorded. "
+                "Thread objects are plain globals: z_idle_threads[1], z_main_thread, k_sys_work_q.thread, "
+                "_k_thread_obj_kscan, recv_thread_data, logging_thread_obj (and _thread_dummy, not a thread)."),
+    dict(name="nice_nano-nomonitor-busfault", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT",
+         reason=25, defines={"LAB_ZMK_BUILD": 1},
+         proves="The thread-mode bus fault of nice_nano-busfault on a ZMK-like build without a thread list (as "
+                "xiao-idle-swi-busfault): the threads are found only as DWARF-typed globals of struct k_thread, "
+                "by object name, with state and backtrace."),
     dict(name="xiao-zephyr35-fpu", target="xiao_ble/zmk_debug", bootloader=XIAO_SENSE_061, kind="FPU",
          reason=25, hdr=1, sp="3.5", chunk=4, mem="MIN",
          proves="Zephyr 3.5 sp meaning with an extended FP frame: sp = frame address (the 4.1 value would be "
@@ -143,6 +179,41 @@ SCENARIOS = [
          hdr=1, sp="3.4", chunk=4, defines={"LAB_FP_CONTEXT": 1},
          proves="Zephyr 3.4 on the Cortex-M33 with the FPU and an FP context live: sp = the address of the extended "
                 "frame; LINKER_RAM dump truncated by the partition."),
+    dict(name="m33-stack-limit", target="mps2_an521/crashlab_m33", bootloader=None, kind="STACK_OVERFLOW", reason=2,
+         fpu=False, mem="THREADS",
+         defines={"LAB_BUILTIN_STACK_GUARD": 1, "LAB_INIT_STACKS": 0, "LAB_LAYER_SCRATCH": 100, "STACK_DEPTH": 40},
+         proves="Stack overflow caught by the Cortex-M33 stack limit (CONFIG_BUILTIN_STACK_GUARD: the context "
+                "switch sets PSPLIM to the thread's stack_info.start): the render recursion's 'sub sp' (after a push of "
+                "three registers, so sp is 4 bytes off alignment there) would cross "
+                "PSPLIM, the UsageFault (STKOF) finds no room for the exception frame, so the core stacks nothing "
+                "and sets psp = PSPLIM; Zephyr reports reason 2 with the 'frame' read from the untouched stack "
+                "bottom: pc = lr = 0 (no CONFIG_INIT_STACKS, as in ZMK). gdb's truth is its bt at the overflowing "
+                "instruction."),
+    dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
+         uf2=True,
+         proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "
+                "loaded at boot from the NVS settings partition at 0xEC000 (settings.bin: bt/id, bt/irk, two "
+                "bt/keys records, one of them re-paired so its old value is still in flash, ZMK's ble/ "
+                "records); then the bus fault. LINKER_RAM dump holding key_pool and bt_dev; the 0.9.2 "
+                "CURRENT.UF2 does not reach the settings partition."),
+    dict(name="xiao-bonds-no-types", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="BONDS_NO_TYPES",
+         reason=25, uf2=True,
+         proves="The same bonds with bt_keys.c built without DWARF: the ELF names key_pool and bt_dev but has "
+                "no struct bt_keys type (redaction's fallback path)."),
+    dict(name="nice_nano-gapfill", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BUSFAULT", reason=25,
+         layout="zephyr", mem="THREADS",
+         proves="A build laid out as Zephyr lays it out (iterable sections, RAM images in flash as output sections "
+                "of their own) and flashed as zmk.uf2 made the way Zephyr makes it (objcopy --gap-fill 0xff -O binary, "
+                "uf2conv.py): a 4-byte gap between two read-only iterable sections and a 1-byte gap between .data "
+                "images hold 0xFF on the device and 0x00 in the ELF's segments. The matching ELF must pass silently."),
+    dict(name="xiao-timer-nullptr", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="TIMER_NULLPTR",
+         reason=35, layout="zephyr", sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="A k_timer expiry function calls through a NULL pointer from the SysTick interrupt "
+                "(sys_clock_isr -> sys_clock_announce -> z_timer_expiration_handler -> hold_tap_timer_expired): "
+                "UsageFault INVSTATE, reason 35, pc = 0, lr = the return into the expiry function. The build has "
+                "functions --gc-sections discarded (some with inlined calls), whose DWARF stays at low_pc 0."),
 ]
 
 

@@ -45,11 +45,11 @@ K_THREAD_STACK_DEFINE(a4_logging_stack, 768);
 K_THREAD_STACK_DEFINE(a5_idle_stack, 320);
 /* the system heap, after the stacks */
 uint8_t __attribute__((section(".noinit.z_malloc_heap"), aligned(8))) z_malloc_heap[32 * 1024];
-
+#ifndef LAB_ZMK_BUILD
 struct k_thread kscan_thread_data, main_thread_data, sysworkq_thread_data,
 	bt_rx_thread_data, logging_thread_data, idle_thread_data;
 struct k_sem main_sem, sysworkq_sem, bt_rx_sem;
-
+#endif
 void crashlab_steady_state(void);
 
 /* ---------------- the crash scenarios ---------------- */
@@ -235,7 +235,7 @@ NOINLINE static void kscan_matrix_read(uint32_t row)
 
 NOINLINE static void crashlab_trigger(void)
 {
-#if SCENARIO_KIND == KIND_BUSFAULT
+#if SCENARIO_KIND == KIND_BUSFAULT || LAB_BONDS || SCENARIO_KIND == KIND_BUSFAULT_OTHER_SHIELD
 	zmk_keymap_position_state_changed(17, 1);
 #elif SCENARIO_KIND == KIND_IRQ || SCENARIO_KIND == KIND_IRQ_NESTED
 	kscan_gpio_enable_interrupt();
@@ -244,7 +244,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_NULLPTR
 	behavior_dispatch(&zmk_keymap[0][2], 2);
 #elif SCENARIO_KIND == KIND_STACK_OVERFLOW
-	display_render_widget(STACK_DEPTH, 7);
+	LAB_RENDER(STACK_DEPTH, 7);
 #elif SCENARIO_KIND == KIND_OOPS
 	split_central_notify(NULL);
 #elif SCENARIO_KIND == KIND_ASSERT
@@ -257,7 +257,7 @@ NOINLINE static void crashlab_trigger(void)
 #elif SCENARIO_KIND == KIND_UNDEF
 	zmk_ble_clear_bonds();
 #endif
-	crashlab_steady_state();
+	LAB_AFTER_TRIGGER();
 }
 
 static void kscan_thread(void *p1, void *p2, void *p3)
@@ -267,7 +267,7 @@ static void kscan_thread(void *p1, void *p2, void *p3)
 	(void)p3;
 	for (uint32_t row = 0;; row++) {
 		k_sleep_ticks(1);
-		kscan_matrix_read(row);
+		kscan_matrix_read(row) CRASHLAB_VALUES_HOOK(row);
 		if (row == 2) {
 			crashlab_trigger();
 		}
@@ -327,7 +327,7 @@ static void logging_thread(void *p1, void *p2, void *p3)
 		k_sleep_ticks(1000);
 	}
 }
-
+#ifndef LAB_ZMK_BUILD
 static void idle(void *p1, void *p2, void *p3)
 {
 	(void)p1;
@@ -337,7 +337,7 @@ static void idle(void *p1, void *p2, void *p3)
 		arch_cpu_idle();
 	}
 }
-
+#endif
 NOINLINE static void z_malloc_heap_init(void)
 {
 	uint32_t x = 0x1234567u;
@@ -360,7 +360,7 @@ int main(void)
 {
 	printk("*** Booting crash lab (ZMK-like, scenario %d) ***\n", SCENARIO_KIND);
 	z_malloc_heap_init();
-	zmk_settings_load();
+	zmk_settings_load(); LAB_BONDS_LOAD
 	hold_tap_pending = (struct zmk_behavior_binding *)0x5a5a5a50u;   /* poisoned */
 	kscan_debounce_ptr = (volatile uint32_t *)0x5a5a5a5cu;
 	behavior_apis[0] = behavior_apis[1] = behavior_apis[3] = NULL;
@@ -433,3 +433,144 @@ void crashlab_app_init(void)
 	__asm__ volatile("dsb; isb");
 #endif
 }
+
+#if SCENARIO_KIND == KIND_VALUES
+/* Values: a Bluetooth controller's prepare path shaped like Zephyr's lll_prepare_resolve (subsys/bluetooth/
+ * controller/ll_sw/lll.c), with typed arguments and locals: function pointers, a uint8_t, a bool, a struct with
+ * bit-fields and an enum, a char array, a static local, and a connection name kept in a heap block that lies past
+ * the cut of a truncated LINKER_RAM dump (and outside a MIN dump). */
+enum lll_state { LLL_STATE_IDLE, LLL_STATE_PREPARE, LLL_STATE_ACTIVE };
+struct lll_prepare_param {
+	uint32_t ticks_at_expire;
+	uint16_t lazy;
+	uint8_t force : 1;
+	uint8_t defer : 1;
+	enum lll_state state;
+	void *param;
+};
+typedef int (*lll_is_abort_cb_t)(void *next, void *curr, struct lll_prepare_param *p);
+typedef int (*lll_prepare_cb_t)(struct lll_prepare_param *p);
+struct lll_event {
+	struct lll_prepare_param prepare_param;
+	lll_prepare_cb_t prepare_cb;
+	uint8_t is_aborted;
+};
+struct lll_event lll_events[2];
+uint8_t buffer_mem_tx[1024];
+/* the connection's name, in a heap block near the heap's end */
+#define CONN_NAME ((char *)(z_malloc_heap + sizeof(z_malloc_heap) - 64))
+
+NOINLINE static int prepare_cb(struct lll_prepare_param *p)
+{
+	return (int)p->lazy;
+}
+
+NOINLINE static int lll_prepare_resolve(lll_is_abort_cb_t is_abort_cb, lll_prepare_cb_t prepare_cb,
+					struct lll_prepare_param *prepare_param, uint8_t is_resume, bool is_dequeue,
+					const char *conn_name)
+{
+	struct lll_event *e = &lll_events[is_resume & 1];
+	char tag[8] = "ev";
+
+	e->prepare_param = *prepare_param;
+	e->prepare_cb = prepare_cb;
+	e->is_aborted = is_dequeue;
+	if (is_abort_cb != NULL || conn_name == NULL) {
+		return -1;
+	}
+	/* bus fault: the event's param is a poisoned pointer */
+	return e->prepare_cb(&e->prepare_param) + tag[is_resume & 7] + (int)*(volatile uint32_t *)prepare_param->param;
+}
+
+NOINLINE static int ull_prepare_enqueue(uint32_t ticks)
+{
+	static uint32_t enqueue_count;
+	struct lll_prepare_param p = {
+		.ticks_at_expire = ticks, .lazy = 3, .force = 1, .defer = 0, .state = LLL_STATE_PREPARE,
+		.param = (void *)0x5a5a5a5cu,
+	};
+	bool resume = false;
+
+	enqueue_count++;
+	memcpy(CONN_NAME, "Corne Left", 11);
+	return lll_prepare_resolve(NULL, prepare_cb, &p, 0, resume, CONN_NAME) + (int)enqueue_count;
+}
+
+/* the values scenario's crash, on kscan's third wake-up (from kscan_thread, before crashlab_trigger) */
+void crashlab_values_check(uint32_t row)
+{
+	if (row == 2) {
+		ull_prepare_enqueue(kscan_scan_count);
+	}
+}
+#endif
+
+#ifdef LAB_ZMK_BUILD
+/* ---------------- a ZMK-like build's thread objects (kernel_zmk.h) ---------------- */
+struct k_thread z_idle_threads[1];
+struct k_thread z_main_thread;
+struct k_work_q k_sys_work_q;
+struct k_thread _k_thread_obj_kscan;
+struct k_thread recv_thread_data;
+struct k_thread logging_thread_obj;
+struct k_sem main_sem, sysworkq_sem, bt_rx_sem;
+
+/* Zephyr 4.1 include/zephyr/kernel.h k_cpu_idle() */
+static inline void k_cpu_idle(void)
+{
+	arch_cpu_idle();
+}
+
+/* Zephyr kernel/idle.c idle() (no PM, no SMP): lock interrupts, then k_cpu_idle(), which unlocks them */
+void idle(void *p1, void *p2, void *p3)
+{
+	(void)p1;
+	(void)p2;
+	(void)p3;
+	for (;;) {
+		(void)irq_lock();
+		k_cpu_idle();
+	}
+}
+
+#if SCENARIO_KIND == KIND_IDLE_IRQ
+/* The Bluetooth controller's lower link layer runs in a software interrupt (nRF52840 SWI4_EGU4, IRQ 24) that its
+ * ticker pends. Here its mayfly queue holds a stale pointer, so the SWI handler faults. */
+#define SWI_LLL_IRQn 24
+
+NOINLINE static void mayfly_run(uint32_t caller_id)
+{
+	kscan_matrix_state[caller_id & 7] = *(volatile uint32_t *)((uint32_t)hold_tap_pending | 0x8u);
+}
+
+/* built with a frame pointer (as -O0 code or -fno-omit-frame-pointer builds are): its CFA is r7-based, so a debugger
+ * needs r7 here, which the dump does not record (CONFIG_EXTRA_EXCEPTION_INFO off) */
+__attribute__((optimize("no-omit-frame-pointer")))
+static void swi_lll_nrf5_isr(const void *arg)
+{
+	volatile uint8_t pdu[8];
+
+	pdu[0] = (uint8_t)(uint32_t)arg;
+	mayfly_run((uint32_t)arg);
+	kscan_matrix_state[3] += pdu[0];
+}
+#endif
+
+/* called by sys_clock_isr on every tick */
+void crashlab_clock_tick(uint32_t ticks)
+{
+#if SCENARIO_KIND == KIND_IDLE_IRQ
+	/* once kscan has scanned its rows and every thread waits: the ticker pends the LLL interrupt, at a lower
+	 * priority than SysTick, so it runs when SysTick returns, with the idle thread interrupted in arch_cpu_idle */
+	if (kscan_scan_count >= 4 && _current == _kernel.cpus[0].idle_thread) {
+		_sw_isr_table[SWI_LLL_IRQn].isr = swi_lll_nrf5_isr;
+		_sw_isr_table[SWI_LLL_IRQn].arg = (const void *)0x2u;
+		NVIC_IPR(SWI_LLL_IRQn) = 0xA0;
+		NVIC_ISER0 = 1u << SWI_LLL_IRQn;
+		NVIC_ISPR0 = 1u << SWI_LLL_IRQn;
+	}
+#else
+	(void)ticks;
+#endif
+}
+#endif

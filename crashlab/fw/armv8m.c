@@ -34,3 +34,25 @@ unsigned int lab_usage_fault_stkof(uint32_t cfsr, unsigned int reason)
 	}
 	return reason;
 }
+
+#ifndef LAB_LAYER_SCRATCH
+#define LAB_LAYER_SCRATCH 100
+#endif
+
+/* The stack-limit scenario's recursion (crashlab_trigger calls it in place of display_render_widget, LAB_RENDER):
+ * a render recursion with a scratch buffer like that one, but two values stay live across the recursive call, so
+ * the prologue pushes three registers (r4, r5, lr) and sp is 4 bytes off 8-byte alignment until the `sub sp` that
+ * follows: the frame the core then fails to stack at PSPLIM covers 28 untouched bytes, as on a real build. */
+NOINLINE int display_layer_render(int depth, uint32_t seed)
+{
+	volatile uint8_t scratch[LAB_LAYER_SCRATCH];
+	uint32_t mixed = seed * 5u + (uint32_t)depth;
+
+	for (int i = (int)sizeof(scratch) - 1; i >= 0; i--) {
+		scratch[i] = (uint8_t)(mixed + (uint32_t)i);
+	}
+	if (depth > 0) {
+		return display_layer_render(depth - 1, seed * 3u + 1u) + scratch[depth % 8] + (int)mixed;
+	}
+	return scratch[0];
+}

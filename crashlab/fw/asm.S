@@ -5,7 +5,7 @@
 	.syntax unified
 	.thumb
 	.text
-
+#ifndef LAB_ZMK_BUILD   /* Zephyr 4.1 has both in C: kernel.c and startup.c (LAB_ZMK_BUILD) */
 /* Idle: sleep until an interrupt arrives (like Zephyr's arch_cpu_idle). */
 	.global arch_cpu_idle
 	.type arch_cpu_idle, %function
@@ -43,7 +43,7 @@ _isr_wrapper:
 	pop {r0, lr}
 	bx lr
 	.size _isr_wrapper, . - _isr_wrapper
-
+#endif
 /* Context switch. Callee-saved r4-r11 and psp go to
  * thread->callee_saved, the EXC_RETURN low byte to arch.mode_exc_return,
  * s16-s31 to arch.preempt_float when the thread had an FP context. */

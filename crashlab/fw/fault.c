@@ -74,7 +74,7 @@ static void esf_dump(const struct arch_esf *esf)
 	}
 	printk("E: Faulting instruction address (r15/pc): 0x%08x\n", esf->pc);
 }
-
+#ifndef LAB_ZMK_BUILD
 __attribute__((noreturn))
 static void z_fatal_error(unsigned int reason, const struct arch_esf *esf)
 {
@@ -93,7 +93,7 @@ static void z_fatal_error(unsigned int reason, const struct arch_esf *esf)
 	for (;;) {
 	}
 }
-
+#endif
 static int stack_guard_hit(uint32_t addr)
 {
 	struct k_thread *t = _current;
@@ -278,3 +278,22 @@ void z_do_kernel_oops(uint32_t msp, uint32_t psp, uint32_t exc_return)
 #endif
 	z_fatal_error(esf->a1, esf);
 }
+
+#ifdef LAB_ZMK_BUILD
+/* Zephyr 4.1 kernel/fatal.c z_fatal_error(): without CONFIG_THREAD_NAME thread_name_get() says "unknown" */
+void z_fatal_error(unsigned int reason, const struct arch_esf *esf)
+{
+	struct k_thread *thread = _current;
+
+	if (esf != NULL) {
+		esf_dump(esf);
+	}
+	printk("E: >>> ZEPHYR FATAL ERROR %d: %s on CPU 0\n", reason, reason_to_str(reason));
+	printk("E: Current thread: %p (%s)\n", (uint32_t)thread, "unknown");
+	SCB_CCR &= ~(1u << 3);
+	coredump(reason, esf, thread);
+	k_sys_fatal_error_handler(reason, esf);
+	for (;;) {
+	}
+}
+#endif

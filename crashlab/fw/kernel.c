@@ -11,7 +11,7 @@ _Static_assert(offsetof(struct _thread_arch, preempt_float) == OFF_ARCH_PREEMPT_
 _Static_assert(offsetof(struct z_kernel, cpus[0].current) == OFF_KERNEL_CURRENT, "current");
 
 struct z_kernel _kernel;
-
+#ifndef LAB_ZMK_BUILD
 /* CONFIG_DEBUG_THREAD_INFO: array of size_t, [0] = version 1. */
 #define UNIMPL ((size_t)0xffffffffU)
 const size_t __attribute__((used, section(".dbg_thread_info"))) _kernel_thread_info_offsets[] = {
@@ -37,7 +37,7 @@ const size_t __attribute__((used, section(".dbg_thread_info"))) _kernel_thread_i
 
 /* the boot context before the first switch, like Zephyr's dummy thread */
 static struct k_thread z_dummy_thread;
-
+#endif
 unsigned int irq_lock(void)
 {
 	unsigned int key;
@@ -60,7 +60,7 @@ void z_thread_entry(k_thread_entry_t entry, void *p1, void *p2, void *p3)
 		k_sleep_ticks(0x7fffffff);
 	}
 }
-
+#ifndef LAB_ZMK_BUILD
 void k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
 		     k_thread_entry_t entry, void *p1, void *p2, void *p3,
 		     int prio, const char *name)
@@ -109,7 +109,7 @@ static struct k_thread *next_ready(void)
 	}
 	return best;
 }
-
+#endif
 /* called from z_arm_pendsv with interrupts locked */
 struct k_thread *z_get_next_switch_handle(void)
 {
@@ -156,7 +156,7 @@ int k_sem_take_forever(struct k_sem *s)
 	irq_unlock(key);
 	return 0;
 }
-
+#ifndef LAB_ZMK_BUILD
 void k_sem_give(struct k_sem *s)
 {
 	unsigned int key = irq_lock();
@@ -183,7 +183,7 @@ void k_sem_give(struct k_sem *s)
 		reschedule(key);
 	}
 }
-
+#endif
 void k_sleep_ticks(uint32_t ticks)
 {
 	unsigned int key = irq_lock();
@@ -199,7 +199,7 @@ void k_yield(void)
 
 	arch_swap(key);
 }
-
+#ifndef LAB_ZMK_BUILD
 /* SysTick: the system clock. Wakes sleeping threads. */
 void sys_clock_isr(void)
 {
@@ -217,7 +217,7 @@ void sys_clock_isr(void)
 		SCB_ICSR = 1u << 28;
 	}
 }
-
+#endif
 extern uint8_t z_interrupt_stacks[];
 extern void crashlab_app_init(void);
 
@@ -242,3 +242,123 @@ void z_cstart(void)
 	for (;;) {
 	}
 }
+
+#ifdef LAB_ZMK_BUILD
+/* ---------------- the kernel of a ZMK-like build (kernel_zmk.h) ----------------
+ * No thread list (CONFIG_THREAD_MONITOR=n), no names, no thread-info table. The lab's scheduler still needs to find
+ * every thread; Zephyr finds them in its ready queue, wait queues and timeout list. lab_threads stands for those:
+ * an array of pointers, which a tool looking for thread objects by type does not see. */
+#include "cmsis_gcc.h"
+
+struct k_thread _thread_dummy;
+struct k_thread *lab_threads[8];
+unsigned int lab_thread_count;
+
+/* Zephyr 4.1 arch/arm/core/cortex_m/thread.c arch_new_thread(): the initial frame returns into z_thread_entry */
+void k_thread_create(struct k_thread *t, void *stack, size_t stack_size,
+		     k_thread_entry_t entry, void *p1, void *p2, void *p3,
+		     int prio, const char *name)
+{
+	uint32_t *frame;
+
+	(void)name;                                     /* CONFIG_THREAD_NAME=n */
+	memset(t, 0, sizeof(*t));
+	memset(stack, 0xAA, stack_size * LAB_INIT_STACKS);         /* CONFIG_INIT_STACKS */
+	t->base.prio = (int8_t)prio;
+	t->base.thread_state = _THREAD_QUEUED;
+	t->stack_info.start = (uintptr_t)stack;
+	t->stack_info.size = stack_size;
+	t->arch.mode_exc_return = 0xFD;                 /* DEFAULT_EXC_RETURN: thread mode, PSP, basic frame */
+
+	frame = (uint32_t *)(((uintptr_t)stack + stack_size) & ~7u) - 8;
+	frame[0] = (uint32_t)entry;
+	frame[1] = (uint32_t)p1;
+	frame[2] = (uint32_t)p2;
+	frame[3] = (uint32_t)p3;
+	frame[4] = 0;
+	frame[5] = 0;                                   /* lr: nothing to return to */
+	frame[6] = (uint32_t)z_thread_entry & ~1u;
+	frame[7] = 0x01000000;
+	t->callee_saved.psp = (uint32_t)frame;
+
+	lab_threads[lab_thread_count++] = t;
+}
+
+struct k_thread *next_ready(void)
+{
+	struct k_thread *best = NULL;
+
+	for (unsigned int i = 0; i < lab_thread_count; i++) {
+		struct k_thread *t = lab_threads[i];
+
+		if ((t->base.thread_state & _THREAD_QUEUED) &&
+		    (best == NULL || t->base.prio < best->base.prio)) {
+			best = t;
+		}
+	}
+	return best;
+}
+
+void k_sem_give(struct k_sem *s)
+{
+	unsigned int key = irq_lock();
+	struct k_thread *best = NULL;
+
+	for (unsigned int i = 0; i < lab_thread_count; i++) {
+		struct k_thread *t = lab_threads[i];
+
+		if (t->base.pended_on == s && (best == NULL || t->base.prio < best->base.prio)) {
+			best = t;
+		}
+	}
+	if (s->count < s->limit) {
+		s->count++;
+	}
+	if (best != NULL) {
+		best->base.pended_on = NULL;
+		best->base.thread_state = _THREAD_QUEUED;
+	}
+	if (_kernel.cpus[0].nested != 0) {
+		if (best != NULL) {
+			SCB_ICSR = 1u << 28;
+		}
+		irq_unlock(key);
+	} else {
+		reschedule(key);
+	}
+}
+
+void sys_clock_isr(void)
+{
+	int woke = 0;
+
+	_kernel.ticks++;
+	for (unsigned int i = 0; i < lab_thread_count; i++) {
+		struct k_thread *t = lab_threads[i];
+
+		if ((t->base.thread_state & _THREAD_SLEEPING) &&
+		    (int32_t)(_kernel.ticks - t->base.wake_tick) >= 0) {
+			t->base.thread_state = _THREAD_QUEUED;
+			woke = 1;
+		}
+	}
+	if (woke) {
+		SCB_ICSR = 1u << 28;
+	}
+	crashlab_clock_tick(_kernel.ticks);
+}
+
+/* Zephyr 4.1 arch/arm/core/cortex_m/cpu_idle.c arch_cpu_idle() on ARMv7-M (no tracing, no idle hooks): PRIMASK set,
+ * BASEPRI 0 so that any interrupt wakes the wfi, then PRIMASK cleared; the interrupt that woke the core is taken
+ * right after cpsie, so the interrupted pc is the inlined __ISB(). */
+void arch_cpu_idle(void)
+{
+	__disable_irq();
+	__set_BASEPRI(0);
+	__ISB();
+	__DSB();
+	__WFI();
+	__enable_irq();
+	__ISB();
+}
+#endif

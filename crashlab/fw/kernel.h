@@ -20,7 +20,7 @@
 #define _THREAD_QUEUED    0x80
 
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
-
+#ifndef LAB_ZMK_BUILD
 struct _thread_base {                 /* 24 bytes */
 	void *qnode_next;
 	void *qnode_prev;
@@ -86,10 +86,10 @@ struct z_kernel {
 	struct k_thread *threads;
 	uint32_t pad;
 };
-
+#endif
 extern struct z_kernel _kernel;
 #define _current (_kernel.cpus[0].current)
-
+struct k_thread;
 struct k_sem {
 	uint32_t count;
 	uint32_t limit;
@@ -196,9 +196,18 @@ unsigned int lab_usage_fault_stkof(uint32_t cfsr, unsigned int reason);
 #define LAB_ESF_COPY(esf) (esf)
 #endif
 #ifdef LAB_BUILTIN_STACK_GUARD
+int display_layer_render(int depth, uint32_t seed);   /* armv8m.c */
+#define LAB_RENDER display_layer_render
+#else
+#define LAB_RENDER display_render_widget
+#endif
+#ifdef LAB_BUILTIN_STACK_GUARD
 #define LAB_CCR_EXTRA (1u << 10)              /* CCR.STKOFHFNMIGN, as z_arm_fault_init() sets it */
 #else
 #define LAB_CCR_EXTRA 0u
+#endif
+#ifdef LAB_ZMK_BUILD
+#include "kernel_zmk.h"
 #endif
 
 #endif

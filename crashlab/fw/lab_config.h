@@ -18,6 +18,12 @@
 #define KIND_DIV0          9
 #define KIND_UNALIGNED     10
 #define KIND_UNDEF         11
+#define KIND_TIMER_NULLPTR 12   /* NULL call in a timer expiry function, from the SysTick interrupt */
+#define KIND_TAILCALL_ENTRY 13  /* a thread entry that tail-calls (erased frame, evidence unambiguous) */
+#define KIND_TAILCALL_AMBIGUOUS 14 /* two tail-call paths into the faulting function: no guess */
+#define KIND_VALUES        40   /* values: typed arguments and locals, one of them past the dump's cut */
+#define KIND_BONDS         50   /* bus fault with two bonds in key_pool and the settings partition */
+#define KIND_BONDS_NO_TYPES 51  /* the same, bt_keys.c built without DWARF (no struct bt_keys type) */
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
  * 12-19 gap fill / NULL calls / tail calls, 20-29 Cortex-M33, 30-39 threads without a thread list,
  * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor. */
@@ -27,6 +33,20 @@
 #endif
 #ifndef PART_ADDR
 #define PART_ADDR 0x71000
+#endif
+/* bond scenarios: the Zephyr settings partition (ZMK's storage_partition on nice_nano and XIAO) */
+#define LAB_BONDS (SCENARIO_KIND == KIND_BONDS || SCENARIO_KIND == KIND_BONDS_NO_TYPES)
+#if LAB_BONDS                /* fw/bt_keys.c: load the bonds from the settings partition at boot */
+int bt_settings_load(void);
+#define LAB_BONDS_LOAD bt_settings_load();
+#else
+#define LAB_BONDS_LOAD             /* nothing: the other scenarios build byte-identical */
+#endif
+#ifndef SETTINGS_ADDR
+#define SETTINGS_ADDR 0xEC000
+#endif
+#ifndef SETTINGS_SIZE
+#define SETTINGS_SIZE 0x8000
 #endif
 #ifndef CD_HDR_VER
 #define CD_HDR_VER 2
@@ -60,10 +80,31 @@
 #error "the 'T' block needs header version 2"
 #endif
 
+/* The values scenario hooks into kscan_thread without moving any other scenario's code or lines. */
+#if SCENARIO_KIND == KIND_VALUES
+#include <stdbool.h>
+void crashlab_values_check(uint32_t row);
+#define CRASHLAB_VALUES_HOOK(row) , crashlab_values_check(row)
+#else
+#define CRASHLAB_VALUES_HOOK(row)
+#endif
+
 #ifdef LAB_ALLOW_INLINE
 #define NOINLINE
 #else
 #define NOINLINE __attribute__((noinline))
 #endif
+
+/* What crashlab_trigger() calls after its own cases: the no-crash stop, or the trigger of a scenario whose code
+ * lives in a file of its own (-DLAB_AFTER_TRIGGER=name), so that adding it leaves app.c's lines where they are. */
+#ifndef LAB_AFTER_TRIGGER
+#define LAB_AFTER_TRIGGER crashlab_steady_state
+#else
+void LAB_AFTER_TRIGGER(void);
+#endif
+/* at the end, so that no line above it moves (DWARF line numbers of other kinds' builds) */
+#define KIND_BUSFAULT_OTHER_SHIELD 60 /* KIND_BUSFAULT's bug, built with fw/shield.c: every address moves */
+/* kinds 30-39, at the end so that no other line moves (a declaration above is in the DWARF of the bond builds) */
+#define KIND_IDLE_IRQ      30   /* an interrupt faults while the idle thread sleeps in arch_cpu_idle (LAB_ZMK_BUILD) */
 
 #endif

@@ -152,3 +152,30 @@ void printk(const char *fmt, ...)
 	}
 	va_end(ap);
 }
+
+#ifdef LAB_ZMK_BUILD
+#include "cmsis_gcc.h"
+
+/* Zephyr 4.1 arch/arm/core/cortex_m/exc_exit.c z_arm_exc_exit(): decides whether to pend PendSV after an ISR. The
+ * lab's ISRs pend it themselves, so nothing is left to do here; the call stays so that the ISR call is not the
+ * wrapper's last action (no tail call), as in Zephyr. */
+__attribute__((noinline)) void z_arm_exc_exit(void)
+{
+	__asm__ volatile("" : : : "memory");
+}
+
+/* Zephyr 4.1 arch/arm/core/cortex_m/isr_wrapper.c _isr_wrapper() (no tracing, no PM): a C function, so it has
+ * call-frame information, unlike the lab's default asm wrapper (Zephyr 3.4's isr_wrapper.S). The nested count is
+ * the lab scheduler's (k_sem_give from an ISR); Zephyr's Cortex-M port asks the IPSR instead. */
+void _isr_wrapper(void)
+{
+	int32_t irq_number = (int32_t)__get_IPSR();
+
+	irq_number -= 16;
+	_kernel.cpus[0].nested++;
+	struct _isr_table_entry *entry = &_sw_isr_table[irq_number];
+	(entry->isr)(entry->arg);
+	_kernel.cpus[0].nested--;
+	z_arm_exc_exit();
+}
+#endif

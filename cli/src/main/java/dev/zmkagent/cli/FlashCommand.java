@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,7 +57,7 @@ final class FlashCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Do every check (and look for dumps to save) but write nothing.")
     boolean dryRun;
 
-    @Option(names = {"-e", "--elf"}, paramLabel = "ELF", description = "The firmware's zmk.elf, to check that coredumps are compiled in.")
+    @Option(names = {"-e", "--elf"}, paramLabel = "ELF", description = "The firmware's zmk.elf, to check that coredumps are compiled in and that a .uf2 is a build of it.")
     Path elf;
 
     @Option(names = "--variant", paramLabel = "NAME", description = "The catalog variant this firmware is (zmk, zmk_debug, ...), when not zmk_debug.")
@@ -103,7 +104,7 @@ final class FlashCommand implements Callable<Integer> {
         if (noSoftDeviceCheck) {
             waived.add(CheckOptions.Waiver.SOFTDEVICE_CHECK);
         }
-        CheckOptions options = FlashJob.checkOptions(Optional.ofNullable(variant), Optional.ofNullable(elf), waived);
+        CheckOptions options = FlashJob.checkOptions(Optional.ofNullable(variant), Optional.ofNullable(elf), Optional.of(Map.entry(firmware, bytes)), waived);
         FlashJob job = new FlashJob(BoardCatalog.builtin(), where.sources(), data.store(), Clock.systemUTC());
         try {
             return dfu ? viaDfu(job, bytes, options, out, err) : viaDrive(job, bytes, options, out, err);

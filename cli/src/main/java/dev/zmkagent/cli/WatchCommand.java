@@ -3,10 +3,13 @@ package dev.zmkagent.cli;
 import dev.zmkagent.agent.capture.Capturer;
 import dev.zmkagent.agent.notify.Notifier;
 import dev.zmkagent.agent.notify.Notifiers;
-import dev.zmkagent.agent.notify.TrayController;
+import dev.zmkagent.agent.notify.Tray;
+import dev.zmkagent.agent.notify.Trays;
+import dev.zmkagent.agent.service.LoginService;
+import dev.zmkagent.agent.service.LoginServices;
+import dev.zmkagent.agent.store.History;
 import dev.zmkagent.agent.watch.Journal;
 import dev.zmkagent.agent.watch.MediaRoots;
-import dev.zmkagent.agent.watch.ServiceInstaller;
 import dev.zmkagent.agent.watch.WatchLoop;
 import dev.zmkagent.device.boards.BoardCatalog;
 import java.io.PrintWriter;
@@ -51,8 +54,12 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Log debug lines too.")
     boolean debug;
 
-    @Option(names = "--install-service", description = "Write a systemd user unit that runs this watch at login, and enable it.")
+    @Option(names = "--install-service", description = "Run this watch (with these options) at every login through the installed "
+            + "launcher: a systemd user unit tied to the graphical session on Linux, a launchd agent on macOS, a logon task on Windows.")
     boolean installService;
+
+    @Option(names = "--print-service", description = "Print the definition --install-service would write, and change nothing.")
+    boolean printService;
 
     @Mixin
     DataDirOption data = new DataDirOption();
@@ -60,7 +67,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (installService) {
+        if (installService || printService) {
             List<String> args = new ArrayList<>();
             if (data.dataDir != null) {
                 args.add("--data-dir=" + data.dataDir.toAbsolutePath());
@@ -71,8 +78,14 @@ final class WatchCommand implements Callable<Integer> {
             if (noNotify) {
                 args.add("--no-notify");
             }
-            for (String line : ServiceInstaller.install(ServiceInstaller.unitPath(), ServiceInstaller.unit(ServiceInstaller.execStartForThisJvm(args)))) {
-                out.println(line);
+            LoginService service = LoginServices.forThisMachine();
+            List<String> command = LoginServices.watchCommand(args);
+            if (printService) {
+                out.print(service.definition(command));
+            } else {
+                for (String line : service.install(command)) {
+                    out.println(line);
+                }
             }
             out.flush();
             return 0;
@@ -92,7 +105,7 @@ final class WatchCommand implements Callable<Integer> {
         WatchLoop.Config config = new WatchLoop.Config(roots, MediaRoots.hasMountTable(), Duration.ofSeconds(2), Duration.ofSeconds(10));
         WatchLoop[] holder = new WatchLoop[1];
         @SuppressWarnings("unchecked")
-        Optional<TrayController>[] trayHolder = new Optional[] {Optional.empty()};
+        Optional<Tray>[] trayHolder = new Optional[] {Optional.empty()};
         WatchLoop.Events events = new WatchLoop.Events() {
             @Override
             public void finished(dev.zmkagent.agent.capture.CaptureOutcome o) {
@@ -101,14 +114,28 @@ final class WatchCommand implements Callable<Integer> {
                 }
             }
         };
-        Optional<TrayController> tray = Optional.empty();
+        Optional<Tray> tray = Optional.empty();
         WatchLoop loop = new WatchLoop(config, capturer, notifier, log, events, dev.zmkagent.agent.capture.CaptureListener.NONE);
         holder[0] = loop;
         if (!noTray && !noNotify) {
-            tray = TrayController.install(new TrayController.Actions() {
+            tray = Trays.install(new Tray.Actions() {
                 @Override
                 public Optional<Path> lastReport() {
                     return holder[0].lastReport();
+                }
+
+                @Override
+                public List<Tray.HistoryEntry> history() {
+                    try {
+                        List<Tray.HistoryEntry> out = new ArrayList<>();
+                        for (History.Group g : History.group(data.store().list())) {
+                            data.store().resolve(g.captures().get(g.captures().size() - 1)).ifPresent(c -> out.add(new Tray.HistoryEntry(
+                                    g.headline() + (g.count() > 1 ? " (" + g.count() + "×)" : ""), c.file("report.md"))));
+                        }
+                        return out;
+                    } catch (java.io.IOException e) {
+                        return List.of();
+                    }
                 }
 
                 @Override
@@ -127,12 +154,13 @@ final class WatchCommand implements Callable<Integer> {
                 }
             });
             trayHolder[0] = tray;
+            log.info(tray.map(Tray::describe).orElse("no tray icon (no StatusNotifierWatcher on the session bus, no XEmbed tray)"));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "zmk-agent-shutdown"));
         try {
             loop.run();
         } finally {
-            tray.ifPresent(TrayController::close);
+            tray.ifPresent(Tray::close);
             notifier.close();
             log.info("stopped");
         }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Post-mortem debugging for ZMK keyboards: find, capture and explain Zephyr coredumps.",
         subcommands = {DemoCommand.class, AnalyzeCommand.class, CaptureCommand.class, WatchCommand.class, DevicesCommand.class,
             FlashCommand.class, FirmwareCommand.class, ReanalyzeCommand.class, HistoryCommand.class, BundleCommand.class,
-            GdbServerCommand.class, HelpCommand.class},
+            GdbServerCommand.class, TriageCommand.class, CompletionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:Success (no crash found, or the command completed).",

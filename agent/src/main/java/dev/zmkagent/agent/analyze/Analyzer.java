@@ -117,8 +117,11 @@ public final class Analyzer {
         Optional<Symbolizer> symbols = elf.map(Symbolizers::forElf);
         CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, symbols, memory, FaultStatus.from(memory), truncated);
         List<CrashReport.Frame> frames;
+        // -Dzmkagent.values=off leaves the values out: bench/analyze-bench measures what they cost with it
+        Optional<dev.zmkagent.coredump.values.FrameValues> values = "off".equals(System.getProperty("zmkagent.values"))
+                ? Optional.empty() : CrashBacktrace.frameValues(d, elf, symbols, memory);
         if (unwound.backtrace().isPresent()) {
-            frames = CrashBacktrace.reportFrames(unwound.backtrace().get());
+            frames = CrashBacktrace.reportFrames(unwound.backtrace().get(), values);
             unwound.spExplanation().ifPresent(e -> diagnosis.add("Stack pointer: " + e + "."));
             if (!unwound.backtrace().get().stopReason().isClean()) {
                 diagnosis.add("The backtrace stops early: " + unwound.backtrace().get().stopReason().sentence());
@@ -139,7 +142,11 @@ public final class Analyzer {
                     + " Some bytes changed after the dump was written (a bad copy of CURRENT.UF2, flash wear, or a partial erase); values may be wrong.",
                     stored.header().orElseThrow().checksum(), stored.computedChecksum()));
         }
-        CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        if (unwound.stackLimit().isPresent()) {
+            diagnosis.add(CrashBacktrace.stackLimitDiagnosis(unwound, unwound.stackLimit().get(), d));
+        } else {
+            CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
+        }
         if (d.arch().isPresent() && d.arch().get().known(ArchBlock.PC) && !frames.isEmpty() && frames.get(0).pc().isPresent()
                 && frames.get(0).pc().getAsLong() != (d.arch().get().pc() & ~1L)) {
             diagnosis.add(String.format("The error was raised by the svc instruction at 0x%08x: the stacked pc 0x%08x is the instruction after it,"
@@ -178,7 +185,7 @@ public final class Analyzer {
                 d.arch().filter(a -> a.known(ArchBlock.LR) && ExcReturn.of(a.lr()).isEmpty() && (a.lr() & 1) == 1)
                         .flatMap(a -> symbols.flatMap(sy -> where(sy, a.lr() & ~1L, true))));
         return new CrashReport(describeInput(input), partition, Optional.of(dumpInfo), firmware, frames, ranges, faultStatus,
-                diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads()));
+                diagnosis, warnings, unwound.signature(), ThreadReport.of(unwound.threads(), values));
     }
 
     /** "function at file:line" for a code address (a return address is looked up at the call, as gdb does). */

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.analyze;
 
+import dev.zmkagent.coredump.cortexm.ArmArchitecture;
 import dev.zmkagent.coredump.cortexm.FaultReason;
 import dev.zmkagent.coredump.cortexm.FaultStatus;
 import dev.zmkagent.coredump.elf.ElfFile;
@@ -9,10 +10,14 @@ import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.Backtrace;
 import dev.zmkagent.coredump.unwind.CrashSignature;
 import dev.zmkagent.coredump.unwind.FaultContext;
+import dev.zmkagent.coredump.unwind.StackLimitRecovery;
 import dev.zmkagent.coredump.unwind.Frame;
 import dev.zmkagent.coredump.unwind.ThreadLister;
 import dev.zmkagent.coredump.unwind.UnwindOptions;
 import dev.zmkagent.coredump.unwind.Unwinder;
+import dev.zmkagent.coredump.dwarf.DebugInfo;
+import dev.zmkagent.coredump.values.FrameValues;
+import dev.zmkagent.coredump.values.MissingReasons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +30,8 @@ final class CrashBacktrace {
     /** What the unwinding produced, ready for the report. */
     record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
                   Optional<String> spExplanation, java.util.OptionalLong interruptedSp,
-                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings) {
+                  Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings,
+                  Optional<StackLimitRecovery.Result> stackLimit) {
     }
 
     /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
@@ -37,7 +43,8 @@ final class CrashBacktrace {
     static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus,
                           boolean truncated) {
         if (dump.arch().isEmpty() || !dump.arch().get().basicComplete() || elf.isEmpty()) {
-            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "", List.of());
+            return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "",
+                    List.of(), Optional.empty());
         }
         Symbolizer symbolizer = symbols.orElseGet(() -> Symbolizers.forElf(elf.get()));
         Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
@@ -77,8 +84,36 @@ final class CrashBacktrace {
                 }
             }
         }
-        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(start.explanation()),
-                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, unwinder.warnings());
+        Optional<StackLimitRecovery.Result> limit = StackLimitRecovery.forCrash(dump.reason(), ArmArchitecture.of(elf.get()), start, bt,
+                threads.stream().filter(ThreadLister.ThreadEntry::current).findFirst().flatMap(ThreadLister.ThreadEntry::stack), unwinder, memory, options);
+        if (limit.isPresent()) {
+            List<Frame> frames = new ArrayList<>();
+            frames.add(bt.frames().get(0)); // the leading fault frame
+            frames.addAll(limit.get().backtrace().frames());
+            bt = new Backtrace(frames, limit.get().backtrace().stopReason());
+        }
+        String spText = limit.isPresent()
+                ? String.format("arch sp 0x%08x is Zephyr's sp for an exception frame at 0x%08x, the stack limit; the core stacked nothing there"
+                        + " (see the stack overflow below), so the dump's registers are not the crashed context", dump.arch().get().sp(), limit.get().limit())
+                : start.explanation();
+        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(spText),
+                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, unwinder.warnings(), limit);
+    }
+
+    /** What the report says about a stack-limit overflow that {@link StackLimitRecovery} explained. */
+    static String stackLimitDiagnosis(Result r, StackLimitRecovery.Result s, ZephyrDump dump) {
+        String bounds = r.crashingStack().map(st -> String.format("stack 0x%08x-0x%08x, %d bytes usable from the limit 0x%08x",
+                st.start(), st.end(), st.end() - s.limit(), s.limit())).orElse(String.format("stack limit 0x%08x", s.limit()));
+        dev.zmkagent.coredump.format.ArchBlock a = dump.arch().get();
+        return String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): %s (%s) overflowed in %s, whose frame"
+                        + " needs %d bytes below its caller's sp 0x%08x; sp would have reached 0x%08x, %d bytes below the limit. The core could not"
+                        + " stack the exception frame (it sets psp to the limit and stacks nothing), so the dump's registers (pc 0x%08x, lr 0x%08x)"
+                        + " are what lay at the bottom of the stack, not the crashed context. The backtrace is rebuilt from the return addresses"
+                        + " saved on the thread's stack (each one right after a call to the function of the frame below it), marked [recovered];"
+                        + " %s's own pc was never saved. Raise the thread's stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE,"
+                        + " or CONFIG_MAIN_STACK_SIZE) or shrink the recursion or its locals.",
+                r.crashingThread(), bounds, s.function(), s.frameBytes(), s.cfa(), s.cfa() - s.frameBytes(), s.bytesBelow(), a.pc(), a.lr(),
+                s.function());
     }
 
     /**
@@ -117,16 +152,55 @@ final class CrashBacktrace {
      * signature) is left out, so frame 0 is the faulting instruction, as in gdb's view of the dump.
      */
     static List<dev.zmkagent.coredump.report.CrashReport.Frame> reportFrames(Backtrace bt) {
+        return reportFrames(bt, Optional.empty());
+    }
+
+    /** The report's frames with every frame's arguments and locals, when {@code values} can read them (DWARF present). */
+    static List<dev.zmkagent.coredump.report.CrashReport.Frame> reportFrames(Backtrace bt, Optional<FrameValues> values) {
         List<dev.zmkagent.coredump.report.CrashReport.Frame> out = new ArrayList<>();
         List<Frame> frames = bt.frames();
+        List<FrameValues.Values> vals = values.map(v -> v.of(frames)).orElse(null);
         for (int i = 0; i < frames.size(); i++) {
             Frame f = frames.get(i);
             if (i == 0 && f.kind() == dev.zmkagent.coredump.unwind.FrameKind.EXCEPTION && !Unwinder.EXCEPTION_LABEL.equals(f.function())) {
                 continue;
             }
+            FrameValues.Values v = vals == null ? FrameValues.Values.NONE : vals.get(i);
+            boolean known = vals != null && v != FrameValues.Values.NONE;
             out.add(new dev.zmkagent.coredump.report.CrashReport.Frame(out.size(), f.pc(), f.function(), f.file(), f.line(), f.inlined(),
-                    f.kind().name().toLowerCase()));
+                    f.kind().name().toLowerCase(), variables(v.args()), variables(v.locals()),
+                    known ? Optional.of(v.btArgs()) : Optional.empty()));
         }
         return out;
+    }
+
+    private static List<dev.zmkagent.coredump.report.CrashReport.Variable> variables(List<FrameValues.Variable> list) {
+        List<dev.zmkagent.coredump.report.CrashReport.Variable> out = new ArrayList<>(list.size());
+        for (FrameValues.Variable v : list) {
+            out.add(new dev.zmkagent.coredump.report.CrashReport.Variable(v.name(), v.type(), v.value(), v.entryValue(), v.unavailableReason()));
+        }
+        return out;
+    }
+
+    /**
+     * The reader of frame values for a dump, when the ELF has DWARF: memory reasons from the dump's blocks (what a
+     * truncation lost, where it was cut), register reasons from whether the arch block holds r4-r11.
+     */
+    static Optional<FrameValues> frameValues(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory) {
+        if (elf.isEmpty() || symbols.isEmpty() || !(symbols.get() instanceof DebugInfo dwarf)) {
+            return Optional.empty();
+        }
+        List<dev.zmkagent.coredump.memory.AddressRange> lost = new ArrayList<>();
+        List<dev.zmkagent.coredump.memory.AddressRange> dumped = new ArrayList<>();
+        for (dev.zmkagent.coredump.format.MemoryBlock mb : dump.memory()) {
+            if (mb.storedEnd() > mb.start()) {
+                dumped.add(new dev.zmkagent.coredump.memory.AddressRange(mb.start(), mb.storedEnd()));
+            }
+            if (mb.truncated() && mb.end() > mb.storedEnd()) {
+                lost.add(new dev.zmkagent.coredump.memory.AddressRange(mb.storedEnd(), mb.end()));
+            }
+        }
+        boolean callee = dump.arch().map(dev.zmkagent.coredump.format.ArchBlock::calleeSavedKnown).orElse(false);
+        return Optional.of(new FrameValues(dwarf, elf.get().symbols(), memory, new MissingReasons(lost, dumped, callee)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.flash;
 
+import dev.zmkagent.agent.analyze.ElfIdentityCheck;
 import dev.zmkagent.agent.capture.StoreDumpSaver;
 import dev.zmkagent.agent.store.CaptureStore;
 import dev.zmkagent.coredump.bytes.ByteView;
@@ -31,6 +32,7 @@ import dev.zmkagent.agent.io.UserFiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,6 +63,15 @@ public final class FlashJob {
      * support, and the safety checks the user explicitly waived.
      */
     public static CheckOptions checkOptions(Optional<String> variant, Optional<Path> elf, Set<CheckOptions.Waiver> waived) throws IOException {
+        return checkOptions(variant, elf, Optional.empty(), waived);
+    }
+
+    /**
+     * As above; with the firmware file ({@code firmware}: its name and bytes) a .uf2 must also be a build of the ELF
+     * (the same check as {@code firmware add}: only the bytes the ELF defines, so a gap-filled zmk.uf2 passes).
+     */
+    public static CheckOptions checkOptions(Optional<String> variant, Optional<Path> elf, Optional<Map.Entry<Path, byte[]>> firmware,
+            Set<CheckOptions.Waiver> waived) throws IOException {
         Optional<Boolean> hasCoredump = Optional.empty();
         if (elf.isPresent()) {
             ElfFile f;
@@ -68,6 +79,10 @@ public final class FlashJob {
                 f = ElfFile.parse(ByteView.of(UserFiles.read(elf.get(), "ELF", UserFiles.MAX_INPUT)));
             } catch (FormatException e) {
                 throw new FormatException(elf.get() + ": " + e.getMessage());
+            }
+            if (firmware.isPresent() && Uf2File.looksLikeUf2(ByteView.of(firmware.get().getValue()))) {
+                ElfIdentityCheck.requireBuildOf(firmware.get().getKey().toString(),
+                        Uf2File.parse(ByteView.of(firmware.get().getValue())).toFlashImage(), elf.get().toString(), f);
             }
             hasCoredump = Optional.of(COREDUMP_SYMBOLS.stream().anyMatch(s -> f.symbols().byName(s).isPresent()));
         }

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.gdbserver;
 
+import dev.zmkagent.coredump.cortexm.ArmArchitecture;
 import dev.zmkagent.coredump.dwarf.DebugInfo;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.format.ArchBlock;
@@ -15,6 +16,7 @@ import dev.zmkagent.coredump.unwind.FaultContext;
 import dev.zmkagent.coredump.unwind.Frame;
 import dev.zmkagent.coredump.unwind.FrameKind;
 import dev.zmkagent.coredump.unwind.RegisterSet;
+import dev.zmkagent.coredump.unwind.StackLimitRecovery;
 import dev.zmkagent.coredump.unwind.ThreadLister;
 import dev.zmkagent.coredump.unwind.UnwindOptions;
 import dev.zmkagent.coredump.unwind.Unwinder;
@@ -55,16 +57,43 @@ final class ZephyrThreads implements ThreadSource {
         if (current.isPresent() && current.get().stack().isPresent()) {
             options = options.withInterruptedThreadStack(current.get().stack().get());
         }
-        RegisterSet start = FaultContext.forDump(dump, memory, unwinder, options).registers();
+        options = options.withRaisedBySvc(UnwindOptions.svcRaisedReason(dump.reason()));
+        FaultContext.Resolved resolved = FaultContext.forDump(dump, memory, unwinder, options);
+        RegisterSet start = resolved.registers();
         int ipsr = (int) (a.xpsr() & 0x1FF);
         String mode = ipsr == 0 ? "thread mode" : ipsr >= 16 ? "in interrupt handler IRQ " + (ipsr - 16) : "in exception handler " + ipsr;
         String crashed = "faulted here, " + mode + (a.known(4) ? "" : ", r4-r11 not recorded");
+        Optional<StackLimitRecovery.Result> overflow = StackLimitRecovery.forCrash(dump.reason(), ArmArchitecture.of(elf.get()), resolved,
+                unwinder.unwind(memory, start, options), current.flatMap(ThreadLister.ThreadEntry::stack), unwinder, memory, options);
+        if (overflow.isPresent()) {
+            // The core stacked nothing: the dump's registers are the stack bottom's bytes. Serve what the stack proves:
+            // the overflowing function's caller, at the return address it saved (its own pc was never saved).
+            start = overflow.get().caller();
+            ipsr = 0;
+            crashed = String.format("overflowed the stack limit in %s (its pc was never saved); registers of its caller, rebuilt from the stack",
+                    overflow.get().function());
+        }
         List<GdbThread> out = new ArrayList<>();
+        // gdb unwinds by itself from the registers it is served: give it what our unwinder established, so that it
+        // sees every frame our report shows (never a value nobody proved).
+        Backtrace bt = unwinder.unwind(memory, start, options);
         RegisterSet first = toGdb(start, ipsr);
+        for (int r = 0; r < RegisterSet.COUNT; r++) {
+            if (!first.has(r) && bt.establishedAtStart().has(r)) {
+                first = first.with(r, bt.establishedAtStart().value(r));
+                crashed += ", " + RegisterSet.name(r) + " from the call-frame information";
+            }
+        }
+        Optional<Frame> frame0 = bt.frames().stream().filter(f -> f.pc().isPresent()).findFirst();
+        if (frame0.isPresent() && start.has(RegisterSet.PC) && frame0.get().pc().getAsLong() != start.value(RegisterSet.PC)) {
+            // k_oops/k_panic/__ASSERT: the stacked pc is the instruction after the svc; the frame is the svc itself
+            first = first.with(RegisterSet.PC, frame0.get().pc().getAsLong());
+            crashed += String.format(", pc is the svc that raised it (stacked pc 0x%08x)", start.value(RegisterSet.PC));
+        }
         if (ipsr != 0 && !first.has(RegisterSet.PSP)) {
             // A fault in a handler: gdb needs psp to cross into the interrupted thread. Zephyr does not record it; the
             // unwinder finds the thread's stacked frame (searching the current thread's stack), and psp is its address.
-            OptionalLong psp = processStackFrame(unwinder.unwind(memory, start, options));
+            OptionalLong psp = processStackFrame(bt);
             if (psp.isPresent()) {
                 first = first.with(RegisterSet.PSP, psp.getAsLong());
                 crashed += ", psp found by searching the thread's stack";

@@ -10,21 +10,48 @@ import java.util.function.Function;
  * arguments or environment, never spliced into a script, so a function name cannot inject anything.
  */
 public final class CommandNotifier implements Notifier {
+    /** Runs the prepared command; true when it succeeded. Tests record instead. */
+    public interface Launcher {
+        boolean run(ProcessBuilder command);
+
+        Launcher SYSTEM = pb -> {
+            try {
+                Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        };
+    }
+
     private final String name;
     private final Function<Notification, ProcessBuilder> command;
+    private final Launcher launcher;
 
-    CommandNotifier(String name, Function<Notification, ProcessBuilder> command) {
+    CommandNotifier(String name, Function<Notification, ProcessBuilder> command, Launcher launcher) {
         this.name = name;
         this.command = command;
+        this.launcher = launcher;
     }
 
     public static CommandNotifier macOs() {
-        return new CommandNotifier("macOS notifications (osascript)", n -> new ProcessBuilder("osascript",
-                "-e", "on run argv", "-e", "display notification (item 2 of argv) with title (item 1 of argv)", "-e", "end run",
-                n.summary(), n.body() + n.report().map(r -> " — " + r).orElse("")));
+        return macOs(Launcher.SYSTEM);
     }
 
     public static CommandNotifier windows() {
+        return windows(Launcher.SYSTEM);
+    }
+
+    static CommandNotifier macOs(Launcher launcher) {
+        return new CommandNotifier("macOS notifications (osascript)", n -> new ProcessBuilder("osascript",
+                "-e", "on run argv", "-e", "display notification (item 2 of argv) with title (item 1 of argv)", "-e", "end run",
+                n.summary(), n.body() + n.report().map(r -> " — " + r).orElse("")), launcher);
+    }
+
+    static CommandNotifier windows(Launcher launcher) {
         String script = "[Windows.UI.Notifications.ToastNotificationManager, Windows.UI.Notifications, ContentType = WindowsRuntime] > $null;"
                 + "$t = [Windows.UI.Notifications.ToastNotificationManager]::GetTemplateContent([Windows.UI.Notifications.ToastTemplateType]::ToastText02);"
                 + "$x = $t.GetElementsByTagName('text');"
@@ -36,20 +63,12 @@ public final class CommandNotifier implements Notifier {
             pb.environment().put("ZMK_SUMMARY", n.summary());
             pb.environment().put("ZMK_BODY", n.body() + n.report().map(r -> " — " + r).orElse(""));
             return pb;
-        });
+        }, launcher);
     }
 
     @Override
     public boolean notify(Notification n) {
-        try {
-            Process p = command.apply(n).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return launcher.run(command.apply(n));
     }
 
     @Override

@@ -5,35 +5,22 @@ import java.awt.CheckboxMenuItem;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.GraphicsEnvironment;
+import java.awt.Menu;
 import java.awt.MenuItem;
 import java.awt.PopupMenu;
 import java.awt.RenderingHints;
 import java.awt.SystemTray;
 import java.awt.TrayIcon;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The tray icon of {@code watch}, where {@link SystemTray} is supported: a menu to open the last report, open the
- * captures folder, pause capturing, and quit. Its tooltip names the last crash.
+ * The tray icon of {@code watch} through AWT's {@link SystemTray} (the XEmbed tray of older panels), used where no
+ * StatusNotifierWatcher is on the session bus: a menu to open the last report, the history, the captures folder,
+ * pause capturing, and quit. Its tooltip names the last crash.
  */
-public final class TrayController implements AutoCloseable {
-    /** What the menu does; implemented by the watch loop. */
-    public interface Actions {
-        Optional<Path> lastReport();
-
-        Path capturesFolder();
-
-        void setPaused(boolean paused);
-
-        void quit();
-    }
-
-    public static final String OPEN_LAST = "Open last report";
-    public static final String OPEN_FOLDER = "Open captures folder";
-    public static final String PAUSE = "Pause capturing";
-    public static final String QUIT = "Quit";
+public final class TrayController implements Tray {
 
     private final SystemTray tray;
     private final TrayIcon icon;
@@ -56,6 +43,8 @@ public final class TrayController implements AutoCloseable {
             MenuItem openLast = new MenuItem(OPEN_LAST);
             openLast.setEnabled(actions.lastReport().isPresent());
             openLast.addActionListener(e -> actions.lastReport().ifPresent(Opener::open));
+            Menu history = new Menu(HISTORY);
+            fillHistory(history, actions);
             MenuItem openFolder = new MenuItem(OPEN_FOLDER);
             openFolder.addActionListener(e -> Opener.open(actions.capturesFolder()));
             CheckboxMenuItem pause = new CheckboxMenuItem(PAUSE, false);
@@ -63,6 +52,7 @@ public final class TrayController implements AutoCloseable {
             MenuItem quit = new MenuItem(QUIT);
             quit.addActionListener(e -> actions.quit());
             menu.add(openLast);
+            menu.add(history);
             menu.add(openFolder);
             menu.addSeparator();
             menu.add(pause);
@@ -70,15 +60,38 @@ public final class TrayController implements AutoCloseable {
             TrayIcon icon = new TrayIcon(image(tray.getTrayIconSize().width, tray.getTrayIconSize().height), "zmk-agent: watching for keyboards", menu);
             icon.setImageAutoSize(true);
             tray.add(icon);
-            return Optional.of(new TrayController(tray, icon, openLast));
+            TrayController controller = new TrayController(tray, icon, openLast);
+            controller.history = history;
+            controller.actions = actions;
+            return Optional.of(controller);
         } catch (AWTException | UnsupportedOperationException | SecurityException e) {
             return Optional.empty();
         }
     }
 
-    /** After a new capture: enable "Open last report" and name the crash in the tooltip. */
+    private Menu history;
+    private Actions actions;
+
+    static void fillHistory(Menu history, Actions actions) {
+        history.removeAll();
+        List<HistoryEntry> entries = actions.history();
+        if (entries.isEmpty()) {
+            MenuItem none = new MenuItem(NO_HISTORY);
+            none.setEnabled(false);
+            history.add(none);
+        }
+        for (HistoryEntry h : entries.subList(0, Math.min(entries.size(), SniTray.HISTORY_ITEMS))) {
+            MenuItem item = new MenuItem(h.label());
+            item.addActionListener(e -> Opener.open(h.report()));
+            history.add(item);
+        }
+    }
+
+    /** After a new capture: enable "Open last report", list it in the history and name the crash in the tooltip. */
+    @Override
     public void captured(String headline) {
         openLast.setEnabled(true);
+        fillHistory(history, actions);
         icon.setToolTip("zmk-agent: last crash " + headline);
     }
 
@@ -102,6 +115,11 @@ public final class TrayController implements AutoCloseable {
         }
         g.dispose();
         return img;
+    }
+
+    @Override
+    public String describe() {
+        return "tray icon (AWT system tray)";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.zmkagent.agent.registry;
 
+import dev.zmkagent.agent.analyze.ElfIdentityCheck;
 import dev.zmkagent.agent.capture.Uf2BlockReader;
 import dev.zmkagent.device.uf2.FlashImage;
 import java.io.IOException;
@@ -60,20 +61,8 @@ public final class FirmwareMatcher {
 
     /** Compares every byte of the build that {@code deviceFlash} covers; empty when any differs. */
     public static Optional<Match> verify(RegisteredFirmware fw, FlashImage deviceFlash) {
-        long compared = 0;
-        for (FlashImage.Run run : fw.expectedFlash().runs()) {
-            for (FlashImage.Run dev : deviceFlash.runs()) {
-                long lo = Math.max(run.start(), dev.start());
-                long hi = Math.min(run.end(), dev.end());
-                for (long a = lo; a < hi; a++) {
-                    if (run.data()[(int) (a - run.start())] != dev.data()[(int) (a - dev.start())]) {
-                        return Optional.empty();
-                    }
-                    compared++;
-                }
-            }
-        }
-        return compared == 0 ? Optional.empty() : Optional.of(new Match(fw, compared, true));
+        ElfIdentityCheck.Result r = ElfIdentityCheck.compare(fw.expectedFlash(), deviceFlash);
+        return r.compared() == 0 || r.mismatch() ? Optional.empty() : Optional.of(new Match(fw, r.compared(), true));
     }
 
     /** Among all builds, the newest that matches the whole device flash. */
@@ -101,18 +90,7 @@ public final class FirmwareMatcher {
 
     /** {compared, differing} for the expected bytes inside one device block. */
     private static long[] compare(FlashImage expected, long addr, byte[] actual) {
-        long compared = 0;
-        long differing = 0;
-        for (FlashImage.Run r : expected.runs()) {
-            long lo = Math.max(r.start(), addr);
-            long hi = Math.min(r.end(), addr + actual.length);
-            for (long a = lo; a < hi; a++) {
-                compared++;
-                if (r.data()[(int) (a - r.start())] != actual[(int) (a - addr)]) {
-                    differing++;
-                }
-            }
-        }
-        return new long[] {compared, differing};
+        ElfIdentityCheck.Result r = ElfIdentityCheck.compare(expected, FlashImage.of(addr, actual));
+        return new long[] {r.compared(), r.differing()};
     }
 }

@@ -135,8 +135,8 @@ public final class FirmwareRegistry {
         for (Map.Entry<String, byte[]> u : zipEntries(zip, bytes).entrySet()) {
             if (u.getKey().toLowerCase(Locale.ROOT).endsWith(".uf2")) {
                 tried.add(u.getKey());
-                Uf2File f = Uf2File.parse(ByteView.of(u.getValue()));
-                if (!ElfIdentityCheck.check(elf, f.toFlashImage()).mismatch() && ElfIdentityCheck.check(elf, f.toFlashImage()).compared() > 0) {
+                ElfIdentityCheck.Result r = ElfIdentityCheck.check(elf, Uf2File.parse(ByteView.of(u.getValue())).toFlashImage());
+                if (!r.mismatch() && r.compared() > 0) {
                     return u.getValue();
                 }
             }
@@ -149,14 +149,7 @@ public final class FirmwareRegistry {
         if (!Uf2File.looksLikeUf2(v)) {
             throw new FormatException(where + " is not a UF2 file");
         }
-        ElfIdentityCheck.Result r = ElfIdentityCheck.check(elf, Uf2File.parse(v).toFlashImage());
-        if (r.compared() == 0) {
-            throw new FormatException(where + " is not a build of " + elfName + ": it holds none of the ELF's flash bytes");
-        }
-        if (r.mismatch()) {
-            throw new FormatException(String.format("%s is not a build of %s: %d of %d bytes differ, first at 0x%X", where, elfName,
-                    r.differing(), r.compared(), r.firstDifference()));
-        }
+        ElfIdentityCheck.requireBuildOf(where, Uf2File.parse(v).toFlashImage(), elfName, elf);
     }
 
     private Added register(String name, String source, byte[] elfBytes, ElfFile elf, Optional<byte[]> uf2) throws IOException {

@@ -1,8 +1,8 @@
 package dev.zmkagent.agent.registry;
 
+import dev.zmkagent.agent.analyze.ElfIdentityCheck;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.elf.ElfFile;
-import dev.zmkagent.coredump.elf.ElfSegment;
 import dev.zmkagent.device.uf2.FlashImage;
 import dev.zmkagent.device.uf2.Uf2File;
 import java.io.IOException;
@@ -98,14 +98,9 @@ public final class RegisteredFirmware {
         return expected;
     }
 
+    /** The bytes the ELF defines in flash (not the alignment gaps a gap-filled .uf2 holds as 0xFF). */
     static FlashImage loadImage(ElfFile elf) {
-        FlashImage.Builder b = new FlashImage.Builder();
-        for (ElfSegment s : elf.loadSegments()) {
-            if (s.fileSize() > 0) {
-                b.put(s.physicalAddress(), s.data());
-            }
-        }
-        return b.build();
+        return ElfIdentityCheck.definedImage(elf);
     }
 
     @Override

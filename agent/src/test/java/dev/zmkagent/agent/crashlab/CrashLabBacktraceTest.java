@@ -56,10 +56,14 @@ class CrashLabBacktraceTest {
         }
         List<GdbTruth.Row> expected = GdbTruth.withGdbPaths(GdbTruth.afterFaultBoundary(GdbTruth.groundTruthFrames(s.truth())),
                 GdbTruth.gdbPaths(readTruthTxt(s)));
+        if (s.truth().get("stack_overflow") != null) {
+            expected = GdbTruth.withoutInnermostPc(expected);
+        }
         List<GdbTruth.Row> actual = GdbTruth.ours(r.frames());
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));
     }
 
+    @SuppressWarnings("unchecked")
     @org.junit.jupiter.api.Test
     void frameZeroIsTheFaultingInstructionWithItsInlineChain() {
         CrashLab.Scenario s = CrashLab.scenario("nice_nano-busfault");
@@ -73,8 +77,16 @@ class CrashLabBacktraceTest {
         assertEquals("hold_tap_binding_pressed", f1.function());
         assertEquals(pc, f1.pc().getAsLong(), "the inline chain shares the machine frame's pc");
         String text = dev.zmkagent.coredump.report.TextReport.render(r, false);
-        assertTrue(text.contains(String.format("#0  0x%08x in binding_param () at crashlab/fw/app.c:61   [inlined]", pc)), text);
-        assertTrue(text.contains("#1  hold_tap_binding_pressed () at crashlab/fw/app.c:66\n"), text);
+        // the arguments as gdb's bt prints them there (issue 11)
+        List<Map<String, Object>> live = GdbTruth.groundTruthFrames(s.truth());
+        int boundary = 0;
+        while (!"exception".equals(live.get(boundary).get("kind"))) {
+            boundary++;
+        }
+        String args0 = String.join(", ", (List<String>) live.get(boundary + 1).get("bt_args"));
+        String args1 = String.join(", ", (List<String>) live.get(boundary + 2).get("bt_args"));
+        assertTrue(text.contains(String.format("#0  0x%08x in binding_param (%s) at crashlab/fw/app.c:61   [inlined]", pc, args0)), text);
+        assertTrue(text.contains("#1  hold_tap_binding_pressed (" + args1 + ") at crashlab/fw/app.c:66\n"), text);
         assertEquals("binding_param at crashlab/fw/app.c:61, inlined into hold_tap_binding_pressed at crashlab/fw/app.c:66",
                 r.dump().get().pcLocation().orElseThrow());
         assertEquals("zmk_behavior_invoke_binding at crashlab/fw/app.c:75", r.dump().get().lrLocation().orElseThrow(),

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The crash signature groups the same bug across builds and boards, and tells different bugs apart: measured on the
  * crash lab's real crashes, where the same bus fault was built for two boards (different addresses), with DWARF 4
- * and 5, escalated to HardFault, and with a dump of another size.
+ * and 5, escalated to HardFault, with a dump of another size, and with another shield's code and data linked in (every
+ * address moves).
  */
 class CrashSignatureCrashLabTest {
     private static String signature(String scenario) {
@@ -23,7 +24,8 @@ class CrashSignatureCrashLabTest {
     void theSameBugInDifferentBuildsAndBoardsHasOneSignature() {
         String reference = signature("nice_nano-busfault");
         for (String same : List.of("nice_nano-busfault-dwarf4", "nice_nano-busfault-escalated", "xiao-busfault-min",
-                "nice_nano-busfault-extra-info", "nice_nano-busfault-fsr-region", "nice_nano-corrupt-checksum")) {
+                "nice_nano-busfault-extra-info", "nice_nano-busfault-fsr-region", "nice_nano-corrupt-checksum",
+                "nice_nano-busfault-other-shield", "xiao-busfault-other-shield-threads")) {
             assertEquals(reference, signature(same), same);
         }
     }

@@ -100,6 +100,19 @@ final class GdbTruth {
         return out;
     }
 
+    /**
+     * A stack-limit overflow where the core stacked nothing (m33-stack-limit): gdb's truth, taken live at the
+     * instruction that crossed the limit, knows the innermost frame's pc; a dump cannot, because that pc was never
+     * saved anywhere. The innermost frame is compared by its function only; every caller frame by pc, function and
+     * line as usual.
+     */
+    static List<Row> withoutInnermostPc(List<Row> rows) {
+        List<Row> out = new ArrayList<>(rows);
+        Row first = out.get(0);
+        out.set(0, new Row(first.kind(), null, first.function(), null, 0, first.inlined()));
+        return out;
+    }
+
     /** Our frames after the leading fault frame. */
     static List<Row> ours(List<CrashReport.Frame> frames) {
         List<Row> out = new ArrayList<>();

@@ -28,8 +28,9 @@ class TrayIconTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe hung");
             String text = Files.readString(out);
             assertEquals(0, p.exitValue(), text);
-            assertTrue(text.contains("menu: Open last report|Open captures folder|-|Pause capturing|Quit|"), text);
+            assertTrue(text.contains("menu: Open last report|History|Open captures folder|-|Pause capturing|Quit|"), text);
             assertTrue(text.contains("calls: paused=true;quit;"), text);
+            assertTrue(text.contains("history: K_ERR_KERNEL_OOPS in k_sched_unlock|"), text);
             assertTrue(text.contains("open-last enabled: false -> true"), text);
             assertTrue(text.contains("tooltip: zmk-agent: last crash K_ERR_CPU_EXCEPTION in foo"), text);
         }

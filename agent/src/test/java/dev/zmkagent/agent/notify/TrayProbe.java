@@ -29,6 +29,11 @@ public final class TrayProbe {
             }
 
             @Override
+            public java.util.List<Tray.HistoryEntry> history() {
+                return java.util.List.of(new Tray.HistoryEntry("K_ERR_KERNEL_OOPS in k_sched_unlock", java.nio.file.Path.of("/tmp/b/report.md")));
+            }
+
+            @Override
             public void quit() {
                 calls.append("quit;");
             }
@@ -58,6 +63,15 @@ public final class TrayProbe {
         System.out.println("tray: installed");
         System.out.println("menu: " + labels);
         System.out.println("calls: " + calls);
+        StringBuilder history = new StringBuilder();
+        for (int i = 0; i < menu.getItemCount(); i++) {
+            if (menu.getItem(i) instanceof java.awt.Menu sub && sub.getLabel().equals(Tray.HISTORY)) {
+                for (int j = 0; j < sub.getItemCount(); j++) {
+                    history.append(sub.getItem(j).getLabel()).append('|');
+                }
+            }
+        }
+        System.out.println("history: " + history);
         System.out.println("open-last enabled: " + lastEnabledBefore + " -> " + menu.getItem(0).isEnabled());
         System.out.println("tooltip: " + tray.get().icon().getToolTip());
         tray.get().close();

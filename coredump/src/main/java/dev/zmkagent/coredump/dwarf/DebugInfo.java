@@ -349,7 +349,7 @@ public final class DebugInfo implements Symbolizer {
     }
 
     /** A call target given as an expression: only a constant address (DW_OP_addr, DW_OP_addrx) is known statically. */
-    private static OptionalLong constantAddress(Unit u, ByteView expr) {
+    static OptionalLong constantAddress(Unit u, ByteView expr) {
         if (expr == null || expr.length() == 0) {
             return OptionalLong.empty();
         }
@@ -624,6 +624,435 @@ public final class DebugInfo implements Symbolizer {
         Located named = attributeOwner(u, d, Dw.AT_NAME);
         String name = named != null ? named.unit.string(named.die, Dw.AT_NAME) : null;
         return name != null ? name : ElfSymbolizer.UNKNOWN;
+    }
+
+    // ---------------------------------------------------------------- variables and types
+
+    /** Types decoded so far, per DIE offset (recursive types refer back to the same instance). */
+    private final Map<Long, DwarfType> types = new HashMap<>();
+    /** A variable list longer than this is cut (a corrupt DIE tree cannot make us allocate without bound). */
+    private static final int MAX_VARIABLES = 4096;
+
+    /**
+     * The variables of every source frame at {@code lookupPc}, in the order of {@link #frames} (innermost inlined
+     * call first, the concrete function last): what gdb's {@code info args} and {@code info locals} list there.
+     * Empty when no DWARF function covers the pc. Throws {@link FormatException} on corrupt DWARF.
+     */
+    public synchronized List<FrameScope> scopes(long lookupPc) {
+        Unit u = unitFor(lookupPc);
+        if (u == null) {
+            return List.of();
+        }
+        List<Die> dies = u.dies();
+        int found = innermost(u, dies, 0, lookupPc, 0);
+        if (found < 0) {
+            return List.of();
+        }
+        // Walk out from the innermost scope: blocks collect until the function (or inlined call) that owns them.
+        List<List<Die>> blocksPerFunction = new ArrayList<>();
+        List<Die> functions = new ArrayList<>();
+        List<Die> blocks = new ArrayList<>();
+        Die concrete = null;
+        for (int i = found; i >= 0; i = dies.get(i).parent) {
+            Die d = dies.get(i);
+            if (d.tag == Dw.TAG_COMPILE_UNIT || d.tag == Dw.TAG_PARTIAL_UNIT) {
+                break;
+            }
+            blocks.add(d);
+            if (isFunction(d.tag)) {
+                functions.add(d);
+                blocksPerFunction.add(blocks);
+                blocks = new ArrayList<>();
+                if (d.tag != Dw.TAG_INLINED_SUBROUTINE) {
+                    concrete = d;
+                    break;
+                }
+            }
+        }
+        if (concrete == null) {
+            return List.of();
+        }
+        FrameScope.Location frameBase = location(u, concrete, Dw.AT_FRAME_BASE, lookupPc);
+        FrameScope.ExpressionUnit eu = expressionUnit(u);
+        long entry = entryOf(u, concrete).orElse(-1);
+        List<FrameScope> out = new ArrayList<>();
+        for (int k = 0; k < functions.size(); k++) {
+            Die f = functions.get(k);
+            boolean inlined = f.tag == Dw.TAG_INLINED_SUBROUTINE;
+            List<FrameScope.Variable> params = new ArrayList<>();
+            List<FrameScope.Variable> locals = new ArrayList<>();
+            for (Die block : blocksPerFunction.get(k)) {
+                collect(u, dies, block, block == f, lookupPc, inlined ? -1 : entry, params, locals);
+            }
+            out.add(new FrameScope(functionName(u, f), inlined, inlined ? -1 : entry, params, locals, frameBase, eu));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static FrameScope.ExpressionUnit expressionUnit(Unit u) {
+        return new FrameScope.ExpressionUnit() {
+            @Override
+            public int addressSize() {
+                return u.addressSize;
+            }
+
+            @Override
+            public long indexedAddress(long index) {
+                return u.indexedAddress(index);
+            }
+        };
+    }
+
+    /** The direct variable children of one block (parameters too for the function itself), then those it inherits. */
+    private void collect(Unit u, List<Die> dies, Die block, boolean isFunction, long pc, long entryPc, List<FrameScope.Variable> params,
+                         List<FrameScope.Variable> locals) {
+        int index = u.indexOf(block.offset);
+        java.util.Set<Long> concreteOrigins = new java.util.HashSet<>();
+        List<FrameScope.Variable> blockLocals = new ArrayList<>();
+        List<Die> children = new ArrayList<>();
+        addVariableChildren(dies, index, block, children, 0, java.util.Set.of());
+        // the abstract DIEs the block's direct children stand for; gdb inherits every other child of the abstract
+        // instance, even one a nested concrete block refers to (so it may list a variable twice, as gdb does)
+        for (int i = index + 1; i < block.end && i < dies.size(); i = dies.get(i).end) {
+            long origin = u.reference(dies.get(i), Dw.AT_ABSTRACT_ORIGIN);
+            if (origin >= 0) {
+                concreteOrigins.add(origin);
+            }
+        }
+        for (Die d : children) {
+            if (d.tag != Dw.TAG_VARIABLE && !(isFunction && d.tag == Dw.TAG_FORMAL_PARAMETER)) {
+                continue;
+            }
+            FrameScope.Variable v = variable(u, d, pc, d.tag == Dw.TAG_FORMAL_PARAMETER ? entryPc : -1);
+            if (v == null) {
+                continue;
+            }
+            (d.tag == Dw.TAG_FORMAL_PARAMETER ? params : blockLocals).add(v);
+            if (params.size() + locals.size() + blockLocals.size() > MAX_VARIABLES) {
+                throw DwarfSections.error(".debug_info", s.info, block.offset, "more than " + MAX_VARIABLES + " variables in one scope");
+            }
+        }
+        // gdb adds the abstract instance's children that the concrete one leaves out (optimized away entirely).
+        long abstractRef = u.reference(block, Dw.AT_ABSTRACT_ORIGIN);
+        if (abstractRef >= 0) {
+            Located a = dieAt(u, block, abstractRef);
+            List<Die> adies = a.unit.dies();
+            int ai = a.unit.indexOf(a.die.offset);
+            List<Die> abstractChildren = new ArrayList<>();
+            addVariableChildren(adies, ai, a.die, abstractChildren, 0, concreteOrigins);
+            for (Die d : abstractChildren) {
+                if (d.tag != Dw.TAG_VARIABLE && !(isFunction && d.tag == Dw.TAG_FORMAL_PARAMETER) || concreteOrigins.contains(d.offset)) {
+                    continue;
+                }
+                FrameScope.Variable v = variable(a.unit, d, pc, -1);
+                if (v != null) {
+                    (d.tag == Dw.TAG_FORMAL_PARAMETER ? params : blockLocals).add(v);
+                }
+            }
+        }
+        locals.addAll(blockLocals);
+    }
+
+    /**
+     * The children of a block, with those of nested lexical blocks that have no address range: gdb puts the variables
+     * of such a block (a scope with only a static in it, an abstract block the concrete instance left out) into the
+     * enclosing block.
+     */
+    private static void addVariableChildren(List<Die> dies, int index, Die block, List<Die> out, int depth, java.util.Set<Long> skip) {
+        for (int i = index + 1; i < block.end && i < dies.size(); i = dies.get(i).end) {
+            Die d = dies.get(i);
+            if (skip.contains(d.offset)) {
+                continue;
+            }
+            if (d.tag == Dw.TAG_LEXICAL_BLOCK && !d.has(Dw.AT_LOW_PC) && !d.has(Dw.AT_RANGES) && depth < MAX_SCOPE_DEPTH) {
+                addVariableChildren(dies, i, d, out, depth + 1, skip);
+            } else {
+                out.add(d);
+            }
+            if (out.size() > MAX_VARIABLES) {
+                return;
+            }
+        }
+    }
+
+    /** One variable DIE: its name and type through DW_AT_abstract_origin, and its location at pc; null if unnamed. */
+    private FrameScope.Variable variable(Unit u, Die d, long pc, long entryPc) {
+        Located named = attributeOwner(u, d, Dw.AT_NAME);
+        if (named == null) {
+            return null;
+        }
+        String name = named.unit.string(named.die, Dw.AT_NAME);
+        if (name == null) {
+            return null;
+        }
+        Located typed = attributeOwner(u, d, Dw.AT_TYPE);
+        DwarfType type = typed == null ? DwarfType.VOID : typeAt(typed.unit, typed.die, Dw.AT_TYPE, 0);
+        FrameScope.Location loc = FrameScope.Location.OPTIMIZED_OUT;
+        FrameScope.Location atEntry = FrameScope.Location.OPTIMIZED_OUT;
+        if (d.has(Dw.AT_LOCATION)) {
+            loc = location(u, d, Dw.AT_LOCATION, pc);
+            if (entryPc >= 0) {
+                atEntry = location(u, d, Dw.AT_LOCATION, entryPc);
+            }
+        } else {
+            Located c = attributeOwner(u, d, Dw.AT_CONST_VALUE);
+            if (c != null) {
+                loc = constant(c.unit, c.die);
+            } else {
+                Located l = attributeOwner(u, d, Dw.AT_LOCATION);
+                if (l != null) {
+                    loc = location(l.unit, l.die, Dw.AT_LOCATION, pc);
+                }
+            }
+        }
+        return new FrameScope.Variable(name, type, loc, atEntry);
+    }
+
+    private static FrameScope.Location location(Unit u, Die d, int attribute, long pc) {
+        Unit.LocationAtPc at = u.locationAt(d, attribute, pc);
+        if (!at.present() || at.expression() == null || at.expression().length() == 0) {
+            return FrameScope.Location.OPTIMIZED_OUT;
+        }
+        return new FrameScope.Location(FrameScope.Location.Kind.EXPRESSION, at.expression(), 0);
+    }
+
+    private static FrameScope.Location constant(Unit u, Die d) {
+        int i = d.find(Dw.AT_CONST_VALUE);
+        int form = d.forms[i];
+        switch (form) {
+            case Dw.FORM_BLOCK, Dw.FORM_BLOCK1, Dw.FORM_BLOCK2, Dw.FORM_BLOCK4, Dw.FORM_EXPRLOC:
+                return new FrameScope.Location(FrameScope.Location.Kind.CONSTANT_BYTES, u.block(d, Dw.AT_CONST_VALUE), 0);
+            case Dw.FORM_DATA16:
+                return new FrameScope.Location(FrameScope.Location.Kind.CONSTANT_BYTES, u.infoBytes(d.values[i], 16), 0);
+            case Dw.FORM_STRING, Dw.FORM_STRP, Dw.FORM_LINE_STRP, Dw.FORM_STRX, Dw.FORM_STRX1, Dw.FORM_STRX2, Dw.FORM_STRX3, Dw.FORM_STRX4: {
+                String text = u.string(d, Dw.AT_CONST_VALUE);
+                byte[] b = (text == null ? "" : text).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
+                return new FrameScope.Location(FrameScope.Location.Kind.CONSTANT_BYTES, ByteView.of(z), 0);
+            }
+            default:
+                return new FrameScope.Location(FrameScope.Location.Kind.CONSTANT_NUMBER, null, d.values[i]);
+        }
+    }
+
+    /** The type an attribute of {@code d} refers to; DW_AT_type absent means void. */
+    private DwarfType typeAt(Unit u, Die d, int attribute, int depth) {
+        long ref = u.reference(d, attribute);
+        if (ref < 0) {
+            return DwarfType.VOID;
+        }
+        return type(u, d, ref, depth);
+    }
+
+    private DwarfType type(Unit from, Die referrer, long ref, int depth) {
+        DwarfType known = types.get(ref);
+        if (known != null) {
+            return known;
+        }
+        if (depth > 64) {
+            return DwarfType.UNKNOWN;
+        }
+        Located t = dieAt(from, referrer, ref);
+        Unit u = t.unit;
+        Die d = t.die;
+        String name = u.string(d, Dw.AT_NAME);
+        long size = u.constant(d, Dw.AT_BYTE_SIZE, -1);
+        int encoding = (int) u.constant(d, Dw.AT_ENCODING, 0);
+        DwarfType.Kind kind;
+        switch (d.tag) {
+            case Dw.TAG_BASE_TYPE -> kind = DwarfType.Kind.BASE;
+            case Dw.TAG_POINTER_TYPE -> kind = DwarfType.Kind.POINTER;
+            case Dw.TAG_REFERENCE_TYPE -> kind = DwarfType.Kind.REFERENCE;
+            case Dw.TAG_STRUCTURE_TYPE -> kind = DwarfType.Kind.STRUCT;
+            case Dw.TAG_CLASS_TYPE -> kind = DwarfType.Kind.CLASS;
+            case Dw.TAG_UNION_TYPE -> kind = DwarfType.Kind.UNION;
+            case Dw.TAG_ARRAY_TYPE -> kind = DwarfType.Kind.ARRAY;
+            case Dw.TAG_ENUMERATION_TYPE -> kind = DwarfType.Kind.ENUM;
+            case Dw.TAG_TYPEDEF -> kind = DwarfType.Kind.TYPEDEF;
+            case Dw.TAG_CONST_TYPE -> kind = DwarfType.Kind.CONST;
+            case Dw.TAG_VOLATILE_TYPE -> kind = DwarfType.Kind.VOLATILE;
+            case Dw.TAG_RESTRICT_TYPE -> kind = DwarfType.Kind.RESTRICT;
+            case Dw.TAG_ATOMIC_TYPE -> kind = DwarfType.Kind.ATOMIC;
+            case Dw.TAG_SUBROUTINE_TYPE -> kind = DwarfType.Kind.FUNCTION;
+            case Dw.TAG_UNSPECIFIED_TYPE -> kind = DwarfType.Kind.VOID;
+            default -> kind = DwarfType.Kind.UNKNOWN;
+        }
+        int dieIndex = u.indexOf(d.offset);
+        DwarfType type = new DwarfType(kind, name, size, encoding,
+                () -> {
+                    synchronized (this) {
+                        return typeAt(u, d, Dw.AT_TYPE, depth + 1);
+                    }
+                },
+                () -> {
+                    synchronized (this) {
+                        return members(u, d, dieIndex, depth);
+                    }
+                },
+                () -> {
+                    synchronized (this) {
+                        return enumerators(u, d, dieIndex);
+                    }
+                },
+                () -> {
+                    synchronized (this) {
+                        return dimensions(u, d, dieIndex);
+                    }
+                },
+                () -> {
+                    synchronized (this) {
+                        return parameterTypes(u, d, dieIndex, depth);
+                    }
+                },
+                hasChild(u, dieIndex, Dw.TAG_UNSPECIFIED_PARAMETERS), u.constant(d, Dw.AT_PROTOTYPED, 0) != 0);
+        types.put(ref, type);
+        return type;
+    }
+
+    private static boolean hasChild(Unit u, int index, int tag) {
+        List<Die> dies = u.dies();
+        Die d = dies.get(index);
+        for (int i = index + 1; i < d.end && i < dies.size(); i = dies.get(i).end) {
+            if (dies.get(i).tag == tag) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<DwarfType.Member> members(Unit u, Die d, int index, int depth) {
+        List<DwarfType.Member> out = new ArrayList<>();
+        List<Die> dies = u.dies();
+        long structSize = u.constant(d, Dw.AT_BYTE_SIZE, -1);
+        for (int i = index + 1; i < d.end && i < dies.size(); i = dies.get(i).end) {
+            Die m = dies.get(i);
+            if (m.tag != Dw.TAG_MEMBER) {
+                continue;
+            }
+            DwarfType mt = typeAt(u, m, Dw.AT_TYPE, depth + 1);
+            long byteOffset = u.constant(m, Dw.AT_DATA_MEMBER_LOCATION, 0);
+            int bitSize = (int) u.constant(m, Dw.AT_BIT_SIZE, 0);
+            int bitOffset = 0;
+            if (m.has(Dw.AT_DATA_BIT_OFFSET)) {
+                long dbo = u.constant(m, Dw.AT_DATA_BIT_OFFSET, 0);
+                byteOffset = dbo / 8;
+                bitOffset = (int) (dbo % 8);
+            } else if (bitSize > 0 && m.has(Dw.AT_BIT_OFFSET)) {
+                // DWARF 2/3 bit offset: from the most significant bit of the storage unit (little endian here)
+                long unit = u.constant(m, Dw.AT_BYTE_SIZE, mt.byteSize());
+                long msbOffset = u.constant(m, Dw.AT_BIT_OFFSET, 0);
+                long fromLsb = unit * 8 - msbOffset - bitSize;
+                byteOffset += fromLsb / 8;
+                bitOffset = (int) (fromLsb % 8);
+            }
+            out.add(new DwarfType.Member(u.string(m, Dw.AT_NAME), mt, byteOffset, bitSize, bitOffset));
+            if (out.size() > MAX_VARIABLES) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private List<DwarfType.Enumerator> enumerators(Unit u, Die d, int index) {
+        List<DwarfType.Enumerator> out = new ArrayList<>();
+        List<Die> dies = u.dies();
+        for (int i = index + 1; i < d.end && i < dies.size(); i = dies.get(i).end) {
+            Die e = dies.get(i);
+            if (e.tag == Dw.TAG_ENUMERATOR) {
+                out.add(new DwarfType.Enumerator(u.string(e, Dw.AT_NAME), u.constant(e, Dw.AT_CONST_VALUE, 0)));
+                if (out.size() > MAX_VARIABLES) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<DwarfType.Dimension> dimensions(Unit u, Die d, int index) {
+        List<DwarfType.Dimension> out = new ArrayList<>();
+        List<Die> dies = u.dies();
+        for (int i = index + 1; i < d.end && i < dies.size(); i = dies.get(i).end) {
+            Die r = dies.get(i);
+            if (r.tag != Dw.TAG_SUBRANGE_TYPE) {
+                continue;
+            }
+            long lower = u.constant(r, Dw.AT_LOWER_BOUND, 0);
+            long count = -1;
+            if (r.has(Dw.AT_COUNT) && isConstantForm(r, Dw.AT_COUNT)) {
+                count = u.constant(r, Dw.AT_COUNT, -1);
+            } else if (r.has(Dw.AT_UPPER_BOUND) && isConstantForm(r, Dw.AT_UPPER_BOUND)) {
+                count = u.constant(r, Dw.AT_UPPER_BOUND, -1) - lower + 1;
+            }
+            out.add(new DwarfType.Dimension(lower, count < 0 ? -1 : count));
+            if (out.size() > 16) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static boolean isConstantForm(Die d, int name) {
+        int form = d.forms[d.find(name)];
+        return form == Dw.FORM_DATA1 || form == Dw.FORM_DATA2 || form == Dw.FORM_DATA4 || form == Dw.FORM_DATA8
+                || form == Dw.FORM_SDATA || form == Dw.FORM_UDATA || form == Dw.FORM_IMPLICIT_CONST;
+    }
+
+    private List<DwarfType> parameterTypes(Unit u, Die d, int index, int depth) {
+        List<DwarfType> out = new ArrayList<>();
+        List<Die> dies = u.dies();
+        for (int i = index + 1; i < d.end && i < dies.size(); i = dies.get(i).end) {
+            Die p = dies.get(i);
+            if (p.tag == Dw.TAG_FORMAL_PARAMETER) {
+                out.add(typeAt(u, p, Dw.AT_TYPE, depth + 1));
+                if (out.size() > 256) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The parameters the call site returning to {@code returnPc} passes (for gdb's entry values, {@code name@entry}).
+     * Empty when DWARF describes no call site there.
+     */
+    public synchronized Optional<CallSiteValues> callSiteValues(long returnPc) {
+        Unit u = unitFor(returnPc - 1);
+        if (u == null) {
+            return Optional.empty();
+        }
+        CallSite site = callSites(u).byReturnPc.get(returnPc);
+        if (site == null) {
+            return Optional.empty();
+        }
+        List<Die> dies = u.dies();
+        Die siteDie = null;
+        for (Die d : dies) {
+            if ((d.tag == Dw.TAG_CALL_SITE || d.tag == Dw.TAG_GNU_CALL_SITE)) {
+                int attr = d.has(Dw.AT_CALL_RETURN_PC) ? Dw.AT_CALL_RETURN_PC : Dw.AT_LOW_PC;
+                if (d.has(attr) && u.address(d, attr) == returnPc) {
+                    siteDie = d;
+                    break;
+                }
+            }
+        }
+        if (siteDie == null) {
+            return Optional.empty();
+        }
+        List<CallSiteValues.Parameter> params = new ArrayList<>();
+        int index = u.indexOf(siteDie.offset);
+        for (int i = index + 1; i < siteDie.end && i < dies.size(); i = dies.get(i).end) {
+            Die p = dies.get(i);
+            if (p.tag != Dw.TAG_CALL_SITE_PARAMETER && p.tag != Dw.TAG_GNU_CALL_SITE_PARAMETER) {
+                continue;
+            }
+            ByteView loc = u.block(p, Dw.AT_LOCATION);
+            ByteView value = u.block(p, p.has(Dw.AT_CALL_VALUE) ? Dw.AT_CALL_VALUE : Dw.AT_GNU_CALL_SITE_VALUE);
+            if (loc != null && value != null) {
+                params.add(new CallSiteValues.Parameter(loc, value));
+            }
+        }
+        return Optional.of(new CallSiteValues(site.target(), params, expressionUnit(u)));
     }
 
     /** Units decoded so far (for the benchmark and tests: laziness is observable). */

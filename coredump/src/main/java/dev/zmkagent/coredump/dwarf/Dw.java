@@ -16,7 +16,51 @@ final class Dw {
     static final int TAG_CALL_SITE = 0x48;
     static final int TAG_GNU_CALL_SITE = 0x4109;
 
+    static final int TAG_FORMAL_PARAMETER = 0x05;
+    static final int TAG_VARIABLE = 0x34;
+    static final int TAG_CALL_SITE_PARAMETER = 0x49;
+    static final int TAG_GNU_CALL_SITE_PARAMETER = 0x410a;
+    // Types
+    // Data objects and types (StaticVariables)
+    static final int TAG_ARRAY_TYPE = 0x01;
+    static final int TAG_ENUMERATION_TYPE = 0x04;
+    static final int TAG_MEMBER = 0x0d;
+    static final int TAG_POINTER_TYPE = 0x0f;
+    static final int TAG_REFERENCE_TYPE = 0x10;
+    static final int TAG_STRUCTURE_TYPE = 0x13;
+    static final int TAG_SUBROUTINE_TYPE = 0x15;
+    static final int TAG_TYPEDEF = 0x16;
+    static final int TAG_UNION_TYPE = 0x17;
+    static final int TAG_UNSPECIFIED_PARAMETERS = 0x18;
+    static final int TAG_SUBRANGE_TYPE = 0x21;
+    static final int TAG_BASE_TYPE = 0x24;
+    static final int TAG_CONST_TYPE = 0x26;
+    static final int TAG_ENUMERATOR = 0x28;
+    static final int TAG_VOLATILE_TYPE = 0x35;
+    static final int TAG_RESTRICT_TYPE = 0x37;
+    static final int TAG_UNSPECIFIED_TYPE = 0x3b;
+    static final int TAG_ATOMIC_TYPE = 0x47;
+    static final int TAG_CLASS_TYPE = 0x02;
+    static final int AT_LOCATION = 0x02;
+    static final int AT_BYTE_SIZE = 0x0b;
+    static final int AT_UPPER_BOUND = 0x2f;
+    static final int AT_COUNT = 0x37;
+    static final int AT_DATA_MEMBER_LOCATION = 0x38;
+    static final int AT_TYPE = 0x49;
+    static final int OP_PLUS_UCONST = 0x23;
+
     // Attributes
+    static final int AT_BIT_OFFSET = 0x0c;
+    static final int AT_BIT_SIZE = 0x0d;
+    static final int AT_CONST_VALUE = 0x1c;
+    static final int AT_LOWER_BOUND = 0x22;
+    static final int AT_PROTOTYPED = 0x27;
+    static final int AT_ENCODING = 0x3e;
+    static final int AT_FRAME_BASE = 0x40;
+    static final int AT_DATA_BIT_OFFSET = 0x6b;
+    static final int AT_CALL_VALUE = 0x7e;
+    static final int AT_LOCLISTS_BASE = 0x8c;
+    static final int AT_GNU_CALL_SITE_VALUE = 0x2111;
     static final int AT_SIBLING = 0x01;
     static final int AT_NAME = 0x03;
     static final int AT_STMT_LIST = 0x10;
@@ -101,6 +145,19 @@ final class Dw {
     static final int OP_ADDR = 0x03;
     static final int OP_ADDRX = 0xa1;
     static final int OP_GNU_ADDR_INDEX = 0xfb;
+
+    // Location list entries (DWARF 5)
+    static final int LLE_END_OF_LIST = 0;
+    static final int LLE_BASE_ADDRESSX = 1;
+    static final int LLE_STARTX_ENDX = 2;
+    static final int LLE_STARTX_LENGTH = 3;
+    static final int LLE_OFFSET_PAIR = 4;
+    static final int LLE_DEFAULT_LOCATION = 5;
+    static final int LLE_BASE_ADDRESS = 6;
+    static final int LLE_START_END = 7;
+    static final int LLE_START_LENGTH = 8;
+    /** GCC's location-view pair (DW_LLE_GNU_view_pair): two view numbers, no location. */
+    static final int LLE_GNU_VIEW_PAIR = 9;
 
     // Unit types (DWARF 5)
     static final int UT_COMPILE = 0x01;

@@ -22,6 +22,8 @@ final class DwarfSections {
     final ByteView rnglists;
     final ByteView strOffsets;
     final ByteView addr;
+    final ByteView loc;
+    final ByteView loclists;
     /** gdb ignores line sequences and ranges that start at 0 unless an allocated section really lives there. */
     final boolean sectionAtZero;
 
@@ -36,6 +38,8 @@ final class DwarfSections {
         rnglists = section(elf, ".debug_rnglists");
         strOffsets = section(elf, ".debug_str_offsets");
         addr = section(elf, ".debug_addr");
+        loc = section(elf, ".debug_loc");
+        loclists = section(elf, ".debug_loclists");
         boolean zero = false;
         for (ElfSection s : elf.sections()) {
             if (s.isAllocated() && s.address() == 0 && s.size() > 0) {
@@ -48,6 +52,14 @@ final class DwarfSections {
     /** For tests: sections given directly. */
     DwarfSections(ByteView info, ByteView abbrev, ByteView line, ByteView str, ByteView lineStr, ByteView aranges,
             ByteView ranges, ByteView rnglists, ByteView strOffsets, ByteView addr) {
+        this(info, abbrev, line, str, lineStr, aranges, ranges, rnglists, strOffsets, addr, EMPTY, EMPTY);
+    }
+
+    /** For tests: sections given directly, location lists too. */
+    DwarfSections(ByteView info, ByteView abbrev, ByteView line, ByteView str, ByteView lineStr, ByteView aranges,
+            ByteView ranges, ByteView rnglists, ByteView strOffsets, ByteView addr, ByteView loc, ByteView loclists) {
+        this.loc = loc;
+        this.loclists = loclists;
         this.info = info;
         this.abbrev = abbrev;
         this.line = line;

@@ -29,6 +29,7 @@ final class Unit {
     private long strOffsetsBase;
     private long addrBase;
     private long rnglistsBase;
+    private long loclistsBase;
     private long baseAddress;
     private List<Die> dies;
     private long[] dieOffsets;
@@ -134,6 +135,8 @@ final class Unit {
             if (i >= 0) {
                 rnglistsBase = root.values[i];
             }
+            i = root.find(Dw.AT_LOCLISTS_BASE);
+            loclistsBase = i >= 0 ? root.values[i] : (version >= 5 ? 12 : 0);
             baseAddress = root.has(Dw.AT_LOW_PC) ? address(root, Dw.AT_LOW_PC) : 0;
         }
         return root;
@@ -602,6 +605,170 @@ final class Unit {
             }
             throw DwarfSections.within(".debug_rnglists", "range list", listOffset, e);
         }
+    }
+
+    // ---------------------------------------------------------------- locations
+
+    /** What a location-class attribute says at one pc. */
+    record LocationAtPc(boolean present, ByteView expression) {
+        static final LocationAtPc ABSENT = new LocationAtPc(false, null);
+    }
+
+    /**
+     * The location expression of attribute {@code name} (DW_AT_location, DW_AT_frame_base) in effect at {@code pc}:
+     * the block itself, or the matching entry of its location list (DWARF 2-4 .debug_loc, DWARF 5 .debug_loclists).
+     * Not present when the attribute is absent; present with a null expression when a list has no entry for pc
+     * (the value is optimized out there); an empty expression is optimized out too.
+     */
+    LocationAtPc locationAt(Die d, int name, long pc) {
+        int i = d.find(name);
+        if (i < 0) {
+            return LocationAtPc.ABSENT;
+        }
+        int form = d.forms[i];
+        switch (form) {
+            case Dw.FORM_EXPRLOC, Dw.FORM_BLOCK, Dw.FORM_BLOCK1, Dw.FORM_BLOCK2, Dw.FORM_BLOCK4:
+                return new LocationAtPc(true, block(d, name));
+            case Dw.FORM_SEC_OFFSET, Dw.FORM_DATA4, Dw.FORM_DATA8:
+                return new LocationAtPc(true, version >= 5 ? loclistEntry(d.values[i], pc) : locEntry(d.values[i], pc));
+            case Dw.FORM_LOCLISTX:
+                return new LocationAtPc(true, loclistEntry(loclistOffset(d.values[i]), pc));
+            default:
+                return LocationAtPc.ABSENT;
+        }
+    }
+
+    private long loclistOffset(long index) {
+        root();
+        long at = loclistsBase + index * offsetSize();
+        if (index < 0 || !s.loclists.has(at, offsetSize())) {
+            throw DwarfSections.error(".debug_loclists", s.loclists, Math.max(0, at), "location list index " + index + " is past the end of the offset table");
+        }
+        return loclistsBase + s.loclists.u32((int) at);
+    }
+
+    /** At most this many entries are read from one location list (a corrupt list must not spin). */
+    private static final int MAX_LIST_ENTRIES = 1 << 16;
+
+    /** DWARF 2-4 .debug_loc: address pairs relative to the unit's base address, a 2-byte length, the expression. */
+    private ByteView locEntry(long listOffset, long pc) {
+        root();
+        ByteView sec = s.loc;
+        if (listOffset < 0 || listOffset >= sec.length()) {
+            throw DwarfSections.error(".debug_loc", sec, Math.max(0, listOffset), "location list offset is past the end of the section");
+        }
+        long base = baseAddress;
+        long maxAddress = addressSize == 8 ? -1L : (1L << (8 * addressSize)) - 1;
+        try {
+            ByteCursor c = sec.cursor((int) listOffset);
+            for (int n = 0; n < MAX_LIST_ENTRIES; n++) {
+                long a = c.unsigned(addressSize);
+                long b = c.unsigned(addressSize);
+                if (a == 0 && b == 0) {
+                    return null;
+                }
+                if (a == maxAddress) {
+                    base = b;
+                    continue;
+                }
+                int length = c.u16();
+                if (length > c.remaining()) {
+                    throw DwarfSections.error(".debug_loc", sec, c.position(), "expression of " + length + " bytes runs past the end of the section");
+                }
+                int at = c.position();
+                c.skip(length);
+                if (pc >= base + a && pc < base + b) {
+                    return sec.slice(at, length);
+                }
+            }
+            throw DwarfSections.error(".debug_loc", sec, listOffset, "location list has more than " + MAX_LIST_ENTRIES + " entries");
+        } catch (FormatException e) {
+            if (e.getMessage().startsWith(".debug_loc")) {
+                throw e;
+            }
+            throw DwarfSections.within(".debug_loc", "location list", listOffset, e);
+        }
+    }
+
+    /** DWARF 5 .debug_loclists entries (every DW_LLE_* kind, and GCC's view pairs). */
+    private ByteView loclistEntry(long listOffset, long pc) {
+        root();
+        ByteView sec = s.loclists;
+        if (listOffset < 0 || listOffset >= sec.length()) {
+            throw DwarfSections.error(".debug_loclists", sec, Math.max(0, listOffset), "location list offset is past the end of the section");
+        }
+        long base = baseAddress;
+        ByteView fallback = null;
+        try {
+            ByteCursor c = sec.cursor((int) listOffset);
+            for (int n = 0; n < MAX_LIST_ENTRIES; n++) {
+                int kind = c.u8();
+                long lo;
+                long hi;
+                switch (kind) {
+                    case Dw.LLE_END_OF_LIST:
+                        return fallback;
+                    case Dw.LLE_BASE_ADDRESSX:
+                        base = indexedAddress(c.uleb128());
+                        continue;
+                    case Dw.LLE_BASE_ADDRESS:
+                        base = c.unsigned(addressSize);
+                        continue;
+                    case Dw.LLE_GNU_VIEW_PAIR:
+                        c.uleb128();
+                        c.uleb128();
+                        continue;
+                    case Dw.LLE_STARTX_ENDX:
+                        lo = indexedAddress(c.uleb128());
+                        hi = indexedAddress(c.uleb128());
+                        break;
+                    case Dw.LLE_STARTX_LENGTH:
+                        lo = indexedAddress(c.uleb128());
+                        hi = lo + c.uleb128();
+                        break;
+                    case Dw.LLE_OFFSET_PAIR:
+                        lo = base + c.uleb128();
+                        hi = base + c.uleb128();
+                        break;
+                    case Dw.LLE_DEFAULT_LOCATION:
+                        lo = -1;
+                        hi = -1;
+                        break;
+                    case Dw.LLE_START_END:
+                        lo = c.unsigned(addressSize);
+                        hi = c.unsigned(addressSize);
+                        break;
+                    case Dw.LLE_START_LENGTH:
+                        lo = c.unsigned(addressSize);
+                        hi = lo + c.uleb128();
+                        break;
+                    default:
+                        throw DwarfSections.error(".debug_loclists", sec, c.position() - 1, "unknown location list entry kind " + kind);
+                }
+                long length = c.uleb128();
+                if (length < 0 || length > c.remaining()) {
+                    throw DwarfSections.error(".debug_loclists", sec, c.position(), "expression of " + length + " bytes runs past the end of the section");
+                }
+                int at = c.position();
+                c.skip(length);
+                if (kind == Dw.LLE_DEFAULT_LOCATION) {
+                    fallback = sec.slice(at, length);
+                } else if (pc >= lo && pc < hi) {
+                    return sec.slice(at, length);
+                }
+            }
+            throw DwarfSections.error(".debug_loclists", sec, listOffset, "location list has more than " + MAX_LIST_ENTRIES + " entries");
+        } catch (FormatException e) {
+            if (e.getMessage().startsWith(".debug_loclists")) {
+                throw e;
+            }
+            throw DwarfSections.within(".debug_loclists", "location list", listOffset, e);
+        }
+    }
+
+    /** The raw bytes at an absolute .debug_info offset (a DW_FORM_data16 or DW_FORM_string value). */
+    ByteView infoBytes(long infoOffset, long length) {
+        return s.info.slice(infoOffset, length);
     }
 
     // ---------------------------------------------------------------- line table

@@ -5,7 +5,9 @@
  * <p>Entry points: {@link dev.zmkagent.coredump.dwarf.DebugInfo#forElf} (DWARF when present, else
  * {@link dev.zmkagent.coredump.dwarf.ElfSymbolizer}), {@link dev.zmkagent.coredump.dwarf.DebugInfo#frames},
  * {@link dev.zmkagent.coredump.dwarf.DebugInfo#function}, {@link dev.zmkagent.coredump.dwarf.DebugInfo#callSiteAt} and
- * {@link dev.zmkagent.coredump.dwarf.DebugInfo#callSitesIn} (DWARF 5 and GNU DWARF 4 call sites). Reads DWARF 2–5 units in the 32-bit format; 64-bit DWARF,
+ * {@link dev.zmkagent.coredump.dwarf.DebugInfo#callSitesIn} (DWARF 5 and GNU DWARF 4 call sites);
+ * {@link dev.zmkagent.coredump.dwarf.DwarfObjects} for data: struct layouts and the statically allocated instances of a
+ * struct (Zephyr's thread objects on builds without a thread-info table). Reads DWARF 2–5 units in the 32-bit format; 64-bit DWARF,
  * type units, split DWARF (.dwo) and supplementary files are refused or ignored. Everything is decoded per compile
  * unit, on demand. Imports only {@code bytes}, {@code elf}, {@code memory.AddressRange} and {@code symbols}.
  */

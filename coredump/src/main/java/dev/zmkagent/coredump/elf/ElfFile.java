@@ -88,7 +88,7 @@ public final class ElfFile {
                             i, filesz, offset, b.length()), o);
                 }
                 ByteView data = b.slice(offset, filesz);
-                segments.add(new ElfSegment(vaddr, paddr, filesz, memsz, flags, data));
+                segments.add(new ElfSegment(vaddr, paddr, filesz, memsz, flags, offset, data));
             }
         }
 
@@ -158,6 +158,34 @@ public final class ElfFile {
 
     public List<ElfSegment> loadSegments() {
         return loadSegments;
+    }
+
+    /** The bytes of one allocated section at its load address (where it lives in flash). */
+    public record LoadedBytes(String section, long loadAddress, ByteView data) {
+    }
+
+    /**
+     * The bytes this ELF defines in flash: every allocated section with file data (SHF_ALLOC, not SHT_NOBITS), at its
+     * load address (its segment's p_paddr plus its offset inside the segment). Alignment gaps between sections are
+     * not in it: the linker leaves zeros there in the segment, a Zephyr build's zephyr.bin/.hex/.uf2 has 0xFF
+     * (objcopy --gap-fill 0xff), and neither is the firmware. A section outside every PT_LOAD segment is not loaded
+     * and not in it either.
+     */
+    public List<LoadedBytes> definedFlashBytes() {
+        List<LoadedBytes> out = new ArrayList<>();
+        for (ElfSection s : sections) {
+            if (!s.isAllocated() || !s.hasFileData() || s.size() == 0) {
+                continue;
+            }
+            for (ElfSegment seg : loadSegments) {
+                if (s.fileOffset() >= seg.fileOffset() && s.fileOffset() + s.size() <= seg.fileOffset() + seg.fileSize()) {
+                    out.add(new LoadedBytes(s.name(), seg.physicalAddress() + (s.fileOffset() - seg.fileOffset()), s.data()));
+                    break;
+                }
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.loadAddress(), b.loadAddress()));
+        return Collections.unmodifiableList(out);
     }
 
     /** The allocated section holding {@code addr}, if any (used for "is this pc inside code?"). */

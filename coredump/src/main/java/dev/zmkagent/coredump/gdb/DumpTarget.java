@@ -21,10 +21,14 @@ public record DumpTarget(ThreadSource threadSource, Memory memory, int stopSigna
         return threadSource.threads();
     }
 
-    /** msp/psp are described exactly when the faulting context was a handler (xPSR's IPSR field not 0). */
+    /**
+     * msp/psp are described exactly when the faulting context was a handler (xPSR's IPSR field not 0) and psp is
+     * known. With the feature but psp unavailable, gdb 13 stops the whole backtrace with "Register 92 is not
+     * available" and shows not even the handler's frames; without it, it shows them (as over Zephyr's own gdbserver).
+     */
     public static DumpTarget of(ThreadSource threads, Memory memory, int stopSignal) {
         RegisterSet first = threads.threads().get(0).registers();
         boolean handler = first.has(RegisterSet.XPSR) && (first.value(RegisterSet.XPSR) & 0x1FF) != 0;
-        return new DumpTarget(threads, memory, stopSignal, handler);
+        return new DumpTarget(threads, memory, stopSignal, handler && first.has(RegisterSet.PSP));
     }
 }

@@ -57,7 +57,25 @@ public record CrashReport(
      * One backtrace frame, innermost first; frame 0 is where the fault happened. {@code pc} is absent for an exception
      * boundary; frames of one inline chain share the pc of the machine frame they are in.
      */
-    public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
+    public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind,
+                        List<Variable> args, List<Variable> locals, Optional<String> btArgs) {
+        public Frame {
+            args = List.copyOf(args);
+            locals = List.copyOf(locals);
+        }
+
+        /** A frame without values (no DWARF for it, an exception boundary, a guess). */
+        public Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
+            this(index, pc, function, file, line, inlined, kind, List.of(), List.of(), Optional.empty());
+        }
+    }
+
+    /**
+     * An argument or local of a frame. {@code value} is gdb's text of it ({@code info args}/{@code info locals} form);
+     * {@code entryValue} a parameter's value at the function's entry ({@code name@entry}) when known;
+     * {@code unavailableReason} says why the value, or a part of it, is missing.
+     */
+    public record Variable(String name, String type, String value, Optional<String> entryValue, Optional<String> unavailableReason) {
     }
 
     /**

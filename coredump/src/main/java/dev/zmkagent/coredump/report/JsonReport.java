@@ -37,9 +37,25 @@ public final class JsonReport {
             fm.put("line", f.line() > 0 ? f.line() : null);
             fm.put("inlined", f.inlined());
             fm.put("kind", f.kind());
+            fm.put("args", variables(f.args()));
+            fm.put("locals", variables(f.locals()));
             frames.add(fm);
         }
         return frames;
+    }
+
+    private static List<Object> variables(List<CrashReport.Variable> list) {
+        List<Object> out = new ArrayList<>();
+        for (CrashReport.Variable v : list) {
+            Map<String, Object> vm = new LinkedHashMap<>();
+            vm.put("name", v.name());
+            vm.put("type", v.type());
+            vm.put("value", v.value());
+            vm.put("entry_value", v.entryValue().orElse(null));
+            vm.put("unavailable_reason", v.unavailableReason().orElse(null));
+            out.add(vm);
+        }
+        return out;
     }
 
     public static Map<String, Object> toMap(CrashReport r) {

@@ -33,7 +33,8 @@ public final class MarkdownReport {
         s.append('\n');
         if (!r.frames().isEmpty()) {
             s.append("**Backtrace**\n\n```\n");
-            for (String f : TextReport.frames(r.frames())) {
+            // with every frame's locals, as gdb's bt full: the values are what a maintainer asks for first
+            for (String f : TextReport.frames(r.frames(), true)) {
                 s.append(f).append('\n');
             }
             s.append("```\n\n");

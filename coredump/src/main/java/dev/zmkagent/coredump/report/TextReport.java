@@ -9,11 +9,13 @@ import java.util.List;
 public final class TextReport {
     private final boolean color;
     private final boolean threads;
+    private final boolean locals;
     private final StringBuilder out = new StringBuilder();
 
-    private TextReport(boolean color, boolean threads) {
+    private TextReport(boolean color, boolean threads, boolean locals) {
         this.color = color;
         this.threads = threads;
+        this.locals = locals;
     }
 
     public static String render(CrashReport r, boolean color) {
@@ -22,7 +24,12 @@ public final class TextReport {
 
     /** {@code threads} adds every kernel thread with its state, stack use and backtrace. */
     public static String render(CrashReport r, boolean color, boolean threads) {
-        return new TextReport(color, threads).build(r);
+        return render(r, color, threads, false);
+    }
+
+    /** {@code locals} adds every frame's locals under it, as gdb's {@code bt full} does. */
+    public static String render(CrashReport r, boolean color, boolean threads, boolean locals) {
+        return new TextReport(color, threads, locals).build(r);
     }
 
     private String build(CrashReport r) {
@@ -57,7 +64,7 @@ public final class TextReport {
 
         if (!r.frames().isEmpty()) {
             heading("Backtrace");
-            for (String f : frames(r.frames())) {
+            for (String f : frames(r.frames(), locals)) {
                 line(f);
             }
         }
@@ -129,24 +136,57 @@ public final class TextReport {
             if (t.current()) {
                 line("      (the crashing thread: see Backtrace)");
             }
-            for (String f : frames(t.frames())) {
+            for (String f : frames(t.frames(), locals)) {
                 line("    " + f);
             }
             t.stopReason().ifPresent(sr -> line("      " + sr));
         }
     }
 
-    /** All frames as gdb-style lines. */
+    /** All frames as gdb-style lines, with the arguments as gdb's bt prints them. */
     static List<String> frames(List<CrashReport.Frame> frames) {
+        return frames(frames, false);
+    }
+
+    /**
+     * All frames as gdb-style lines; under a frame, why an argument's value is missing; with {@code locals}, every
+     * frame's locals as gdb's {@code bt full} prints them (and why a local's value is missing).
+     */
+    static List<String> frames(List<CrashReport.Frame> frames, boolean locals) {
         List<String> out = new java.util.ArrayList<>();
         CrashReport.Frame previous = null;
         for (CrashReport.Frame f : frames) {
             // The frames of one inline chain share a pc: show it once, on the innermost (where execution was).
             boolean showPc = f.pc().isPresent() && (previous == null || !previous.inlined() || !previous.pc().equals(f.pc()));
             out.add(frame(f, showPc));
+            if (locals && f.btArgs().isPresent()) {
+                if (f.locals().isEmpty()) {
+                    out.add("        No locals.");
+                }
+                for (CrashReport.Variable v : f.locals()) {
+                    out.add("        " + v.name() + " = " + v.value());
+                }
+            }
+            for (CrashReport.Variable v : f.args()) {
+                reason(out, v, locals);
+            }
+            if (locals) {
+                for (CrashReport.Variable v : f.locals()) {
+                    reason(out, v, true);
+                }
+            }
             previous = f;
         }
         return out;
+    }
+
+    /**
+     * Why a value is missing. Under the plain backtrace only what the dump lacks (a register, memory: the things a
+     * build setting can change); with the locals every reason, the optimized-out ones too.
+     */
+    private static void reason(List<String> out, CrashReport.Variable v, boolean all) {
+        v.unavailableReason().filter(r -> all || !r.startsWith("optimized out"))
+                .ifPresent(r -> out.add("        (" + v.name() + ": " + r + ")"));
     }
 
     static String frame(CrashReport.Frame f, boolean showPc) {
@@ -159,7 +199,7 @@ public final class TextReport {
         if (showPc) {
             s.append(Hex.word(f.pc().getAsLong())).append(" in ");
         }
-        s.append(f.function() == null ? "??" : f.function()).append(" ()");
+        s.append(f.function() == null ? "??" : f.function()).append(" (").append(f.btArgs().orElse("")).append(')');
         if (f.file() != null) {
             s.append(" at ").append(f.file());
             if (f.line() > 0) {

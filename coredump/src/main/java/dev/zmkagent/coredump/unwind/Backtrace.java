@@ -2,10 +2,19 @@ package dev.zmkagent.coredump.unwind;
 
 import java.util.List;
 
-/** The frames of one context, innermost first, and why the list ends. */
-public record Backtrace(List<Frame> frames, StopReason stopReason) {
+/**
+ * The frames of one context, innermost first, and why the list ends. {@code establishedAtStart}: registers of the
+ * starting context that were not given but that the unwind proved on the way (a frame pointer that the call-frame
+ * information of some frame determines, in a register no frame in between saved or changed), for a debugger that
+ * unwinds by itself from the starting registers.
+ */
+public record Backtrace(List<Frame> frames, StopReason stopReason, RegisterSet establishedAtStart) {
     public Backtrace {
         frames = List.copyOf(frames);
+    }
+
+    public Backtrace(List<Frame> frames, StopReason stopReason) {
+        this(frames, stopReason, RegisterSet.empty());
     }
 
     /** Frames that are not guesses (what gdb would show, plus recovered frames). */

@@ -54,7 +54,7 @@ public final class CrashSignature {
         return names;
     }
 
-    static String normalise(String function) {
+    public static String normalise(String function) {
         if (function == null || function.isEmpty()) {
             return "??";
         }
@@ -63,8 +63,13 @@ public final class CrashSignature {
 
     /** Full SHA-256 hex of the signature input. */
     public static String compute(String faultReason, Backtrace bt) {
+        return compute(faultReason, frames(bt));
+    }
+
+    /** Full SHA-256 hex over a reason and already normalised frame names (as {@link #frames} gives them). */
+    public static String compute(String faultReason, List<String> frames) {
         StringBuilder in = new StringBuilder(VERSION).append('\n').append(faultReason == null ? "" : faultReason).append('\n');
-        for (String n : frames(bt)) {
+        for (String n : frames) {
             in.append(n).append('\n');
         }
         try {

@@ -18,8 +18,13 @@ import java.util.function.Consumer;
  * function the ELF symbol or .ARM.exidx says the pc is in), then apply it to the frame's registers and memory.
  */
 final class FrameStepper {
-    /** The caller's registers (pc is the raw return address, possibly an EXC_RETURN value), the CFA, and how. */
-    record Step(RegisterSet caller, long cfa, long returnAddress, String method) {
+    /**
+     * The caller's registers (pc is the raw return address, possibly an EXC_RETURN value), the CFA, and how.
+     * {@code established}: registers of <em>this</em> frame that were unknown and that the step proved, e.g. the frame
+     * pointer r7 when the CFI says CFA = r7 + n and the CFA came from sp (so r7 = CFA − n). {@code carried}: bit r set
+     * when the caller's value of register r is this frame's value (no save rule: the function left it alone).
+     */
+    record Step(RegisterSet caller, long cfa, long returnAddress, String method, RegisterSet established, int carried) {
     }
 
     private final ElfFile elf;
@@ -45,6 +50,7 @@ final class FrameStepper {
     Step step(Memory memory, RegisterSet regs, long pc, long lookup, boolean dumpTruncated) throws UnwindStop {
         UnwindRow row;
         String method;
+        RegisterSet established = RegisterSet.empty();
         Optional<Fde> fde = fdes.find(lookup);
         if (fde.isPresent()) {
             try {
@@ -61,12 +67,17 @@ final class FrameStepper {
                 // caller's registers are, so combine the two.
                 Optional<Long> start = functionStart(lookup);
                 Optional<UnwindRow> analysed = start.flatMap(s -> PrologueAnalyzer.analyze(code, s, pc));
-                if (analysed.isPresent()) {
+                if (analysed.isPresent() && regs.has(RegisterSet.SP)) {
                     String unknown = RegisterSet.name(row.cfaRegister());
+                    // The CFI rule CFA = reg + n holds at this pc, so the frame register's value follows from the CFA.
+                    long cfa = (regs.value(RegisterSet.SP) + analysed.get().cfaOffset()) & 0xFFFF_FFFFL;
+                    long fromReg = row.cfaOffset();
+                    established = established.with(row.cfaRegister(), cfa - fromReg);
                     UnwindRow merged = row.copy();
                     merged.setCfa(RegisterSet.SP, analysed.get().cfaOffset());
                     row = merged;
-                    method = "cfi with the CFA from prologue analysis (" + unknown + " unknown)";
+                    method = String.format("cfi with the CFA from prologue analysis (%s unknown; by the CFI it is CFA - %d = 0x%08x)",
+                            unknown, fromReg, (cfa - fromReg) & 0xFFFF_FFFFL);
                 }
             }
         } else {
@@ -85,7 +96,14 @@ final class FrameStepper {
             row = analysed.get();
             method = "prologue analysis";
         }
-        return apply(memory, regs, row, method, dumpTruncated);
+        RegisterSet known = regs;
+        for (int r = 0; r < RegisterSet.COUNT; r++) {
+            if (established.has(r)) {
+                known = known.with(r, established.value(r));
+            }
+        }
+        Step step = apply(memory, known, row, method, dumpTruncated);
+        return new Step(step.caller(), step.cfa(), step.returnAddress(), step.method(), established, step.carried());
     }
 
     private Optional<Long> functionStart(long pc) {
@@ -111,6 +129,7 @@ final class FrameStepper {
             caller = caller.without(r);
         }
         OptionalLong ra = OptionalLong.empty();
+        int carried = 0;
         for (int r = 0; r < 16; r++) {
             if (r == RegisterSet.SP || r == RegisterSet.PC) {
                 continue;
@@ -153,6 +172,11 @@ final class FrameStepper {
                     }
                     v = OptionalLong.empty();
             }
+            boolean kept = rule.type() == RegisterRule.Type.SAME_VALUE || rule.type() == RegisterRule.Type.UNSPECIFIED && r > 3 && r != 12
+                    || rule.type() == RegisterRule.Type.REGISTER && rule.reg() == r;
+            if (kept) {
+                carried |= 1 << r;
+            }
             caller = caller.with(r, v);
             if (r == RegisterSet.LR) {
                 ra = v;
@@ -168,6 +192,6 @@ final class FrameStepper {
             }
         }
         caller = caller.with(RegisterSet.SP, cfa).with(RegisterSet.PC, ra.getAsLong() & ~1L);
-        return new Step(caller, cfa, ra.getAsLong(), method);
+        return new Step(caller, cfa, ra.getAsLong(), method, RegisterSet.empty(), carried);
     }
 }

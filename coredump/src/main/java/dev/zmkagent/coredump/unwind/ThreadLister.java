@@ -2,6 +2,7 @@ package dev.zmkagent.coredump.unwind;
 
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.SafeText;
+import dev.zmkagent.coredump.dwarf.DwarfObjects;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.elf.ElfSection;
 import dev.zmkagent.coredump.elf.ElfSymbol;
@@ -108,16 +109,81 @@ public final class ThreadLister {
     }
 
     /**
-     * Lists the threads.
+     * Where a build keeps its thread fields: the thread-info table when the ELF has one; otherwise the same offsets
+     * taken from the DWARF types of {@code struct k_thread} and {@code struct z_kernel} ({@link DwarfObjects}), where
+     * a field the build left out (no CONFIG_THREAD_MONITOR: no {@code _kernel.threads}, {@code next_thread},
+     * {@code entry}; no CONFIG_THREAD_NAME: no {@code name}) is marked unimplemented, as the table would. Only DWARF
+     * knows {@code stack_info} (CONFIG_THREAD_STACK_INFO): {@code stackStart}/{@code stackSize} are its members'
+     * offsets. {@code dwarf} is the reader behind a DWARF layout, which also finds the thread objects.
+     */
+    public record Layout(Offsets offsets, OptionalLong stackStart, OptionalLong stackSize, Optional<DwarfObjects> dwarf) {
+        /** The build keeps all threads on {@code _kernel.threads} (CONFIG_THREAD_MONITOR). */
+        public boolean hasThreadList() {
+            return offsets.get(K_THREADS).isPresent() && offsets.get(T_NEXT_THREAD).isPresent();
+        }
+    }
+
+    /** The thread-info table, else the layout from DWARF types; empty when neither describes the threads. */
+    public static Optional<Layout> layout(ElfFile elf) {
+        Optional<Offsets> table = offsets(elf);
+        if (table.isPresent()) {
+            return Optional.of(new Layout(table.get(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty()));
+        }
+        DwarfObjects dwarf = DwarfObjects.of(elf);
+        return dwarf.hasDwarf() ? fromDwarf(dwarf) : Optional.empty();
+    }
+
+    static Optional<Layout> fromDwarf(DwarfObjects dwarf) {
+        Optional<DwarfObjects.Layout> thread = dwarf.layout("k_thread");
+        Optional<DwarfObjects.Layout> kernel = dwarf.layout("z_kernel");
+        if (thread.isEmpty() || kernel.isEmpty()) {
+            return Optional.empty();
+        }
+        DwarfObjects.Layout t = thread.get();
+        DwarfObjects.Layout k = kernel.get();
+        if (!k.has("cpus[0].current") || !t.has("callee_saved.psp") || !t.has("callee_saved.v1")
+                || t.offset("callee_saved.psp").getAsLong() - t.offset("callee_saved.v1").getAsLong() != 32) {
+            return Optional.empty();
+        }
+        long[] v = new long[T_ARM_EXC_RETURN + 1];
+        v[VERSION] = 1;
+        v[K_CURR_THREAD] = k.offset("cpus[0].current").getAsLong();
+        v[K_THREADS] = k.offset("threads").orElse(UNIMPLEMENTED);
+        v[T_ENTRY] = t.offset("entry").orElse(UNIMPLEMENTED);
+        v[T_NEXT_THREAD] = t.offset("next_thread").orElse(UNIMPLEMENTED);
+        v[T_STATE] = t.offset("base.thread_state").orElse(UNIMPLEMENTED);
+        v[T_USER_OPTIONS] = t.offset("base.user_options").orElse(UNIMPLEMENTED);
+        v[T_PRIO] = t.offset("base.prio").orElse(UNIMPLEMENTED);
+        v[T_STACK_PTR] = t.offset("callee_saved.psp").getAsLong();
+        v[T_NAME] = t.offset("name").orElse(UNIMPLEMENTED);
+        v[T_ARCH] = t.offset("arch").orElse(UNIMPLEMENTED);
+        v[T_PREEMPT_FLOAT] = relative(t, "arch.preempt_float", "arch");
+        v[T_COOP_FLOAT] = UNIMPLEMENTED;
+        v[T_ARM_EXC_RETURN] = relative(t, "arch.mode_exc_return", "arch");
+        return Optional.of(new Layout(new Offsets(v), t.offset("stack_info.start"), t.offset("stack_info.size"), Optional.of(dwarf)));
+    }
+
+    private static long relative(DwarfObjects.Layout t, String member, String base) {
+        return t.has(member) && t.has(base) ? t.offset(member).getAsLong() - t.offset(base).getAsLong() : UNIMPLEMENTED;
+    }
+
+    /**
+     * Lists the threads: those on {@code _kernel.threads} when the build keeps that list; otherwise (no
+     * CONFIG_THREAD_MONITOR, ZMK's default) every object of type {@code struct k_thread} that DWARF places at a fixed
+     * address (z_idle_threads[0], z_main_thread, k_sys_work_q.thread, K_THREAD_DEFINE objects, ...) and that the dump
+     * holds, plus {@code _kernel.cpus[0].current} if it is none of them. Objects that were never set up (saved sp 0)
+     * and the kernel's dummy thread (state _THREAD_DUMMY) are not threads and are left out. Without a name field a
+     * thread is named by its object, e.g. {@code z_idle_threads[0]}.
      *
      * @param kernel the 'T' block bytes (raw {@code _kernel}), or null to read {@code _kernel} from memory
      */
     public static List<ThreadEntry> list(ElfFile elf, Unwinder unwinder, Memory memory, byte[] kernel, UnwindOptions options) {
-        Optional<Offsets> o = offsets(elf);
-        if (o.isEmpty()) {
+        Optional<Layout> layout = layout(elf);
+        if (layout.isEmpty()) {
             return List.of();
         }
-        Offsets off = o.get();
+        Layout lay = layout.get();
+        Offsets off = lay.offsets();
         OptionalLong current = OptionalLong.empty();
         OptionalLong head = OptionalLong.empty();
         if (kernel != null) {
@@ -134,14 +200,63 @@ public final class ThreadLister {
         }
         List<ThreadEntry> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
-        long t = head.orElse(0);
-        while (t != 0 && out.size() < MAX_THREADS && seen.add(t)) {
+        if (lay.hasThreadList() || lay.dwarf().isEmpty()) {
+            long t = head.orElse(0);
+            while (t != 0 && out.size() < MAX_THREADS && seen.add(t)) {
+                boolean isCurrent = current.isPresent() && current.getAsLong() == t;
+                out.add(thread(elf, unwinder, memory, lay, t, "", isCurrent, options));
+                OptionalLong next = off.get(T_NEXT_THREAD).isPresent() ? memory.u32(t + off.get(T_NEXT_THREAD).getAsLong()) : OptionalLong.empty();
+                t = next.orElse(0);
+            }
+            return withoutStackUseIfNeverFilled(out, memory);
+        }
+        List<DwarfObjects.Instance> objects = new ArrayList<>(lay.dwarf().get().instancesOf("k_thread"));
+        long cur = current.orElse(0);
+        if (cur != 0 && objects.stream().noneMatch(i -> i.address() == cur)) {
+            objects.add(0, new DwarfObjects.Instance("", cur));
+        }
+        for (DwarfObjects.Instance object : objects) {
+            long t = object.address();
+            OptionalLong psp = memory.u32(t + off.get(T_STACK_PTR).getAsLong());
+            OptionalLong state = at(memory, t, off.get(T_STATE), 1);
+            if (out.size() >= MAX_THREADS || !seen.add(t) || psp.isEmpty() || psp.getAsLong() == 0
+                    || state.isPresent() && (state.getAsLong() & ThreadState.DUMMY) != 0) {
+                continue;
+            }
             boolean isCurrent = current.isPresent() && current.getAsLong() == t;
-            out.add(thread(elf, unwinder, memory, off, t, isCurrent, options));
-            OptionalLong next = off.get(T_NEXT_THREAD).isPresent() ? memory.u32(t + off.get(T_NEXT_THREAD).getAsLong()) : OptionalLong.empty();
-            t = next.orElse(0);
+            out.add(thread(elf, unwinder, memory, lay, t, object.expression(), isCurrent, options));
+        }
+        return withoutStackUseIfNeverFilled(out, memory);
+    }
+
+    /**
+     * Stack use is measured against Zephyr's 0xAA fill (CONFIG_INIT_STACKS). When no listed stack holds a single run of
+     * it, the build does not fill stacks (ZMK's default) and "used" would read as "all of it" for every thread: then
+     * it is not known, and left out.
+     */
+    private static List<ThreadEntry> withoutStackUseIfNeverFilled(List<ThreadEntry> threads, Memory memory) {
+        for (ThreadEntry e : threads) {
+            if (e.stack().isPresent() && hasFillRun(memory, e.stack().get())) {
+                return threads;
+            }
+        }
+        List<ThreadEntry> out = new ArrayList<>();
+        for (ThreadEntry e : threads) {
+            out.add(new ThreadEntry(e.address(), e.name(), e.state(), e.priority(), e.entry(), e.current(), e.stack(), OptionalLong.empty(), e.backtrace()));
         }
         return out;
+    }
+
+    private static boolean hasFillRun(Memory memory, AddressRange stack) {
+        long run = 0;
+        for (long a = stack.start(); a < stack.end(); a++) {
+            OptionalLong b = memory.u8(a);
+            run = b.isPresent() && b.getAsLong() == 0xAA ? run + 1 : 0;
+            if (run >= MIN_FILL_RUN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static OptionalLong field(ByteView k, OptionalLong offset) {
@@ -151,8 +266,13 @@ public final class ThreadLister {
         return OptionalLong.of(k.u32((int) offset.getAsLong()));
     }
 
-    private static ThreadEntry thread(ElfFile elf, Unwinder unwinder, Memory memory, Offsets off, long t, boolean current, UnwindOptions options) {
+    private static ThreadEntry thread(ElfFile elf, Unwinder unwinder, Memory memory, Layout lay, long t, String object, boolean current,
+                                      UnwindOptions options) {
+        Offsets off = lay.offsets();
         String name = off.get(T_NAME).isPresent() ? string(memory, t + off.get(T_NAME).getAsLong(), 32) : "";
+        if (name.isEmpty()) {
+            name = object;
+        }
         OptionalLong state = at(memory, t, off.get(T_STATE), 1);
         OptionalLong prio = at(memory, t, off.get(T_PRIO), 1);
         if (prio.isPresent()) {
@@ -160,9 +280,9 @@ public final class ThreadLister {
         }
         OptionalLong entry = at(memory, t, off.get(T_ENTRY), 4);
         OptionalLong psp = at(memory, t, off.get(T_STACK_PTR), 4);
-        Optional<AddressRange> stack = Optional.empty();
-        OptionalLong unused = OptionalLong.empty();
-        if (psp.isPresent()) {
+        Optional<AddressRange> stack = stackInfo(memory, lay, t);
+        OptionalLong unused = stack.isPresent() ? unusedFill(memory, stack.get()) : OptionalLong.empty();
+        if (stack.isEmpty() && psp.isPresent()) {
             Optional<ElfSymbol> obj = elf.symbols().containing(psp.getAsLong() - 1).filter(ElfSymbol::isObject);
             if (obj.isPresent()) {
                 AddressRange r = new AddressRange(obj.get().address(), obj.get().address() + obj.get().size());
@@ -175,6 +295,20 @@ public final class ThreadLister {
             bt = Optional.of(unwindSaved(unwinder, memory, off, t, psp.getAsLong(), options));
         }
         return new ThreadEntry(t, name, state, prio, entry, current, stack, unused, bt);
+    }
+
+    /** The thread's own stack bounds, {@code stack_info.start/size}, when the layout knows them and they are sane. */
+    private static Optional<AddressRange> stackInfo(Memory memory, Layout lay, long t) {
+        if (lay.stackStart().isEmpty() || lay.stackSize().isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong start = memory.u32(t + lay.stackStart().getAsLong());
+        OptionalLong size = memory.u32(t + lay.stackSize().getAsLong());
+        if (start.isEmpty() || size.isEmpty() || size.getAsLong() == 0 || size.getAsLong() > 1 << 20
+                || start.getAsLong() + size.getAsLong() > 0x1_0000_0000L) {
+            return Optional.empty();
+        }
+        return Optional.of(new AddressRange(start.getAsLong(), start.getAsLong() + size.getAsLong()));
     }
 
     /** A switched-out thread: pop the frame at its saved psp, with r4–r11 from callee_saved. */

@@ -20,6 +20,8 @@ import java.util.List;
  * A state of 0 has no flag: runnable but not queued. The byte is all there is; no other bits exist.
  */
 public final class ThreadState {
+    /** _THREAD_DUMMY: the placeholder the kernel switches away from at boot, not a thread. */
+    public static final long DUMMY = 0x01;
     private static final String[] NAMES = {"dummy", "pending", "prestart/sleeping", "dead", "suspended", "aborting",
         "suspending", "queued"};
 

@@ -132,7 +132,36 @@ public final class Unwinder {
                     RegisterSet.empty(), OptionalLong.empty(), "fault boundary: the frames below are the interrupted context"));
         }
         Walk walk = new Walk(memory, code, stepper, options, frames);
+        walk.carriedFromStart = ~knownMask(initial);
         StopReason stop = walk.run(initial, FrameKind.NORMAL);
+        return new Backtrace(frames, stop, walk.establishedAtStart);
+    }
+
+    private static int knownMask(RegisterSet regs) {
+        int m = 0;
+        for (int r = 0; r < RegisterSet.COUNT; r++) {
+            if (regs.has(r)) {
+                m |= 1 << r;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Unwinds from a caller context rebuilt from a saved return address ({@link StackLimitRecovery}): {@code caller}
+     * holds pc = that return address and the caller's sp, so its first frame is looked up at pc-1 like any caller, and
+     * every frame is marked RECOVERED. No stack scan follows an early stop.
+     */
+    public Backtrace unwindFromReturnAddress(Memory memory, RegisterSet caller, UnwindOptions options) {
+        CodeReader code = new CodeReader(elf, memory);
+        FrameStepper stepper = new FrameStepper(elf, fdes, exidx, code, p -> {
+            synchronized (unwindProblems) {
+                unwindProblems.add(p);
+            }
+        });
+        List<Frame> frames = new ArrayList<>();
+        Walk walk = new Walk(memory, code, stepper, options.withHeuristicScan(false), frames);
+        StopReason stop = walk.walk(caller, FrameKind.RECOVERED, false, false);
         return new Backtrace(frames, stop);
     }
 
@@ -145,6 +174,10 @@ public final class Unwinder {
         private final List<Frame> frames;
         private final Set<Long> seen = new HashSet<>();
         private long lastSp = -1;
+        /** Registers unknown at the start whose value every frame so far has passed on unchanged. */
+        int carriedFromStart;
+        /** What the walk proved about the start's unknown registers. */
+        RegisterSet establishedAtStart = RegisterSet.empty();
 
         Walk(Memory memory, CodeReader code, FrameStepper stepper, UnwindOptions options, List<Frame> frames) {
             this.memory = memory;
@@ -155,7 +188,7 @@ public final class Unwinder {
         }
 
         StopReason run(RegisterSet start, FrameKind kind) {
-            StopReason stop = walk(start, kind, options.raisedBySvc());
+            StopReason stop = walk(start, kind, options.raisedBySvc(), true);
             if (!stop.isClean() && options.heuristicScan() && lastSp >= 0 && frames.size() < options.maxFrames()) {
                 List<StackScanner.Hit> hits = StackScanner.scan(memory, code, lastSp, options.scanWords(),
                         Math.min(options.maxGuesses(), options.maxFrames() - frames.size()));
@@ -167,9 +200,9 @@ public final class Unwinder {
             return stop;
         }
 
-        private StopReason walk(RegisterSet start, FrameKind kind, boolean startsAfterSvc) {
+        private StopReason walk(RegisterSet start, FrameKind kind, boolean startsAfterSvc, boolean startsExact) {
             RegisterSet regs = start;
-            boolean exact = true;
+            boolean exact = startsExact;
             boolean svcPending = startsAfterSvc;
             while (true) {
                 if (!regs.has(RegisterSet.PC)) {
@@ -226,6 +259,14 @@ public final class Unwinder {
                 if (failure != null) {
                     return failure.reason();
                 }
+                for (int r = 0; r < RegisterSet.COUNT; r++) {
+                    if (step.established().has(r) && (carriedFromStart & (1 << r)) != 0 && !establishedAtStart.has(r)) {
+                        establishedAtStart = establishedAtStart.with(r, step.established().value(r));
+                    }
+                }
+                // Only registers the step's rules leave alone pass on; an exception boundary after the step keeps
+                // r4-r11 as they are (the core does not stack them).
+                carriedFromStart &= step.carried();
                 long sp = regs.value(RegisterSet.SP);
                 long ra = step.returnAddress();
                 if (ExceptionFrames.isExcReturn(ra)) {
@@ -334,7 +375,9 @@ public final class Unwinder {
                 // call instruction wins: live stack above psp holds no hardware frames, stale ones lie below it.
                 List<Frame> trial = new ArrayList<>();
                 Walk w = new Walk(memory, code, stepper, options.withHeuristicScan(false), trial);
-                StopReason stop = w.walk(popped, FrameKind.RECOVERED, false);
+                w.carriedFromStart = carriedFromStart;
+                w.establishedAtStart = establishedAtStart;
+                StopReason stop = w.walk(popped, FrameKind.RECOVERED, false, true);
                 boolean plausible = stop.isClean() && !trial.isEmpty()
                         || trial.size() >= 2 && trial.get(1).pc().isPresent() && code.precededByCall(trial.get(1).pc().getAsLong());
                 if (plausible) {
@@ -343,6 +386,7 @@ public final class Unwinder {
                             OptionalLong.of(candidate), boundary.note() + String.format(
                             "; psp was not recorded, the interrupted thread's frame was found at 0x%08x by searching its stack", candidate)));
                     frames.addAll(trial);
+                    establishedAtStart = w.establishedAtStart;
                     return stop;
                 }
             }

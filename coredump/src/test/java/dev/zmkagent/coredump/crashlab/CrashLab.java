@@ -137,23 +137,71 @@ public final class CrashLab {
             return (Map<String, Object>) meta().get("bootloader");
         }
 
+        /** The build's own UF2 (zmk.uf2, made as Zephyr makes it: gap-filled binary, uf2conv.py), if the scenario has one. */
+        public java.util.Optional<Path> buildUf2() {
+            Path p = dir.resolve("zmk.uf2");
+            return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+        }
+
         /**
          * The whole 1 MiB flash after the crash, as the lab's README says: erased, then the PT_LOAD segments of the MBR
-         * stub and the application at their load addresses, then the coredump partition.
+         * stub and the application at their load addresses (or, for a scenario with the build's zmk.uf2, the payloads of
+         * its blocks, as the bootloader writes them), then the coredump partition.
          */
         public byte[] composeFlash() {
             byte[] flash = new byte[0x100000];
             Arrays.fill(flash, (byte) 0xFF);
-            for (byte[] elf : List.of(mbrElf(), appElf())) {
+            java.util.Optional<Path> uf2 = buildUf2();
+            for (byte[] elf : uf2.isPresent() ? List.of(mbrElf()) : List.of(mbrElf(), appElf())) {
                 for (ElfSegment seg : ElfFile.parse(ByteView.of(elf)).loadSegments()) {
                     if (seg.fileSize() > 0) {
                         seg.data().copyTo(0, flash, (int) seg.physicalAddress(), (int) seg.fileSize());
                     }
                 }
             }
+            if (uf2.isPresent()) {
+                ByteView u = ByteView.of(read(uf2.get()));
+                for (long off = 0; off + 512 <= u.length(); off += 512) {
+                    long target = u.u32((int) off + 12);
+                    int size = (int) u.u32((int) off + 16);
+                    u.copyTo((int) off + 32, flash, (int) target, size);
+                }
+            }
             byte[] part = partition();
             System.arraycopy(part, 0, flash, (int) partitionAddress(), part.length);
+            if (settings().isPresent()) {
+                byte[] st = read(dir.resolve("settings.bin"));
+                System.arraycopy(st, 0, flash, (int) hex(settings().get().get("address")), st.length);
+            }
             return flash;
+        }
+
+        /** The bond scenarios' settings facts (scenario.json "settings": address, size, format, records, bonds, identity IRKs). */
+        @SuppressWarnings("unchecked")
+        public java.util.Optional<Map<String, Object>> settings() {
+            return java.util.Optional.ofNullable((Map<String, Object>) meta().get("settings"));
+        }
+
+        /**
+         * Every key value the lab wrote (LTKs with their rand, IRKs, peripheral LTKs of the current and the superseded bonds,
+         * the identity IRKs), as bytes; empty for scenarios without bonds.
+         */
+        @SuppressWarnings("unchecked")
+        public List<byte[]> keyValues() {
+            List<byte[]> out = new java.util.ArrayList<>();
+            settings().ifPresent(st -> {
+                for (String group : List.of("bonds", "superseded_bonds")) {
+                    for (Map<String, Object> b : (List<Map<String, Object>>) st.get(group)) {
+                        for (String k : List.of("ltk", "ltk_rand", "irk", "periph_ltk", "periph_ltk_rand")) {
+                            out.add(java.util.HexFormat.of().parseHex((String) b.get(k)));
+                        }
+                    }
+                }
+                for (String irk : (List<String>) st.get("identity_irks")) {
+                    out.add(java.util.HexFormat.of().parseHex(irk));
+                }
+            });
+            return out;
         }
     }
 }

@@ -26,6 +26,21 @@ public record DriveRoots(Optional<Path> mountTable, List<Path> mediaRoots, List<
 
     /** The roots for this machine, or the ones {@link #ENV_MEDIA_ROOTS} names. */
     public static DriveRoots fromEnvironment(Map<String, String> env) {
+        return forPlatform(System.getProperty("os.name", ""), env, () -> {
+            List<Path> drives = new ArrayList<>();
+            for (File f : File.listRoots()) {
+                drives.add(f.toPath());
+            }
+            return drives;
+        });
+    }
+
+    /**
+     * The roots for {@code osName}: Linux's media folders and mount table; macOS's /Volumes (each volume mounted
+     * at /Volumes/LABEL); Windows' drive letters ({@code fileSystemRoots}, each a candidate drive whose volume label
+     * the JDK's FileStore names).
+     */
+    public static DriveRoots forPlatform(String osName, Map<String, String> env, java.util.function.Supplier<List<Path>> fileSystemRoots) {
         String injected = env.get(ENV_MEDIA_ROOTS);
         if (injected != null && !injected.isBlank()) {
             List<Path> roots = new ArrayList<>();
@@ -36,13 +51,9 @@ public record DriveRoots(Optional<Path> mountTable, List<Path> mediaRoots, List<
             }
             return only(roots);
         }
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String os = osName.toLowerCase(Locale.ROOT);
         if (os.contains("win")) {
-            List<Path> drives = new ArrayList<>();
-            for (File f : File.listRoots()) {
-                drives.add(f.toPath());
-            }
-            return new DriveRoots(Optional.empty(), List.of(), drives);
+            return new DriveRoots(Optional.empty(), List.of(), List.copyOf(fileSystemRoots.get()));
         }
         if (os.contains("mac") || os.contains("darwin")) {
             return new DriveRoots(Optional.empty(), List.of(Path.of("/Volumes")), List.of());

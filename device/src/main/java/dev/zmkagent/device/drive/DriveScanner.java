@@ -30,9 +30,17 @@ public final class DriveScanner {
     private final BoardCatalog catalog;
     private final DriveRoots roots;
 
+    private final java.util.function.Function<Path, String> volumeLabel;
+
     public DriveScanner(BoardCatalog catalog, DriveRoots roots) {
+        this(catalog, roots, DriveScanner::label);
+    }
+
+    /** With {@code volumeLabel} standing in for the file system's (tests: a Windows drive letter's label). */
+    public DriveScanner(BoardCatalog catalog, DriveRoots roots, java.util.function.Function<Path, String> volumeLabel) {
         this.catalog = catalog;
         this.roots = roots;
+        this.volumeLabel = volumeLabel;
     }
 
     public List<Uf2Drive> scan() {
@@ -98,7 +106,7 @@ public final class DriveScanner {
         } else {
             family = firstBlockFamily(current.get());
         }
-        String label = label(dir);
+        String label = volumeLabel.apply(dir);
         Identification id = new BoardIdentifier(catalog).identify(Optional.of(parsed), Optional.of(label), Optional.empty());
         Optional<BootloaderTarget> target = Optional.empty();
         if (id.board().isEmpty()) {
@@ -113,7 +121,8 @@ public final class DriveScanner {
         return Optional.of(new Uf2Drive(dir, label, info.get(), current, parsed, family, id, target, List.copyOf(problems)));
     }
 
-    private static String label(Path dir) {
+    /** A mount point's folder name (Linux media folders, /Volumes/LABEL); a drive letter's volume label (Windows). */
+    static String label(Path dir) {
         Path name = dir.getFileName();
         if (name != null) {
             return name.toString();

@@ -70,6 +70,45 @@ class DriveDiscoveryTest {
     }
 
     @Test
+    void macOsLooksInVolumesWhereEachDriveIsMountedUnderItsLabel() throws Exception {
+        DriveRoots mac = DriveRoots.forPlatform("Mac OS X", Map.of("USER", "kim"), List::of);
+        assertEquals(List.of(Path.of("/Volumes")), mac.mediaRoots());
+        assertTrue(mac.mountTable().isEmpty());
+        assertTrue(mac.driveRoots().isEmpty());
+        // a recorded /Volumes: the bootloader drive next to the system volume
+        Path volumes = Files.createDirectories(tmp.resolve("Volumes"));
+        Files.createDirectories(volumes.resolve("Macintosh HD/System"));
+        try (FolderUf2Drive sim = FolderUf2Drive.inMediaRoot(volumes, BootloaderProfile.niceNano("0.6.1"), new SimFlash())) {
+            sim.attach();
+            List<Uf2Drive> drives = new DriveScanner(BoardCatalog.builtin(), new DriveRoots(Optional.empty(), List.of(volumes), List.of())).scan();
+            assertEquals(1, drives.size());
+            assertEquals("NICENANO", drives.get(0).label());
+            assertEquals("nice_nano", drives.get(0).target().orElseThrow().board().id());
+        }
+    }
+
+    @Test
+    void windowsChecksEveryDriveLetterAndNamesItByItsVolumeLabel() throws Exception {
+        // recorded drive letters: C: (the system) and E: (the bootloader, volume label XIAO-SENSE)
+        Path c = Files.createDirectories(tmp.resolve("C"));
+        Files.createDirectories(c.resolve("Windows"));
+        Path e = Files.createDirectories(tmp.resolve("E"));
+        DriveRoots win = DriveRoots.forPlatform("Windows 11", Map.of("USERNAME", "kim"), () -> List.of(c, e));
+        assertEquals(List.of(c, e), win.driveRoots());
+        assertTrue(win.mediaRoots().isEmpty());
+        assertTrue(win.mountTable().isEmpty());
+        Map<Path, String> labels = Map.of(c.toAbsolutePath(), "Windows", e.toAbsolutePath(), "XIAO-SENSE");
+        try (FolderUf2Drive sim = new FolderUf2Drive(e, BootloaderProfile.xiaoSenseFactory(), new SimFlash())) {
+            sim.attach();
+            List<Uf2Drive> drives = new DriveScanner(BoardCatalog.builtin(), win, labels::get).scan();
+            assertEquals(1, drives.size());
+            assertEquals(e.toAbsolutePath(), drives.get(0).root());
+            assertEquals("XIAO-SENSE", drives.get(0).label());
+            assertEquals("xiao_ble", drives.get(0).target().orElseThrow().board().id());
+        }
+    }
+
+    @Test
     void environmentVariableReplacesTheDefaultRoots() {
         DriveRoots r = DriveRoots.fromEnvironment(Map.of(DriveRoots.ENV_MEDIA_ROOTS, "/a" + java.io.File.pathSeparator + "/b"));
         assertEquals(List.of(Path.of("/a"), Path.of("/b")), r.mediaRoots());

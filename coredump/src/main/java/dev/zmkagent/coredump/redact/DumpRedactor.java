@@ -1,0 +1,89 @@
+package dev.zmkagent.coredump.redact;
+
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.format.FlashHeader;
+import dev.zmkagent.coredump.format.MemoryBlock;
+import dev.zmkagent.coredump.format.StoredDump;
+import dev.zmkagent.coredump.format.ZephyrDump;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * Blanks key material in a stored coredump partition ('CD' header + 'ZE' stream) and keeps it readable: the bytes of
+ * each {@link KeyObjects.Target} that the dump's memory blocks hold are replaced by {@link Redaction#PATTERN}; then the
+ * header's 16-bit sum and a 'C' block's CRC-32 are recomputed, but only where they matched before (a dump whose
+ * checksum already failed — every truncated LINKER_RAM dump — must still say so). Block headers, the arch block and the
+ * threads metadata are never touched, so registers, threads and backtraces read the same.
+ */
+public final class DumpRedactor {
+    private DumpRedactor() {
+    }
+
+    public record Result(byte[] partition, List<Redaction> redactions, List<String> notes) {
+    }
+
+    public static Result redact(byte[] partition, KeyObjects keys) {
+        byte[] out = partition.clone();
+        StoredDump stored = StoredDump.read(ByteView.of(partition));
+        List<Redaction> done = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (stored.dump().isEmpty()) {
+            notes.add("The coredump partition holds no dump: nothing to redact in it.");
+            return new Result(out, List.of(), notes);
+        }
+        ZephyrDump dump = stored.dump().get();
+        List<String> absent = new ArrayList<>();
+        for (KeyObjects.Target t : keys.targets()) {
+            long inDump = 0;
+            for (MemoryBlock b : dump.memory()) {
+                long from = Math.max(t.address(), b.start());
+                long to = Math.min(t.address() + t.size(), b.storedEnd());
+                if (from >= to) {
+                    continue;
+                }
+                int at = (int) (b.data().origin() + (from - b.start()));
+                Redaction.fill(out, at, (int) (to - from));
+                inDump += to - from;
+            }
+            if (inDump == 0) {
+                absent.add(t.what());
+            } else {
+                done.add(new Redaction("coredump RAM", t.what() + (inDump < t.size() ? " (" + inDump + " of " + t.size() + " bytes in the dump)" : ""),
+                        t.address(), inDump));
+            }
+        }
+        if (!absent.isEmpty()) {
+            notes.add("Not in the dump (outside its memory blocks, nothing to remove): " + String.join(", ", absent) + ".");
+        }
+        repairChecksums(partition, out, stored, dump, notes);
+        return new Result(out, List.copyOf(done), notes);
+    }
+
+    private static void repairChecksums(byte[] before, byte[] out, StoredDump stored, ZephyrDump dump, List<String> notes) {
+        int streamAt = FlashHeader.STREAM_OFFSET;
+        if (stored.header().isPresent() && stored.checksumOk().isPresent()) {
+            FlashHeader h = stored.header().get();
+            if (stored.checksumOk().get()) {
+                int sum = FlashHeader.sum16(ByteView.of(out).slice(streamAt, h.size()));
+                out[10] = (byte) sum;
+                out[11] = (byte) (sum >>> 8);
+                notes.add("The 'CD' header's checksum was recomputed over the redacted stream (it matched before).");
+            } else {
+                notes.add("The 'CD' header's checksum did not match before redaction (the dump is truncated or damaged); it was left as it was.");
+            }
+        }
+        if (dump.crcOk().isPresent()) {
+            int c = streamAt + (int) dump.streamLength() - 7;
+            if (dump.crcOk().get() && c >= streamAt && before[c] == 'C') {
+                CRC32 crc = new CRC32();
+                crc.update(out, streamAt, c - streamAt);
+                long v = crc.getValue();
+                for (int i = 0; i < 4; i++) {
+                    out[c + 3 + i] = (byte) (v >>> (8 * i));
+                }
+                notes.add("The stream's CRC-32 block was recomputed (it matched before).");
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.zmkagent.coredump.unwind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.cortexm.ArmArchitecture;
+import dev.zmkagent.coredump.crashlab.CrashLab;
+import dev.zmkagent.coredump.dwarf.DebugInfo;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.format.MemoryBlock;
+import dev.zmkagent.coredump.format.StoredDump;
+import dev.zmkagent.coredump.format.ZephyrDump;
+import dev.zmkagent.coredump.memory.AddressRange;
+import dev.zmkagent.coredump.memory.RegionMemory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * m33-stack-limit: the core stopped the kscan thread at PSPLIM and stacked nothing. The chain rebuilt from the stack
+ * is gdb's at the overflowing instruction (taken live by the lab), and only evidence makes it: without the real
+ * saved return address nothing is rebuilt, a stale return address planted below it is not taken, and a crash that
+ * is not a stack-limit overflow is left to the normal unwinder.
+ */
+class StackLimitRecoveryTest {
+    private static final CrashLab.Scenario S = CrashLab.scenario("m33-stack-limit");
+    private static final ElfFile ELF = ElfFile.parse(ByteView.of(S.appElf()));
+    private static final UnwindOptions OPTIONS = UnwindOptions.defaults().withOutermostFunctions(Set.of("z_thread_entry"));
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> overflow() {
+        return (Map<String, Object>) S.truth().get("stack_overflow");
+    }
+
+    private static ZephyrDump dump() {
+        return StoredDump.read(ByteView.of(S.partition())).dump().orElseThrow();
+    }
+
+    private static RegionMemory memory(ZephyrDump d, long patchAt, long value) {
+        RegionMemory m = new RegionMemory();
+        for (MemoryBlock mb : d.memory()) {
+            byte[] b = mb.data().toArray();
+            if (patchAt >= mb.start() && patchAt + 4 <= mb.start() + b.length) {
+                int o = (int) (patchAt - mb.start());
+                for (int i = 0; i < 4; i++) {
+                    b[o + i] = (byte) (value >>> (8 * i));
+                }
+            }
+            m.add("dump", mb.start(), b);
+        }
+        return m;
+    }
+
+    private static Optional<StackLimitRecovery.Result> recover(RegionMemory m, long limit) {
+        Unwinder u = Unwinder.forElf(ELF, DebugInfo.forElf(ELF));
+        AddressRange stack = ELF.symbols().containing(limit).map(s -> new AddressRange(s.address(), s.address() + s.size())).orElseThrow();
+        return StackLimitRecovery.recover(u, m, limit, stack, OPTIONS);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void theChainIsGdbsAtTheOverflowingInstruction() {
+        long limit = CrashLab.hex(overflow().get("stack_start"));
+        StackLimitRecovery.Result r = recover(memory(dump(), 0, 0), limit).orElseThrow();
+        List<Map<String, Object>> truth = (List<Map<String, Object>>) overflow().get("frames");
+        assertEquals(truth.get(0).get("function"), r.function());
+        assertEquals(((Number) overflow().get("bytes_below_limit")).longValue(), r.bytesBelow());
+        assertEquals(((Number) overflow().get("frame_bytes")).longValue() + 12, r.frameBytes(), "sub sp #imm after push {r4, r5, lr}");
+        Map<String, Object> caller = (Map<String, Object>) overflow().get("caller_registers");
+        assertEquals(CrashLab.hex(caller.get("sp")), r.cfa());
+        assertEquals(CrashLab.hex(caller.get("pc")), r.caller().value(RegisterSet.PC));
+        assertEquals(CrashLab.hex(caller.get("r4")), r.caller().value(4), "r4 as the overflowing function's CFI restores it");
+        List<String> want = new ArrayList<>();
+        for (Map<String, Object> f : truth) {
+            if (f.get("function") != null) {
+                want.add(f.get("function") + (want.isEmpty() ? "" : "@" + f.get("pc")));
+            }
+        }
+        List<String> got = new ArrayList<>();
+        for (Frame f : r.backtrace().frames()) {
+            assertEquals(FrameKind.RECOVERED, f.kind(), f.toString());
+            got.add(f.function() + (f.pc().isPresent() ? String.format("@0x%08x", f.pc().getAsLong()) : ""));
+        }
+        assertEquals(want, got);
+        assertTrue(r.backtrace().stopReason().isClean());
+    }
+
+    @Test
+    void withoutTheSavedReturnAddressNothingIsRebuilt() {
+        long limit = CrashLab.hex(overflow().get("stack_start"));
+        StackLimitRecovery.Result real = recover(memory(dump(), 0, 0), limit).orElseThrow();
+        // every return address above it belongs to a frame that fitted: no other word proves an overflow
+        assertEquals(Optional.empty(), recover(memory(dump(), real.returnSlot(), 0), limit).map(StackLimitRecovery.Result::function));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aStaleReturnAddressBelowTheRealOneIsNotTaken() {
+        long limit = CrashLab.hex(overflow().get("stack_start"));
+        StackLimitRecovery.Result real = recover(memory(dump(), 0, 0), limit).orElseThrow();
+        // a return address of an earlier call (crashlab_trigger's into kscan_thread) left at the very bottom of the stack
+        Map<?, ?> trigger = ((List<Map<?, ?>>) (List<?>) overflow().get("frames")).stream()
+                .filter(f -> "kscan_thread".equals(f.get("function"))).findFirst().orElseThrow();
+        long stale = CrashLab.hex(trigger.get("pc")) | 1;
+        StackLimitRecovery.Result r = recover(memory(dump(), limit + 4, stale), limit).orElseThrow();
+        assertEquals(real.returnSlot(), r.returnSlot());
+        assertEquals(real.backtrace().frames().size(), r.backtrace().frames().size());
+    }
+
+    @Test
+    void onlyAStackLimitOverflowIsRecovered() {
+        ZephyrDump d = dump();
+        RegionMemory m = memory(d, 0, 0);
+        Unwinder u = Unwinder.forElf(ELF, DebugInfo.forElf(ELF));
+        FaultContext.Resolved start = FaultContext.forDump(d, m, u, OPTIONS);
+        Backtrace normal = u.unwind(m, start.registers(), OPTIONS);
+        assertTrue(StackLimitRecovery.forCrash(2, ArmArchitecture.ARMV8_M_MAINLINE, start, normal, Optional.empty(), u, m, OPTIONS).isPresent());
+        assertEquals(Optional.empty(), StackLimitRecovery.forCrash(25, ArmArchitecture.ARMV8_M_MAINLINE, start, normal, Optional.empty(), u, m, OPTIONS),
+                "another reason");
+        assertEquals(Optional.empty(), StackLimitRecovery.forCrash(2, ArmArchitecture.ARMV7E_M, start, normal, Optional.empty(), u, m, OPTIONS),
+                "no PSPLIM on Armv7-M");
+        Backtrace clean = new Backtrace(List.of(), new StopReason(StopReason.Kind.OUTERMOST, "reached z_thread_entry"));
+        assertEquals(Optional.empty(), StackLimitRecovery.forCrash(2, ArmArchitecture.ARMV8_M_MAINLINE, start, clean, Optional.empty(), u, m, OPTIONS),
+                "a frame that unwinds was stacked: nothing to rebuild");
+    }
+
+    /** Stack use needs the 0xAA fill: this build has none (no CONFIG_INIT_STACKS), so no thread claims a full stack. */
+    @Test
+    void withoutTheFillStackUseIsNotClaimed() {
+        for (String name : new String[] {"m33-stack-limit", "m33-fpu-div0"}) {
+            CrashLab.Scenario sc = CrashLab.scenario(name);
+            ElfFile elf = ElfFile.parse(ByteView.of(sc.appElf()));
+            ZephyrDump d = StoredDump.read(ByteView.of(sc.partition())).dump().orElseThrow();
+            RegionMemory m = new RegionMemory();
+            for (MemoryBlock mb : d.memory()) {
+                m.add("dump", mb.start(), mb.data().toArray());
+            }
+            List<ThreadLister.ThreadEntry> threads = ThreadLister.list(elf, Unwinder.forElf(elf, DebugInfo.forElf(elf)), m,
+                    d.threadsMetadata().orElse(null), OPTIONS);
+            assertEquals(6, threads.size(), name);
+            boolean filled = !name.equals("m33-stack-limit");
+            for (ThreadLister.ThreadEntry t : threads) {
+                assertEquals(filled, t.usedBytes().isPresent(), name + " " + t.name());
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void blTargetDecodesACallBackwards() {
+        // the recursion calls itself: a BL with a negative offset
+        Map<String, Object> caller = (Map<String, Object>) (Map<?, ?>) overflow().get("caller_registers");
+        CodeReader code = new CodeReader(ELF, new RegionMemory());
+        long self = ELF.symbols().byName("display_layer_render").orElseThrow().address();
+        assertEquals(self, StackLimitRecovery.blTarget(code, CrashLab.hex(caller.get("pc"))).getAsLong());
+    }
+}
