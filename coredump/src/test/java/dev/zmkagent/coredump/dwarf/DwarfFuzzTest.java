@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 class DwarfFuzzTest {
     private static final Base DWARF5 = new Base("nice_nano-busfault");
     private static final Base DWARF4 = new Base("nice_nano-busfault-dwarf4");
+    private static final Base VALUES = new Base("nice_nano-values");
 
     /** A real build's sections and the pcs of its functions. */
     private record Base(DwarfSections sections, long[] pcs) {
@@ -39,6 +40,7 @@ class DwarfFuzzTest {
                 strict.framesStrict(pc);
                 strict.function(pc);
                 strict.callSiteAt(pc + 4);
+                strict.scopes(pc + 2);
             } catch (FormatException e) {
                 // refused with a reason: fine
             }
@@ -49,7 +51,13 @@ class DwarfFuzzTest {
 
     private static DwarfSections with(DwarfSections s, ByteView info, ByteView abbrev, ByteView line, ByteView str, ByteView lineStr,
                                       ByteView aranges, ByteView ranges, ByteView rnglists, ByteView strOffsets, ByteView addr) {
-        return new DwarfSections(info, abbrev, line, str, lineStr, aranges, ranges, rnglists, strOffsets, addr);
+        return new DwarfSections(info, abbrev, line, str, lineStr, aranges, ranges, rnglists, strOffsets, addr, s.loc, s.loclists);
+    }
+
+    @FuzzTest
+    void debugLocLists(byte[] data) {
+        lookUp(VALUES, data, (s, b) -> new DwarfSections(s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, s.rnglists,
+                s.strOffsets, s.addr, s.loc, b));
     }
 
     @FuzzTest
