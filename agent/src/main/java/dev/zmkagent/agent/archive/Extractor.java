@@ -178,7 +178,7 @@ final class Extractor {
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         try {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            while ((e = nextEntry(tar, archive)) != null) {
                 String label = archive + "!/" + e.getName();
                 countEntry(label);
                 String name = checkName(archive, e.getName());
@@ -198,6 +198,15 @@ final class Extractor {
             }
         } catch (IllegalArgumentException e) {
             // commons-compress reports a malformed header (bad octal number) this way.
+            throw new dev.zmkagent.coredump.bytes.FormatException(archive + ": not a readable tar archive (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The next tar header; a header commons-compress cannot read (negative size, bad checksum) is the archive's fault. */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String archive) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException e) {
             throw new dev.zmkagent.coredump.bytes.FormatException(archive + ": not a readable tar archive (" + e.getMessage() + ")");
         }
     }

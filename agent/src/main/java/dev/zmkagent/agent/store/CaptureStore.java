@@ -119,6 +119,9 @@ public final class CaptureStore {
             meta = JsonKeys.snakeCase(JSON.std.mapFrom(Files.readAllBytes(folder.resolve(METADATA))));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new DamagedCaptureException(folder, firstLine(e.getOriginalMessage()) + locationOf(e));
+        } catch (java.io.CharConversionException e) {
+            // bytes that are no Unicode text at all (Jackson's decoder reports them outside its JSON exceptions)
+            throw new DamagedCaptureException(folder, "it is not text: " + firstLine(e.getMessage()));
         }
         if (meta == null) {
             throw new DamagedCaptureException(folder, "it holds no JSON object");

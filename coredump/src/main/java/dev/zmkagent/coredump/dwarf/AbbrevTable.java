@@ -71,7 +71,7 @@ final class AbbrevTable {
                     implicitConst[i] = consts.get(i);
                 }
                 Abbrev a = new Abbrev(code, tag, children, names, forms, implicitConst);
-                if (code < DENSE_LIMIT) {
+                if (code >= 0 && code < DENSE_LIMIT) { // a uleb128 past 2^63 reads as negative
                     list.add(a);
                     maxDense = Math.max(maxDense, (int) code);
                 } else {
