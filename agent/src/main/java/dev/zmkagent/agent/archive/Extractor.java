@@ -98,15 +98,24 @@ final class Extractor {
             throw new HostileArchiveException(String.format("%s: the archive is %d MiB, more than the %d MiB an attachment may expand to",
                     name, Files.size(file) >> 20, limits.maxTotalBytes() >> 20));
         }
-        switch (format) {
-            case ZIP -> unzip(name, file, depth);
-            case TAR -> {
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
-                    untar(name, in, depth);
+        try {
+            switch (format) {
+                case ZIP -> unzip(name, file, depth);
+                case TAR -> {
+                    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
+                        untar(name, in, depth);
+                    }
                 }
+                case GZIP -> gunzip(name, file, depth);
+                default -> throw new IllegalStateException(format.name());
             }
-            case GZIP -> gunzip(name, file, depth);
-            default -> throw new IllegalStateException(format.name());
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // our temp folder (full disk, permissions): not the archive's fault
+        } catch (IOException e) {
+            // Found by AttachmentFuzzTest: commons-compress and the JDK report damaged archives (overlapping entries,
+            // data cut short, impossible sizes) as plain IOExceptions. They are the attachment's fault: one line.
+            throw new dev.zmkagent.coredump.bytes.FormatException(name + ": a damaged " + format.name().toLowerCase(java.util.Locale.ROOT)
+                    + " archive (" + e.getMessage() + ")");
         }
     }
 
@@ -171,6 +180,9 @@ final class Extractor {
             keep(label, copy(label, in), modified(file), depth);
         } catch (java.util.zip.ZipException e) {
             throw new dev.zmkagent.coredump.bytes.FormatException(archive + ": not a readable gzip file (" + e.getMessage() + ")");
+        } catch (java.io.EOFException e) {
+            // found by AttachmentFuzzTest: a .tgz cut short (an interrupted download) ends the inflater early
+            throw new dev.zmkagent.coredump.bytes.FormatException(archive + ": the gzip data is cut short (" + e.getMessage() + "); download it again");
         }
     }
 
