@@ -58,15 +58,26 @@ public record CrashReport(
      * boundary; frames of one inline chain share the pc of the machine frame they are in.
      */
     public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind,
-                        List<Variable> args, List<Variable> locals, Optional<String> btArgs) {
+                        List<Variable> args, List<Variable> locals, Optional<String> btArgs, Optional<String> note) {
         public Frame {
             args = List.copyOf(args);
             locals = List.copyOf(locals);
         }
 
+        /** A frame without a note. */
+        public Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind,
+                     List<Variable> args, List<Variable> locals, Optional<String> btArgs) {
+            this(index, pc, function, file, line, inlined, kind, args, locals, btArgs, Optional.empty());
+        }
+
         /** A frame without values (no DWARF for it, an exception boundary, a guess). */
         public Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
             this(index, pc, function, file, line, inlined, kind, List.of(), List.of(), Optional.empty());
+        }
+
+        /** The same frame with {@code text} saying what happened there (e.g. a call to address 0). */
+        public Frame withNote(String text) {
+            return new Frame(index, pc, function, file, line, inlined, kind, args, locals, btArgs, Optional.of(text));
         }
     }
 

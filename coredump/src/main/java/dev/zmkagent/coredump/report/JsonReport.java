@@ -39,6 +39,7 @@ public final class JsonReport {
             fm.put("kind", f.kind());
             fm.put("args", variables(f.args()));
             fm.put("locals", variables(f.locals()));
+            f.note().ifPresent(n -> fm.put("note", n));
             frames.add(fm);
         }
         return frames;

@@ -211,6 +211,7 @@ public final class TextReport {
         } else if (!"normal".equals(f.kind()) && !"inlined".equals(f.kind())) {
             s.append("   [").append(f.kind()).append(']');
         }
+        f.note().ifPresent(n -> s.append("  — ").append(n));
         return s.toString();
     }
 
