@@ -260,6 +260,8 @@ def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
         "truth_json": os.path.join(d, "overflow.json" if overflow_run else "truth.json"),
         "truth_txt": os.path.join(d, "truth.txt"),
     }
+    if sc["tail_calls"] is not None:
+        params["tail_calls"] = sc["tail_calls"]
     pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
     if sc["kind"] in BOND_KINDS:
         # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)

@@ -36,7 +36,7 @@ DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
     "defines": {}, "uf2": False, "example": None, "fpu": True, "layout": "lab",
-    "sources": [], "file_defines": {},
+    "sources": [], "file_defines": {}, "tail_calls": None,
 }
 
 SCENARIOS = [
@@ -222,6 +222,20 @@ SCENARIOS = [
                 "fw/issue10.c's unused functions (with always-inline helpers) are dropped by --gc-sections and their "
                 "DW_AT_low_pc, .debug_aranges entries, line sequences and .debug_frame FDEs stay at 0. Frame 0 is "
                 "the call to address 0; no frame may name a discarded function."),
+    dict(name="nice_nano-tailcall-entry", target="nice_nano/zmk_debug", bootloader=NN_092, kind="TAILCALL_ENTRY",
+         reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_dispatch"],
+                     "provable": True},
+         proves="A thread's entry function tail-calls (b.w) a function that tail-calls the faulting one: only "
+                "keymap_layer_apply and z_thread_entry have frames. The erased callers keymap_event_dispatch and "
+                "keymap_event_thread are provable: the thread object names the entry function, and the DWARF call "
+                "sites (DW_AT_call_tail_call) give one path from it to the faulting function."),
+    dict(name="nice_nano-tailcall-ambiguous", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="TAILCALL_AMBIGUOUS", reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_pressed"],
+                     "other_paths": [["keymap_event_thread", "keymap_event_released"]], "provable": False},
+         proves="The entry function can reach the faulting function by two tail-call paths (through the press or the "
+                "release handler): the report must show neither and say that the tail-call path is ambiguous."),
 ]
 
 

@@ -43,6 +43,77 @@ void lab_issue10_trigger(void)
 }
 #endif
 
+#if SCENARIO_KIND == KIND_TAILCALL_ENTRY || SCENARIO_KIND == KIND_TAILCALL_AMBIGUOUS
+/* A thread whose entry function ends in tail calls: each function jumps (b.w) into the next, so only the faulting
+ * function and z_thread_entry (which called the entry through a pointer) have frames. The functions are built at
+ * -O2 (sibling calls; -Og makes none), whatever -O the scenario uses; the harness checks the jumps. */
+#define TAILCALLS __attribute__((noinline, optimize("O2")))
+
+struct keymap_event {
+	uint32_t position;
+	uint32_t *layer_state;                          /* poisoned: the load through it is a precise bus fault */
+};
+
+static struct keymap_event keymap_event_pending = {23, (uint32_t *)0x5a5a5a50u};
+static struct k_thread keymap_event_thread_data;
+K_THREAD_STACK_DEFINE(keymap_event_stack, 1024);
+
+TAILCALLS void keymap_layer_apply(struct keymap_event *ev)
+{
+	kscan_matrix_state[ev->position & 7] = *ev->layer_state;   /* bus fault */
+}
+
+#if SCENARIO_KIND == KIND_TAILCALL_ENTRY
+/* one path: keymap_event_thread -> (b.w) keymap_event_dispatch -> (b.w) keymap_layer_apply */
+TAILCALLS void keymap_event_dispatch(struct keymap_event *ev)
+{
+	kscan_scan_count += ev->position;
+	keymap_layer_apply(ev);
+}
+
+TAILCALLS void keymap_event_thread(void *p1, void *p2, void *p3)
+{
+	(void)p2;
+	(void)p3;
+	kscan_matrix_state[0]++;
+	keymap_event_dispatch(p1);
+}
+#else
+/* two paths into the faulting function: keymap_event_thread jumps to the press or the release handler, and each of
+ * them jumps to keymap_layer_apply; this run takes the press path */
+TAILCALLS void keymap_event_pressed(struct keymap_event *ev)
+{
+	kscan_scan_count += ev->position;
+	keymap_layer_apply(ev);
+}
+
+TAILCALLS void keymap_event_released(struct keymap_event *ev)
+{
+	kscan_matrix_state[1] += ev->position;
+	keymap_layer_apply(ev);
+}
+
+TAILCALLS void keymap_event_thread(void *p1, void *p2, void *p3)
+{
+	(void)p3;
+	kscan_matrix_state[0]++;
+	if (p2 != NULL) {
+		keymap_event_pressed(p1);
+	} else {
+		keymap_event_released(p1);
+	}
+}
+#endif
+
+void lab_issue10_trigger(void)
+{
+	/* a higher-priority thread than kscan: it runs at the yield and faults on its first event */
+	k_thread_create(&keymap_event_thread_data, keymap_event_stack, sizeof(keymap_event_stack), keymap_event_thread,
+			&keymap_event_pending, (void *)1, NULL, 4, "keymap");
+	k_yield();
+}
+#endif
+
 #if SCENARIO_KIND == KIND_TIMER_NULLPTR_GC
 /* Functions no one calls, as every real ZMK build has (drivers, behaviors, library code compiled in but not
  * referenced). Built with -ffunction-sections and linked with --gc-sections, they leave the image, while GNU ld

@@ -127,6 +127,8 @@ public final class Analyzer {
             if (!unwound.backtrace().get().stopReason().isClean()) {
                 diagnosis.add("The backtrace stops early: " + unwound.backtrace().get().stopReason().sentence());
             }
+            diagnosis.addAll(unwound.backtrace().get().notes());
+            CrashBacktrace.tailCallsViaEntry(frames).ifPresent(diagnosis::add);
         } else {
             frames = d.arch().filter(a -> a.known(ArchBlock.PC))
                     .map(a -> List.of(new CrashReport.Frame(0, java.util.OptionalLong.of(a.pc()), null, null, 0, false, "normal")))

@@ -56,6 +56,10 @@ final class CrashBacktrace {
             if (t.current() && t.stack().isPresent()) {
                 options = options.withInterruptedThreadStack(t.stack().get());
             }
+            if (t.current()) {
+                // the function z_thread_entry called through a pointer: where tail calls from it erased frames, they start there
+                options = options.withThreadEntry(t.entry());
+            }
         }
         String reasonName = FaultReason.name(dump.reason());
         // k_oops/k_panic/__ASSERT stop at an svc: the first frame is looked up at the svc (pc-2), not at the next function
@@ -203,4 +207,25 @@ final class CrashBacktrace {
         boolean callee = dump.arch().map(dev.zmkagent.coredump.format.ArchBlock::calleeSavedKnown).orElse(false);
         return Optional.of(new FrameValues(dwarf, elf.get().symbols(), memory, new MissingReasons(lost, dumped, callee)));
     }
+
+    /**
+     * The sentence about frames placed from the thread's entry function (kind {@code tailcall_via_entry}): which they
+     * are, why they are certain, and that gdb over our gdbserver does not show them (they have no registers to serve).
+     */
+    static Optional<String> tailCallsViaEntry(List<dev.zmkagent.coredump.report.CrashReport.Frame> frames) {
+        List<String> shown = new ArrayList<>();
+        for (dev.zmkagent.coredump.report.CrashReport.Frame f : frames) {
+            if ("tailcall_via_entry".equals(f.kind())) {
+                shown.add("#" + f.index() + " " + f.function());
+            }
+        }
+        if (shown.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Tail calls: " + String.join(", ", shown) + " left no stack frame (each ended with a jump into the next"
+                + " function). They are shown because the evidence is unambiguous: the thread object names the entry function"
+                + " z_thread_entry called, and the DWARF call sites give exactly one tail-call path from it to the faulting"
+                + " function. They are synthetic frames (no registers of their own): gdb over `zmk-agent gdbserver` does not show them.");
+    }
+
 }

@@ -87,7 +87,8 @@ final class GdbTruth {
             boolean exception = "exception".equals(f.get("kind"));
             Object line = f.get("line");
             Object pc = f.get("pc");
-            out.add(new Row(exception ? "exception" : "normal", pc == null ? null : Long.decode((String) pc), exception ? null : (String) f.get("function"),
+            // "tailcall": a frame a tail call erased that no debugger shows (the lab knows and checked the path)
+            out.add(new Row(exception ? "exception" : "tailcall".equals(f.get("kind")) ? "tailcall" : "normal", pc == null ? null : Long.decode((String) pc), exception ? null : (String) f.get("function"),
                     (String) f.get("file"), line == null ? 0 : ((Number) line).intValue(), Boolean.TRUE.equals(f.get("inlined"))));
         }
         while (!out.isEmpty() && out.get(out.size() - 1).function() == null && !"exception".equals(out.get(out.size() - 1).kind())) {
@@ -127,9 +128,11 @@ final class GdbTruth {
                 fn = null;
             }
             // Inlined frames are "normal" frames of gdb's with the inlined flag; recovered ones gdb shows as plain frames,
-            // and so are its tail-call frames (truth.json records every frame gdb printed as "normal").
+            // and so are its tail-call frames (truth.json records every frame gdb printed as "normal"). Tail-call frames
+            // placed from the thread's entry are ones gdb does not show: truth.json has them from the lab as "tailcall".
             String kind = exception ? "exception"
-                    : "inlined".equals(f.kind()) || "recovered".equals(f.kind()) || "tailcall".equals(f.kind()) ? "normal" : f.kind();
+                    : "inlined".equals(f.kind()) || "recovered".equals(f.kind()) || "tailcall".equals(f.kind()) ? "normal"
+                    : "tailcall_via_entry".equals(f.kind()) ? "tailcall" : f.kind();
             out.add(new Row(kind, exception || f.pc().isEmpty() ? null : f.pc().getAsLong(), exception ? null : fn, f.file(), f.line(), f.inlined()));
         }
         return out;

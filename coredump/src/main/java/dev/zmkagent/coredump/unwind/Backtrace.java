@@ -6,11 +6,17 @@ import java.util.List;
  * The frames of one context, innermost first, and why the list ends. {@code establishedAtStart}: registers of the
  * starting context that were not given but that the unwind proved on the way (a frame pointer that the call-frame
  * information of some frame determines, in a register no frame in between saved or changed), for a debugger that
- * unwinds by itself from the starting registers.
+ * unwinds by itself from the starting registers. {@code notes}: what the unwind found but did not show as frames, in
+ * a sentence each, for the report (tail calls it could not place for sure).
  */
-public record Backtrace(List<Frame> frames, StopReason stopReason, RegisterSet establishedAtStart) {
+public record Backtrace(List<Frame> frames, StopReason stopReason, RegisterSet establishedAtStart, List<String> notes) {
     public Backtrace {
         frames = List.copyOf(frames);
+        notes = List.copyOf(notes);
+    }
+
+    public Backtrace(List<Frame> frames, StopReason stopReason, RegisterSet establishedAtStart) {
+        this(frames, stopReason, establishedAtStart, List.of());
     }
 
     public Backtrace(List<Frame> frames, StopReason stopReason) {

@@ -14,8 +14,19 @@ public enum FrameKind {
      * call site's return pc; its file:line is the tail-call instruction's. Registers other than pc are not known.
      */
     TAILCALL,
+    /**
+     * A TAILCALL frame placed from the thread's entry function (its thread object): z_thread_entry called the entry
+     * through a pointer, so its call site names no callee and gdb shows no tail-call frame there. Synthetic: a debugger
+     * served the dump's registers does not show it.
+     */
+    TAILCALL_VIA_ENTRY,
     /** Found beyond what gdb shows, by locating the interrupted thread's stacked frame; reliable but reconstructed. */
     RECOVERED,
     /** A return address found by scanning the stack after real unwinding stopped; may be stale. */
-    GUESS
+    GUESS;
+
+    /** Either kind of tail-call frame: no stack frame of its own, it sees its caller's registers. */
+    public boolean isTailCall() {
+        return this == TAILCALL || this == TAILCALL_VIA_ENTRY;
+    }
 }

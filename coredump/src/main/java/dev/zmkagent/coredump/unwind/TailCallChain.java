@@ -37,18 +37,34 @@ final class TailCallChain {
         if (call.isEmpty() || call.get().target().isEmpty()) {
             return List.of();
         }
-        long first = call.get().target().getAsLong();
+        return from(symbolizer, call.get().target().getAsLong(), calleeEntry).sites();
+    }
+
+    /**
+     * What the search found from {@code first} (the function the caller's call reached) to {@code calleeEntry}.
+     * {@code sites}: the tail-call sites known for sure, innermost first; {@code chains}: how many tail-call paths
+     * lead there (0: none, or a bound was hit; more than 1: the path is ambiguous and {@code sites} holds only what
+     * all of them share).
+     */
+    record Result(List<CallSite> sites, int chains) {
+        boolean ambiguous() {
+            return chains > 1;
+        }
+    }
+
+    /** The tail-call chain from the function entered at {@code first} to the callee entered at {@code calleeEntry}. */
+    static Result from(Symbolizer symbolizer, long first, long calleeEntry) {
         if (first == calleeEntry) {
-            return List.of();
+            return new Result(List.of(), 0);
         }
         List<List<CallSite>> chains = new ArrayList<>();
         Set<Long> onPath = new HashSet<>();
         onPath.add(first);
         if (!search(symbolizer, first, calleeEntry, new ArrayList<>(), onPath, chains)) {
-            return List.of();
+            return new Result(List.of(), 0);
         }
         if (chains.isEmpty()) {
-            return List.of();
+            return new Result(List.of(), 0);
         }
         // Chains run from the caller's side; keep the common prefix and the common suffix.
         List<CallSite> ref = chains.get(0);
@@ -68,7 +84,7 @@ final class TailCallChain {
             known.addAll(ref.subList(ref.size() - suffix, ref.size()));
         }
         Collections.reverse(known);
-        return known;
+        return new Result(known, unique ? 1 : chains.size());
     }
 
     /** Depth-first over tail-call sites; false when a bound was hit (then the answer is unknown). */

@@ -2,6 +2,7 @@ package dev.zmkagent.coredump.unwind;
 
 import dev.zmkagent.coredump.memory.AddressRange;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -21,42 +22,49 @@ import java.util.Set;
  *                              k_oops/k_panic/__ASSERT): its pc is the instruction after the svc, so the first frame
  *                              is looked up and unwound at pc-2 when the halfword there is an SVC (see
  *                              {@link #svcRaisedReason})
+ * @param threadEntry           the entry function of the thread whose context is unwound (from its thread object), the
+ *                              target of z_thread_entry's call through a pointer: where the DWARF call site there names
+ *                              no callee, tail-call frames between it and the callee are searched from this function
  */
 public record UnwindOptions(int maxFrames, boolean heuristicScan, int scanWords, int maxGuesses, boolean dumpTruncated,
                             Set<String> outermostFunctions, String leadingException,
-                            Optional<AddressRange> interruptedThreadStack, boolean raisedBySvc) {
+                            Optional<AddressRange> interruptedThreadStack, boolean raisedBySvc, OptionalLong threadEntry) {
     public static final Set<String> DEFAULT_OUTERMOST = Set.of("main", "z_thread_entry");
 
     public static UnwindOptions defaults() {
-        return new UnwindOptions(64, true, 1024, 8, false, DEFAULT_OUTERMOST, null, Optional.empty(), false);
+        return new UnwindOptions(64, true, 1024, 8, false, DEFAULT_OUTERMOST, null, Optional.empty(), false, OptionalLong.empty());
     }
 
     public UnwindOptions withMaxFrames(int n) {
-        return new UnwindOptions(n, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc);
+        return new UnwindOptions(n, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc, threadEntry);
     }
 
     public UnwindOptions withHeuristicScan(boolean on) {
-        return new UnwindOptions(maxFrames, on, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc);
+        return new UnwindOptions(maxFrames, on, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc, threadEntry);
     }
 
     public UnwindOptions withDumpTruncated(boolean truncated) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, truncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, truncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc, threadEntry);
     }
 
     public UnwindOptions withOutermostFunctions(Set<String> names) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, Set.copyOf(names), leadingException, interruptedThreadStack, raisedBySvc);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, Set.copyOf(names), leadingException, interruptedThreadStack, raisedBySvc, threadEntry);
     }
 
     public UnwindOptions withLeadingException(String label) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, label, interruptedThreadStack, raisedBySvc);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, label, interruptedThreadStack, raisedBySvc, threadEntry);
     }
 
     public UnwindOptions withInterruptedThreadStack(AddressRange range) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, Optional.ofNullable(range), raisedBySvc);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, Optional.ofNullable(range), raisedBySvc, threadEntry);
     }
 
     public UnwindOptions withRaisedBySvc(boolean svc) {
-        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, svc);
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, svc, threadEntry);
+    }
+
+    public UnwindOptions withThreadEntry(OptionalLong entry) {
+        return new UnwindOptions(maxFrames, heuristicScan, scanWords, maxGuesses, dumpTruncated, outermostFunctions, leadingException, interruptedThreadStack, raisedBySvc, entry);
     }
 
     /**

@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  */
 public final class Unwinder {
     public static final String EXCEPTION_LABEL = "<signal handler called>";
+    /** Zephyr's thread entry (lib/os/thread_entry.c): it calls the thread's entry function through a pointer. */
+    private static final String THREAD_ENTRY = "z_thread_entry";
     /** {@link #warnings} gives at most this many lines, then one that counts the rest. */
     public static final int MAX_WARNINGS = 10;
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]+");
@@ -134,7 +136,7 @@ public final class Unwinder {
         Walk walk = new Walk(memory, code, stepper, options, frames);
         walk.carriedFromStart = ~knownMask(initial);
         StopReason stop = walk.run(initial, FrameKind.NORMAL);
-        return new Backtrace(frames, stop, walk.establishedAtStart);
+        return new Backtrace(frames, stop, walk.establishedAtStart, walk.notes);
     }
 
     private static int knownMask(RegisterSet regs) {
@@ -178,6 +180,8 @@ public final class Unwinder {
         int carriedFromStart;
         /** What the walk proved about the start's unknown registers. */
         RegisterSet establishedAtStart = RegisterSet.empty();
+        /** What the walk found but did not show as frames (see {@link Backtrace#notes}). */
+        final List<String> notes = new ArrayList<>();
 
         Walk(Memory memory, CodeReader code, FrameStepper stepper, UnwindOptions options, List<Frame> frames) {
             this.memory = memory;
@@ -313,7 +317,11 @@ public final class Unwinder {
         /**
          * gdb's tail-call frames between the frame at {@code calleeLookup} and its caller at {@code returnAddress}:
          * the functions the caller's call reached the callee through by jumps, from DWARF call sites (see
-         * {@link TailCallChain}). Like gdb, only after a frame unwound by call-frame information.
+         * {@link TailCallChain}). Like gdb, only after a frame unwound by call-frame information. Beyond gdb: where the
+         * caller is z_thread_entry, whose call into the thread's entry goes through a pointer (its call site names no
+         * callee), the entry function known from the thread object ({@link UnwindOptions#threadEntry}) is where the
+         * search starts; those frames are TAILCALL_VIA_ENTRY. Several paths: no frames beyond what all of them share,
+         * and a note saying why.
          */
         private void addTailCalls(long calleeLookup, long returnAddress) {
             if (symbolizer == null) {
@@ -323,15 +331,45 @@ public final class Unwinder {
             if (entry.isEmpty()) {
                 return;
             }
-            for (CallSite site : TailCallChain.between(symbolizer, returnAddress, entry.getAsLong())) {
+            Optional<CallSite> call = symbolizer.callSiteAt(returnAddress);
+            if (call.isEmpty()) {
+                return;
+            }
+            FrameKind kind = FrameKind.TAILCALL;
+            long first;
+            if (call.get().target().isPresent()) {
+                first = call.get().target().getAsLong();
+            } else if (options.threadEntry().isPresent() && THREAD_ENTRY.equals(functionName(returnAddress - 1))) {
+                first = options.threadEntry().getAsLong() & ~1L;
+                kind = FrameKind.TAILCALL_VIA_ENTRY;
+            } else {
+                return;
+            }
+            TailCallChain.Result found = TailCallChain.from(symbolizer, first, entry.getAsLong());
+            String callee = functionName(calleeLookup);
+            if (found.ambiguous()) {
+                notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but the DWARF call sites"
+                        + " give %d possible tail-call paths from %s to it: the tail-call path is ambiguous, so %s shown between"
+                        + " %s and %s.", callee, functionName(returnAddress - 1), found.chains(), functionName(first),
+                        found.sites().isEmpty() ? "no tail-call frame is" : "only the tail-call frames all paths share are",
+                        callee, functionName(returnAddress - 1)));
+            }
+            for (CallSite site : found.sites()) {
                 if (frames.size() >= options.maxFrames()) {
                     return;
                 }
                 long pc = site.framePc();
-                addSourceFrames(FrameKind.TAILCALL, pc, site.lookupPc(), RegisterSet.empty().with(RegisterSet.PC, pc), OptionalLong.empty(),
-                        String.format("tail call: left by a jump at this call site (DWARF call-site information, return pc 0x%08x); "
-                                + "no stack frame of its own, registers unknown", pc));
+                String how = kind == FrameKind.TAILCALL_VIA_ENTRY
+                        ? "tail call: left by a jump at this call site, on the one tail-call path (DWARF call sites) from the thread's entry"
+                                + " function, which z_thread_entry called through a pointer (the entry named by the thread object)"
+                        : "tail call: left by a jump at this call site (DWARF call-site information)";
+                addSourceFrames(kind, pc, site.lookupPc(), RegisterSet.empty().with(RegisterSet.PC, pc), OptionalLong.empty(),
+                        String.format("%s, return pc 0x%08x; no stack frame of its own, registers unknown", how, pc));
             }
+        }
+
+        private String functionName(long pc) {
+            return elf.symbols().functionAt(pc).map(ElfSymbol::name).orElse(String.format("the function at 0x%08x", pc));
         }
 
         private RegisterSet crossException(RegisterSet handler, FrameStepper.Step step, long excReturn) throws UnwindStop {
@@ -386,6 +424,7 @@ public final class Unwinder {
                             OptionalLong.of(candidate), boundary.note() + String.format(
                             "; psp was not recorded, the interrupted thread's frame was found at 0x%08x by searching its stack", candidate)));
                     frames.addAll(trial);
+                    notes.addAll(w.notes);
                     establishedAtStart = w.establishedAtStart;
                     return stop;
                 }

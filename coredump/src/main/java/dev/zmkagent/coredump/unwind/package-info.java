@@ -4,7 +4,7 @@
  *
  * <p>One class per job: {@code cfi} (CIE/FDE parsing, the FDE index, CFI execution), {@link dev.zmkagent.coredump.unwind.ExceptionFrames}
  * (EXC_RETURN and hardware-stacked frames), {@code PrologueAnalyzer} (functions without CFI), {@code StackScanner}
- * (GUESS frames), {@code InterruptedThreadFinder} (RECOVERED frames), {@code TailCallChain} (TAILCALL frames from DWARF call sites), {@link dev.zmkagent.coredump.unwind.FaultContext}
+ * (GUESS frames), {@code InterruptedThreadFinder} (RECOVERED frames), {@code TailCallChain} (TAILCALL frames from DWARF call sites; TAILCALL_VIA_ENTRY from the thread's entry function), {@link dev.zmkagent.coredump.unwind.FaultContext}
  * (the arch block's sp meanings), {@link dev.zmkagent.coredump.unwind.ThreadLister}, {@link dev.zmkagent.coredump.unwind.CrashSignature};
  * {@link dev.zmkagent.coredump.unwind.Unwinder} ties them together.
  *

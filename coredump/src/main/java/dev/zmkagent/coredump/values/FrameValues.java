@@ -118,7 +118,7 @@ public final class FrameValues {
          */
         Frame registerFrame() {
             Machine m = this;
-            for (int hops = 0; m.frame.kind() == FrameKind.TAILCALL && m.caller != null && hops < 64; hops++) {
+            for (int hops = 0; m.frame.kind().isTailCall() && m.caller != null && hops < 64; hops++) {
                 m = m.caller;
             }
             return m.frame;

@@ -11,6 +11,7 @@ import dev.zmkagent.coredump.crashlab.CrashLab;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.StoredDump;
+import dev.zmkagent.coredump.gdb.GdbClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class KeyRedactionCrashLabTest {
     /** The ranges come from DWARF; gdb, reading the same ELF, must put each field at the same address with the same size. */
     @Test
     void fieldAddressesAndSizesAgreeWithGdb() throws Exception {
-        assumeTrue(gdbAvailable(), "gdb-multiarch not installed");
+        assumeTrue(GdbClient.available(), "gdb-multiarch not installed");
         List<String> cmds = new ArrayList<>();
         List<KeyObjects.Target> targets = keys(TYPED).targets();
         for (KeyObjects.Target t : targets) {
@@ -200,19 +201,6 @@ class KeyRedactionCrashLabTest {
             return java.nio.file.Files.readAllBytes(s.file(f));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static boolean gdbAvailable() {
-        try {
-            Process p = new ProcessBuilder("gdb-multiarch", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

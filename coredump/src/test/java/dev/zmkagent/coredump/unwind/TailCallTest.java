@@ -138,6 +138,21 @@ class TailCallTest {
     }
 
     @Test
+    void theSearchSaysHowManyPathsItFound() {
+        // 2 jumps to 3 or 4, both jump to 5: two paths, nothing they share, nothing known
+        Graph g = new Graph().call(2, 3, true).call(2, 4, true).call(3, 5, true).call(4, 5, true);
+        TailCallChain.Result two = TailCallChain.from(g, 0x200, 0x500);
+        assertEquals(2, two.chains());
+        assertTrue(two.ambiguous());
+        assertTrue(two.sites().isEmpty());
+        TailCallChain.Result one = TailCallChain.from(g, 0x300, 0x500);
+        assertEquals(1, one.chains());
+        assertEquals(List.of(3L), functions(one.sites()));
+        assertEquals(0, TailCallChain.from(g, 0x500, 0x500).chains(), "the callee itself: no tail call");
+        assertEquals(0, TailCallChain.from(g, 0x300, 0x400).chains(), "no path");
+    }
+
+    @Test
     void cyclesAreNotFollowedAndAnUnreachableCalleeGivesNothing() {
         Graph g = new Graph().call(1, 2, false).call(2, 3, true).call(3, 2, true).call(3, 4, true);
         assertEquals(List.of(3L, 2L), functions(TailCallChain.between(g, g.returnOf(1, 2), 0x400)));
