@@ -9,9 +9,10 @@ import java.util.Optional;
 
 /**
  * Frame 0 at address 0 says what happened. A call through a NULL function pointer ({@code blx rN} with rN = 0)
- * leaves pc = 0 and lr = the return into the caller (Zephyr reason 35 on Cortex-M: the T bit is clear, so the core
- * faults with INVSTATE before it fetches anything). Address 0 holds no function of the build (the rule the DWARF
- * reader applies too): the frame is named by what the caller did, read from the caller's code in the ELF.
+ * leaves pc = 0 and lr = the return into the caller (Zephyr reason 35 on Cortex-M: the T bit of the target is clear,
+ * so the core raises INVSTATE before it fetches anything). Address 0 holds no function of the build (the rule the DWARF
+ * reader applies too: DWARF there belongs to code the linker discarded, and on a board with flash at 0 it is the
+ * vector table), so the frame is named by what the caller did, read from the caller's code in the ELF.
  */
 final class NullCall {
     private NullCall() {
@@ -24,16 +25,15 @@ final class NullCall {
         CrashReport.Frame top = frames.get(0);
         CrashReport.Frame caller = frames.get(1);
         if (top.pc().isEmpty() || top.pc().getAsLong() != 0 || top.function() != null && !"??".equals(top.function())
-                || caller.pc().isEmpty() || caller.function() == null || "??".equals(caller.function())) {
+                || caller.pc().isEmpty() || caller.function() == null || "??".equals(caller.function())
+                || "exception".equals(caller.kind())) {
             return frames;
         }
-        String where = caller.function() + (caller.file() == null ? "" : " at " + caller.file()
-                + (caller.line() > 0 ? ":" + caller.line() : ""));
-        String text = isRegisterCallBefore(elf, caller.pc().getAsLong())
-                ? "call to address 0 (NULL function pointer) from " + where
-                : "pc is 0: a jump to address 0, where no function lives; lr returns into " + where;
+        long ret = caller.pc().getAsLong();
+        CrashReport.NullCall call = new CrashReport.NullCall(caller.function(), caller.file(), caller.line(), ret,
+                isRegisterCallBefore(elf, ret));
         List<CrashReport.Frame> out = new ArrayList<>(frames);
-        out.set(0, top.withNote(text));
+        out.set(0, top.withNullCall(call));
         return out;
     }
 
