@@ -26,7 +26,14 @@ public final class DwarfFuzzSeeds {
             case "debugRanges" -> DwarfFuzzTest.DWARF4.real.ranges;
             case "debugAranges" -> s.aranges;
             case "debugLocLists" -> DwarfFuzzTest.VALUES.real.loclists;
-            case "debugStrOffsetsAndAddr" -> ByteView.of(new byte[0]);
+            case "debugStrOffsetsAndAddr" -> {
+                DwarfSections x = DwarfFormsTest.unit();
+                byte[] out = new byte[1 + x.strOffsets.length() + x.addr.length()];
+                out[0] = (byte) x.strOffsets.length();
+                System.arraycopy(x.strOffsets.toArray(), 0, out, 1, x.strOffsets.length());
+                System.arraycopy(x.addr.toArray(), 0, out, 1 + x.strOffsets.length(), x.addr.length());
+                yield ByteView.of(out);
+            }
             default -> throw new IllegalArgumentException("no DwarfFuzzTest target " + target);
         };
     }

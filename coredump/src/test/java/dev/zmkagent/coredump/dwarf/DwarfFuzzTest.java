@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
 
 /**
  * Each DWARF section reader on its own: the fuzzer's bytes take the place of one section of a real crash-lab build
- * (DWARF 5, and DWARF 4 for .debug_ranges), the others stay real and pre-parsed, so the reader meets valid neighbours
+ * (DWARF 5, and DWARF 4 for .debug_ranges; a hand-made unit for the indexed forms), the others stay real and pre-parsed, so the reader meets valid neighbours
  * and hostile content. The lookups are the functions of one compile unit ({@link Frame#UNIT}), so an input decodes one
  * unit, not the whole program: that keeps a target at thousands of inputs per second. Where a unit points to its own
  * part of a section (.debug_info, .debug_abbrev, .debug_line), the fuzzer's bytes are spliced in at that offset after
@@ -29,6 +29,8 @@ class DwarfFuzzTest {
         private static final int MAX_PCS = 12;
 
         final DwarfSections real;
+        /** The unit, header and root DIE read (from the real sections), for readers that take a unit as context. */
+        final Unit unit;
         final long unitOffset;
         final long abbrevOffset;
         final long lineOffset;
@@ -49,6 +51,8 @@ class DwarfFuzzTest {
             if (unit == null) {
                 throw new IllegalStateException(scenario + ": no compile unit " + UNIT);
             }
+            this.unit = unit;
+            unit.rootRanges();
             unitOffset = unit.offset;
             abbrevOffset = unit.abbrevOffset;
             lineOffset = unit.root().values[unit.root().find(Dw.AT_STMT_LIST)];
@@ -69,15 +73,33 @@ class DwarfFuzzTest {
         return ByteView.of(out);
     }
 
-    private static void lookUp(Frame frame, byte[] data, BiFunction<DwarfSections, ByteView, DwarfSections> replace) {
-        DwarfSections s = replace.apply(frame.real, ByteView.of(data));
+    /** What to ask for each pc: the reader under test decides which lookups reach it. */
+    private static final int FRAMES = 1;
+    private static final int FUNCTION = 2;
+    private static final int CALLS = 4;
+    private static final int SCOPES = 8;
+    private static final int ALL = FRAMES | FUNCTION | CALLS | SCOPES;
+
+    private static void lookUp(Frame frame, byte[] data, int what, BiFunction<DwarfSections, ByteView, DwarfSections> replace) {
+        lookUp(replace.apply(frame.real, ByteView.of(data)), frame.pcs, what);
+    }
+
+    private static void lookUp(DwarfSections s, long[] pcs, int what) {
         DebugInfo d = DebugInfo.of(s);
-        for (long pc : frame.pcs) {
-            d.frames(pc); // framesStrict, with the ELF-symbol fallback when it throws
+        for (long pc : pcs) {
+            if ((what & FRAMES) != 0) {
+                d.frames(pc); // framesStrict, with the ELF-symbol fallback when it throws
+            }
             try {
-                d.function(pc);
-                d.callSiteAt(pc + 4);
-                d.scopes(pc + 2);
+                if ((what & FUNCTION) != 0) {
+                    d.function(pc);
+                }
+                if ((what & CALLS) != 0) {
+                    d.callSiteAt(pc + 4);
+                }
+                if ((what & SCOPES) != 0) {
+                    d.scopes(pc + 2);
+                }
             } catch (FormatException e) {
                 // refused with a reason: fine
             }
@@ -92,56 +114,85 @@ class DwarfFuzzTest {
 
     @FuzzTest
     void debugLocLists(byte[] data) {
-        lookUp(VALUES, data, (s, b) -> new DwarfSections(s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, s.rnglists,
+        lookUp(VALUES, data, SCOPES, (s, b) -> new DwarfSections(s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, s.rnglists,
                 s.strOffsets, s.addr, s.loc, b));
     }
 
     @FuzzTest
     void debugInfo(byte[] data) {
         Frame f = DWARF5;
-        lookUp(f, data, (s, b) -> with(s, splice(s.info, f.unitOffset, data), s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges,
+        lookUp(f, data, ALL, (s, b) -> with(s, splice(s.info, f.unitOffset, data), s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges,
                 s.rnglists, s.strOffsets, s.addr));
     }
 
     @FuzzTest
     void debugAbbrev(byte[] data) {
         Frame f = DWARF5;
-        lookUp(f, data, (s, b) -> with(s, s.info, splice(s.abbrev, f.abbrevOffset, data), s.line, s.str, s.lineStr, s.aranges, s.ranges,
+        lookUp(f, data, ALL, (s, b) -> with(s, s.info, splice(s.abbrev, f.abbrevOffset, data), s.line, s.str, s.lineStr, s.aranges, s.ranges,
                 s.rnglists, s.strOffsets, s.addr));
     }
 
+    /**
+     * The line program on its own, spliced in at the unit's DW_AT_stmt_list and read for that unit (already decoded:
+     * its name, directory and lowest pc are the context a line program needs), then asked what the analysis asks.
+     */
     @FuzzTest
     void debugLine(byte[] data) {
         Frame f = DWARF5;
-        lookUp(f, data, (s, b) -> with(s, s.info, s.abbrev, splice(s.line, f.lineOffset, data), s.str, s.lineStr, s.aranges, s.ranges,
-                s.rnglists, s.strOffsets, s.addr));
+        DwarfSections s = with(f.real, f.real.info, f.real.abbrev, splice(f.real.line, f.lineOffset, data), f.real.str, f.real.lineStr,
+                f.real.aranges, f.real.ranges, f.real.rnglists, f.real.strOffsets, f.real.addr);
+        LineTable lines;
+        try {
+            lines = LineTable.parse(s, f.lineOffset, f.unit.addressSize, f.unit);
+        } catch (FormatException e) {
+            return;
+        }
+        for (long pc : f.pcs) {
+            lines.lookup(pc);
+            lines.lookup(pc + 6);
+        }
+        for (long file = 0; file < 24; file++) {
+            lines.fileName(file);
+        }
+        lines.rows();
     }
 
     @FuzzTest
     void debugStrings(byte[] data) {
-        lookUp(DWARF5, data, (s, b) -> with(s, s.info, s.abbrev, s.line, b, b, s.aranges, s.ranges, s.rnglists, s.strOffsets, s.addr));
+        lookUp(DWARF5, data, ALL, (s, b) -> with(s, s.info, s.abbrev, s.line, b, b, s.aranges, s.ranges, s.rnglists, s.strOffsets, s.addr));
     }
 
     @FuzzTest
     void debugRangeLists(byte[] data) {
-        lookUp(DWARF5, data, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, b, s.strOffsets, s.addr));
+        lookUp(DWARF5, data, FRAMES | FUNCTION | SCOPES, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, b, s.strOffsets, s.addr));
     }
 
     @FuzzTest
     void debugRanges(byte[] data) {
-        lookUp(DWARF4, data, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, b, s.rnglists, s.strOffsets, s.addr));
+        lookUp(DWARF4, data, FRAMES | FUNCTION | SCOPES, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, b, s.rnglists, s.strOffsets, s.addr));
     }
 
     @FuzzTest
     void debugAranges(byte[] data) {
-        lookUp(DWARF5, data, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, b, s.ranges, s.rnglists, s.strOffsets, s.addr));
+        lookUp(DWARF5, data, FRAMES, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, b, s.ranges, s.rnglists, s.strOffsets, s.addr));
     }
 
+    /** A hand-made DWARF 5 unit that uses strx1, addrx and rnglistx (GCC's output for the lab uses none of them). */
+    private static final DwarfSections INDEXED = DwarfFormsTest.unit();
+    private static final long[] INDEXED_PCS = {0x1000, 0x1012, 0x1016, 0x1022, 0x102e};
+
+    /**
+     * .debug_str_offsets and .debug_addr together: the first byte says how many of the following bytes are the string
+     * offsets table; the rest is the address table. The unit's names, low pcs and an inlined call's entry pc go
+     * through them.
+     */
     @FuzzTest
     void debugStrOffsetsAndAddr(byte[] data) {
-        int half = data.length / 2;
         ByteView all = ByteView.of(data);
-        lookUp(DWARF5, data, (s, b) -> with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, s.rnglists,
-                all.slice(0, half), all.from(half)));
+        int cut = data.length == 0 ? 0 : Math.min(data.length - 1, data[0] & 0xFF);
+        ByteView strOffsets = data.length == 0 ? all : all.slice(1, cut);
+        ByteView addr = data.length == 0 ? all : all.from(1 + cut);
+        DwarfSections s = INDEXED;
+        lookUp(with(s, s.info, s.abbrev, s.line, s.str, s.lineStr, s.aranges, s.ranges, s.rnglists, strOffsets, addr), INDEXED_PCS, ALL);
     }
 }
