@@ -24,6 +24,18 @@ public final class DesktopDoctor {
                 new TrayCheck()));
     }
 
+    /**
+     * Linux gets every check; elsewhere (macOS, Windows: no udev, udisks2, systemd or session D-Bus) only those that
+     * mean the same everywhere, the data folder and the registry.
+     */
+    public static DesktopDoctor forPlatform(String osName) {
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        if (os.contains("linux")) {
+            return linux();
+        }
+        return new DesktopDoctor(List.of(new DataFolderCheck(), new FirmwareCheck()));
+    }
+
     public Report run(Machine m) {
         List<Finding> out = new ArrayList<>();
         for (DesktopCheck c : checks) {

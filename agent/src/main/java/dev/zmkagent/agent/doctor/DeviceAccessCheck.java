@@ -77,11 +77,14 @@ public final class DeviceAccessCheck implements DesktopCheck {
     private static String accessFix(Machine m, UserIdentity who, long nodeGroup) {
         String group = who.groupName(nodeGroup);
         String user = m.user().isEmpty() ? "$USER" : m.user();
-        return "install the udev rule (" + UdevRuleCheck.FIX + ")" + (SERIAL_GROUPS.contains(group) ? ", or sudo usermod -aG " + group + " " + user
+        return "install the udev rule (see the udev rule line)" + (SERIAL_GROUPS.contains(group) ? ", or sudo usermod -aG " + group + " " + user
                 + " and log in again" : "");
     }
 
     private Finding serialWithoutDevice(Machine m, UserIdentity who) {
+        if (who.uid() == 0) {
+            return Finding.ok("serial_port", "serial port", "no bootloader plugged in; you are root, so its port will be yours");
+        }
         UdevRules rules = UdevRules.read(m);
         List<String> viaRule = new ArrayList<>();
         for (var e : UdevRules.required(m).entrySet()) {
@@ -103,6 +106,6 @@ public final class DeviceAccessCheck implements DesktopCheck {
         String group = SERIAL_GROUPS.stream().filter(g -> who.groupId(g).isPresent()).findFirst().orElse("dialout");
         return Finding.advisory("serial_port", "serial port", "no bootloader plugged in, and nothing would give you its serial port: no udev rule "
                 + "covers every board and you are not in group " + group + " (serial DFU and the #CD: console need it)",
-                "install the udev rule (" + UdevRuleCheck.FIX + "), or sudo usermod -aG " + group + " " + user + " and log in again");
+                "install the udev rule (see the udev rule line), or sudo usermod -aG " + group + " " + user + " and log in again");
     }
 }

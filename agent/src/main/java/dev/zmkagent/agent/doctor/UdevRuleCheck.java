@@ -42,8 +42,8 @@ public final class UdevRuleCheck implements DesktopCheck {
             missing.add(KnownUsbIds.ZMK_APPLICATION + " tty (ZMK keyboard console)");
         }
         if (rules.files().isEmpty()) {
-            return List.of(Finding.advisory("udev_rule", "udev rule", "no udev rule gives you the boards' USB devices in "
-                    + String.join(", ", UdevRules.FOLDERS) + ": serial DFU (flash --dfu), the USB view of `devices` and the #CD: console need it"
+            return List.of(Finding.advisory("udev_rule", "udev rule", "no udev rule gives you the boards' USB devices (looked in "
+                    + String.join(", ", UdevRules.FOLDERS) + "): serial DFU (flash --dfu), the USB view of `devices` and the #CD: console need it"
                     + " (capturing from the drive does not)", FIX));
         }
         if (!late.isEmpty()) {

@@ -195,6 +195,7 @@ class DesktopDoctorTest {
     @Test
     void withNoBootloaderPluggedInTheSerialPortComesFromTheRuleOrTheGroup() throws Exception {
         Files.delete(fake.path("/sys/bus/usb/devices/1-1"));
+        fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
         Finding viaRule = fake.finding(fake.run(), "serial_port");
         assertEquals(Finding.Status.OK, viaRule.status());
         assertTrue(viaRule.message().contains("through the udev rule's uaccess tag"), viaRule.message());
@@ -206,10 +207,13 @@ class DesktopDoctorTest {
         assertEquals(Finding.Status.ADVISORY, none.status());
         assertTrue(none.fix().orElseThrow().endsWith("or sudo usermod -aG dialout kim and log in again"), none.fix().toString());
 
-        fake.identity(FakeMachine.REAL_UID, FakeMachine.REAL_GID, List.of(FakeMachine.REAL_GID, 20L));
+        fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L, 20L));
         Finding group = fake.finding(fake.run(), "serial_port");
         assertEquals(Finding.Status.OK, group.status());
         assertTrue(group.message().contains("you are in group dialout"), group.message());
+
+        fake.identity(0, 0, List.of(0L));
+        assertTrue(fake.finding(fake.run(), "serial_port").message().contains("you are root"));
     }
 
     // --- automount and the watched folders ---
