@@ -406,5 +406,19 @@ class DesktopDoctorTest {
         Finding dead = fake.finding(fake.run(), "session_bus");
         assertEquals(Finding.Status.ADVISORY, dead.status());
         assertTrue(dead.message().startsWith("cannot connect to the session bus at unix:path="), dead.message());
+        assertTrue(dead.message().contains(": no socket at " + tmp.resolve("no-such-socket") + ":"), dead.message());
+
+        // A socket that is there but is no bus: what the connection attempt says.
+        Path notABus = tmp.resolve("not-a-bus");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(notABus));
+            fake.bus = Optional.of("unix:path=" + notABus);
+            long t0 = System.nanoTime();
+            Finding f = fake.finding(fake.run(), "session_bus");
+            assertEquals(Finding.Status.ADVISORY, f.status(), f.toString());
+            assertEquals("the session bus at unix:path=" + notABus + " does not answer (waited 5 s): captures are stored but no notification "
+                    + "or tray icon shows them", f.message());
+            assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "doctor does not hang on a bus that never answers");
+        }
     }
 }
