@@ -45,7 +45,7 @@ public final class DeviceAccessCheck implements DesktopCheck {
                 String dev = "/dev/" + disk;
                 Optional<MountTable.Mount> mp = mounts.byDevice(dev);
                 if (mp.isPresent()) {
-                    out.add(Finding.ok("block_device", "bootloader drive", dev + " of the " + what + " is mounted at " + mp.get().mountPoint()));
+                    out.add(mounted(m, who, dev, dev + " of the " + what, mp.get().mountPoint().toString()));
                 } else {
                     out.add(Finding.blocking("block_device", "bootloader drive", dev + " of the " + what + " is not mounted, so it cannot be captured",
                             "udisksctl mount -b " + dev));
@@ -53,6 +53,29 @@ public final class DeviceAccessCheck implements DesktopCheck {
             }
         }
         return out;
+    }
+
+    /**
+     * A mounted drive is captured by reading CURRENT.UF2 (and INFO_UF2.TXT) through the mount: udisks2 mounts FAT with
+     * the user's uid, but a drive mounted by root (sudo mount, an fstab line) can leave the files unreadable.
+     */
+    private Finding mounted(Machine m, UserIdentity who, String dev, String what, String mountPoint) {
+        Path dir = m.path(mountPoint);
+        if (who.known()) {
+            for (String name : List.of("INFO_UF2.TXT", "CURRENT.UF2")) {
+                Path f = dir.resolve(name);
+                if (!Files.exists(f)) {
+                    continue;
+                }
+                Optional<NodeAccess> a = NodeAccess.of(f, who, m.runner());
+                if (a.isPresent() && !a.get().read()) {
+                    return Finding.blocking("block_device", "bootloader drive", String.format("%s is mounted at %s, but you cannot read its %s "
+                            + "(owner uid %d, mode %04o): it cannot be captured", what, mountPoint, name, a.get().ownerUid(), a.get().mode()),
+                            "sudo umount " + mountPoint + " && udisksctl mount -b " + dev + " (udisks2 mounts it as yours)");
+                }
+            }
+        }
+        return Finding.ok("block_device", "bootloader drive", what + " is mounted at " + mountPoint);
     }
 
     private Finding node(Machine m, UserIdentity who, String check, String label, String what, String dev, boolean write) {

@@ -29,14 +29,48 @@ public final class SessionBusProbe implements AutoCloseable {
             return new SessionBusProbe(address, Optional.of("no session bus address (DBUS_SESSION_BUS_ADDRESS is unset and there is no $XDG_RUNTIME_DIR/bus)"),
                     null, null);
         }
+        // A stale unix:path= (a bus of an earlier login) is said at once; dbus-java would retry it for seconds.
+        for (String part : address.get().split(";")) {
+            if (part.startsWith("unix:path=")) {
+                String path = part.substring("unix:path=".length()).split(",")[0];
+                if (!java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+                    return new SessionBusProbe(address, Optional.of("cannot connect to the session bus at " + address.get() + ": no socket at " + path),
+                            null, null);
+                }
+            }
+        }
+        // A socket whose other end never answers would block the connection for good: give it CONNECT_SECONDS.
+        java.util.concurrent.FutureTask<SessionBusProbe> task = new java.util.concurrent.FutureTask<>(() -> open(address.get()));
+        Thread t = new Thread(task, "doctor-session-bus");
+        t.setDaemon(true);
+        t.start();
         try {
-            DBusConnection c = DBusConnectionBuilder.forAddress(address.get()).withShared(false).build();
+            return task.get(CONNECT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            t.interrupt();
+            return new SessionBusProbe(address, Optional.of("the session bus at " + address.get() + " does not answer (waited " + CONNECT_SECONDS + " s)"),
+                    null, null);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            String why = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            return new SessionBusProbe(address, Optional.of("cannot connect to the session bus at " + address.get() + ": " + why), null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SessionBusProbe(address, Optional.of("interrupted while connecting to the session bus"), null, null);
+        }
+    }
+
+    static final int CONNECT_SECONDS = 5;
+
+    private static SessionBusProbe open(String address) throws DBusException, java.io.IOException {
+        DBusConnection c = DBusConnectionBuilder.forAddress(address).withShared(false).build();
+        try {
             DBus d = c.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
             d.GetId(); // the bus answers, not only accepts the socket
-            return new SessionBusProbe(address, Optional.empty(), c, d);
-        } catch (DBusException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new SessionBusProbe(address, Optional.of("cannot connect to the session bus at " + address.get() + ": " + why), null, null);
+            return new SessionBusProbe(Optional.of(address), Optional.empty(), c, d);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 

@@ -118,7 +118,7 @@ public final class UdevRules {
         return best;
     }
 
-    /** What the rules must cover: each catalog bootloader's USB device and tty, and ZMK's running-keyboard tty. */
+    /** The bootloaders the rules must cover (USB device and tty each): every board of the catalog, by name. */
     public static Map<String, List<Board.UsbId>> required(Machine m) {
         Map<String, List<Board.UsbId>> out = new LinkedHashMap<>();
         for (Board b : m.catalog().boards()) {

@@ -30,12 +30,12 @@ public final class UserUnitCheck implements DesktopCheck {
                 files.add(p);
             }
         }
-        CommandRunner.Result enabled = m.runner().run(List.of("systemctl", "--user", "is-enabled", UNIT));
-        String en = enabled.firstLine().trim();
         if (files.isEmpty()) {
             return List.of(Finding.advisory("user_unit", "watch at login", "the systemd user unit " + UNIT + " is not installed: crashes are captured "
                     + "only while you run zmk-agent watch yourself", "zmk-agent watch --install-service"));
         }
+        CommandRunner.Result enabled = m.runner().run(List.of("systemctl", "--user", "is-enabled", UNIT));
+        String en = enabled.firstLine().trim();
         String where = m.shown(files.get(0));
         if (enabled.exitCode() < 0 || en.isEmpty() || en.contains("Failed to connect") || en.contains("not available")) {
             return List.of(Finding.advisory("user_unit", "watch at login", where + " is installed, but the systemd user manager does not answer ("

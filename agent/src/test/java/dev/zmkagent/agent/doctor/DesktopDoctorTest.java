@@ -193,6 +193,21 @@ class DesktopDoctorTest {
     }
 
     @Test
+    void aDriveMountedByRootWhoseFilesYouCannotReadBlocks() throws Exception {
+        fake.node("/media/kim/NICENANO/CURRENT.UF2", "rw-------");
+        fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
+        DesktopDoctor.Report r = fake.run();
+        Finding f = fake.finding(r, "block_device");
+        assertEquals(Finding.Status.BLOCKING, f.status(), r.text());
+        assertTrue(f.message().contains("is mounted at /media/kim/NICENANO, but you cannot read its CURRENT.UF2 (owner uid " + FakeMachine.REAL_UID
+                + ", mode 0600)"), f.message());
+        assertEquals("sudo umount /media/kim/NICENANO && udisksctl mount -b /dev/sda (udisks2 mounts it as yours)", f.fix().orElseThrow());
+
+        Files.setPosixFilePermissions(fake.path("/media/kim/NICENANO/CURRENT.UF2"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(Finding.Status.OK, fake.finding(fake.run(), "block_device").status(), "readable by others: capturable");
+    }
+
+    @Test
     void withNoBootloaderPluggedInTheSerialPortComesFromTheRuleOrTheGroup() throws Exception {
         Files.delete(fake.path("/sys/bus/usb/devices/1-1"));
         fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
@@ -270,6 +285,7 @@ class DesktopDoctorTest {
         Finding missing = fake.finding(fake.run(), "user_unit");
         assertEquals(Finding.Status.ADVISORY, missing.status());
         assertEquals("zmk-agent watch --install-service", missing.fix().orElseThrow());
+        assertTrue(fake.runner.commands.stream().noneMatch(c -> c.contains("--user")), "nothing to ask systemd about: " + fake.runner.commands);
 
         fake.write("/usr/lib/systemd/user/zmk-agent.service", "[Unit]\n");
         fake.answers.put("systemctl --user is-enabled zmk-agent.service", new CommandRunner.Result(1, "disabled"));
@@ -390,5 +406,19 @@ class DesktopDoctorTest {
         Finding dead = fake.finding(fake.run(), "session_bus");
         assertEquals(Finding.Status.ADVISORY, dead.status());
         assertTrue(dead.message().startsWith("cannot connect to the session bus at unix:path="), dead.message());
+        assertTrue(dead.message().contains(": no socket at " + tmp.resolve("no-such-socket") + ":"), dead.message());
+
+        // A socket that is there but is no bus: what the connection attempt says.
+        Path notABus = tmp.resolve("not-a-bus");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(notABus));
+            fake.bus = Optional.of("unix:path=" + notABus);
+            long t0 = System.nanoTime();
+            Finding f = fake.finding(fake.run(), "session_bus");
+            assertEquals(Finding.Status.ADVISORY, f.status(), f.toString());
+            assertEquals("the session bus at unix:path=" + notABus + " does not answer (waited 5 s): captures are stored but no notification "
+                    + "or tray icon shows them", f.message());
+            assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "doctor does not hang on a bus that never answers");
+        }
     }
 }
