@@ -100,11 +100,13 @@ public final class Bundler {
                     + " give --elf FILE, register the build with 'zmk-agent firmware add zmk.elf' (or the CI artifact .zip), or bundle the raw bytes"
                     + " with --no-redact");
         }
-        Optional<CaptureRedactor.Redacted> redacted = o.redact()
+        // CURRENT.UF2 is redacted even when it stays out of the zip: the report is made from it too.
+        Optional<CaptureRedactor.Redacted> redactedAll = o.redact()
                 ? Optional.of(CaptureRedactor.redact(c, partition, uf2, elf.get().elf(), catalog))
                 : Optional.empty();
-        byte[] outPartition = redacted.map(CaptureRedactor.Redacted::partition).orElse(partition);
-        Optional<byte[]> outUf2 = redacted.isPresent() ? redacted.get().currentUf2() : uf2;
+        byte[] outPartition = redactedAll.map(CaptureRedactor.Redacted::partition).orElse(partition);
+        Optional<byte[]> outUf2 = redactedAll.isPresent() ? redactedAll.get().currentUf2() : uf2;
+        Optional<CaptureRedactor.Redacted> redacted = o.full() ? redactedAll : redactedAll.map(CaptureRedactor.Redacted::withoutCurrentUf2);
         CrashReport report = new Reanalyzer(catalog, store, registry).report(c, outPartition, outUf2,
                 elf.map(e -> new Capturer.Symbols(e.elf(), e.sharedLabel())), new ArrayList<>(), true);
         String markdown = MarkdownReport.render(report);

@@ -47,6 +47,16 @@ public final class CaptureRedactor {
         public long bytesRemoved() {
             return items.stream().mapToLong(i -> i.redaction().size()).sum();
         }
+
+        /**
+         * The record without what concerns CURRENT.UF2, for a bundle that does not carry it (its redacted copy still
+         * serves the report, but listing a file the zip lacks would only confuse).
+         */
+        public Redacted withoutCurrentUf2() {
+            return new Redacted(partition, currentUf2, typed, method,
+                    items.stream().filter(i -> !i.file().startsWith(CaptureStore.CURRENT_UF2)).toList(), notChecked,
+                    notes.stream().filter(n -> !n.startsWith(CaptureStore.CURRENT_UF2)).toList());
+        }
     }
 
     public static Redacted redact(StoredCapture c, byte[] partition, Optional<byte[]> currentUf2, ElfFile elf, BoardCatalog catalog) {
@@ -56,6 +66,10 @@ public final class CaptureRedactor {
         List<String> notes = new ArrayList<>();
         String method = keys.notes().get(0);
         notChecked.addAll(keys.notes().subList(keys.typed() ? 1 : 0, keys.notes().size()));
+        if (keys.targets().isEmpty()) {
+            notChecked.add("The ELF names no object that holds keys" + (keys.typed() ? "" : " and has no struct bt_keys type")
+                    + ": either this build has no Bluetooth host, or its keys could not be located. Nothing was removed from the dumped RAM.");
+        }
 
         byte[] part = partition.length == 0 ? partition : dump(CaptureStore.PARTITION_FILE, partition, keys, items, notes);
 

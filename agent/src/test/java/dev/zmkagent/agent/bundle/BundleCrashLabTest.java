@@ -18,6 +18,7 @@ import dev.zmkagent.agent.store.CaptureStore;
 import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.agent.triage.AttachmentAnalysis;
 import dev.zmkagent.agent.triage.AttachmentAnalyzer;
+import dev.zmkagent.agent.testkit.Keyboard;
 import dev.zmkagent.agent.triage.DumpAnalysis;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
@@ -199,6 +200,14 @@ class BundleCrashLabTest {
         assertEquals(bytes, b.redacted().orElseThrow().bytesRemoved());
         assertTrue(record.contains("removed: " + 2 * keys.targets().size() + " item(s), " + bytes + " bytes"), record);
 
+        // Without --full the zip lacks CURRENT.UF2, and so does its record.
+        Bundler.Bundle small = bundler().prepare(c, new Bundler.Options(false, true, Optional.empty()));
+        assertFalse(small.files().containsKey("CURRENT.UF2"));
+        String smallRecord = new String(small.files().get("REDACTED.txt"), StandardCharsets.UTF_8);
+        assertFalse(smallRecord.contains("CURRENT.UF2"), smallRecord);
+        assertEquals(keys.targets().size(), small.redacted().orElseThrow().items().size());
+        assertEquals(b.markdown(), small.markdown(), "the report is the same, made from the same redacted bytes");
+
         // The redacted bundle, analysed as an attachment (its own ELF paired by identity), reads as the raw dump does.
         CrashReport raw = new Analyzer(CATALOG).analyze(new AnalyzeRequest(TYPED.file("CURRENT.UF2"), Optional.of(TYPED.appElfPath()), OptionalLong.empty()));
         AttachmentAnalysis a;
@@ -368,6 +377,25 @@ class BundleCrashLabTest {
         assertArrayEquals(Files.readAllBytes(c.file("CURRENT.UF2")), raw.files().get("CURRENT.UF2"));
         assertFalse(raw.files().containsKey("zmk.elf"), "no ELF was found");
         assertTrue(new String(raw.files().get("REDACTED.txt"), StandardCharsets.UTF_8).contains("nothing (bundled with --no-redact)"));
+    }
+
+    /** An ELF with neither a key type nor a key-named object (a build without the Bluetooth host, or one that hides it): said, not passed over. */
+    @Test
+    void anElfWithoutKeyObjectsIsSaidToBeUnchecked() throws IOException {
+        registry = new FirmwareRegistry(tmp.resolve("kb/firmware"));
+        store = new CaptureStore(tmp.resolve("kb/captures"));
+        Path elf = Files.write(tmp.resolve("zmk.elf"), Keyboard.firmwareElf(3));
+        registry.add(List.of(elf));
+        Path drive = new Keyboard().flashFirmware(3).crash(Keyboard.dumpStream(Keyboard.APP + 0x210, 0xAA)).writeDrive(tmp.resolve("media/NICENANO"));
+        StoredCapture c = new Capturer(CATALOG, store, registry, true).capture(BootloaderDrive.probe(drive).orElseThrow(), CaptureListener.NONE)
+                .capture().orElseThrow();
+        Bundler.Bundle b = bundler().prepare(c, new Bundler.Options(false, true, Optional.empty()));
+        String record = new String(b.files().get("REDACTED.txt"), StandardCharsets.UTF_8);
+        assertTrue(record.contains("removed: 0 item(s), 0 bytes"), record);
+        assertTrue(record.contains("Could not be checked:\n- The ELF has no DWARF type for struct bt_keys"), record);
+        assertTrue(record.contains("- The ELF names no object that holds keys and has no struct bt_keys type: either this build has no Bluetooth host,"),
+                record);
+        assertArrayEquals(Files.readAllBytes(c.file("partition.bin")), b.files().get("partition.bin"), "nothing to remove, nothing changed");
     }
 
     @Test
