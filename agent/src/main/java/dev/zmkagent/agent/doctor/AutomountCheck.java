@@ -40,8 +40,13 @@ public final class AutomountCheck implements DesktopCheck {
                 out.add(Finding.blocking("udisks2", "automount", "udisks2.service is masked: the bootloader drive is never mounted",
                         "sudo systemctl unmask udisks2.service"));
             } else {
-                out.add(Finding.ok("udisks2", "automount", "udisks2 installed (" + udisksd + ")"
-                        + (state.equals("active") ? ", running" : state.isEmpty() ? "" : ", " + state + " (D-Bus starts it when a drive appears)")));
+                // Only systemctl's own words are repeated: on a machine without systemd it prints a sentence instead.
+                String how = switch (state) {
+                    case "active" -> ", running";
+                    case "inactive", "activating", "deactivating" -> ", " + state + " (D-Bus starts it when a drive appears)";
+                    default -> "";
+                };
+                out.add(Finding.ok("udisks2", "automount", "udisks2 installed (" + udisksd + ")" + how));
             }
         }
         List<String> running = automounters(m);

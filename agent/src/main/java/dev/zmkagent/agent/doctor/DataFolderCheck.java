@@ -38,6 +38,14 @@ public final class DataFolderCheck implements DesktopCheck {
             return List.of(Finding.blocking("data_folder", "data folder", dir + " is not yours to write: captures cannot be stored",
                     "sudo chown -R " + (m.user().isEmpty() ? "$USER" : m.user()) + " " + dir));
         }
+        for (String sub : List.of("captures", "firmware")) {
+            Path p = dir.resolve(sub);
+            if (Files.isDirectory(p) && !writable(p, who, m)) {
+                return List.of(Finding.blocking("data_folder", "data folder", p + " is not yours to write (made by a zmk-agent run with sudo?): "
+                        + (sub.equals("captures") ? "captures cannot be stored" : "firmware cannot be registered"),
+                        "sudo chown -R " + (m.user().isEmpty() ? "$USER" : m.user()) + " " + dir));
+            }
+        }
         Optional<String> probe = tryWrite(dir);
         if (probe.isPresent()) {
             return List.of(Finding.blocking("data_folder", "data folder", "cannot write in " + dir + ": " + probe.get(), "check the file system (read-only? full?)"));
@@ -54,7 +62,8 @@ public final class DataFolderCheck implements DesktopCheck {
         if (!who.known()) {
             return Files.isWritable(dir);
         }
-        return NodeAccess.of(dir, who, m.runner()).map(a -> a.write() && a.read()).orElse(false);
+        // Creating a file in a folder takes write and search permission on it.
+        return NodeAccess.of(dir, who, m.runner()).map(a -> a.write() && a.execute()).orElse(false);
     }
 
     private static int mode(Path p) {

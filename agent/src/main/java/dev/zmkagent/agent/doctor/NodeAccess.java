@@ -16,9 +16,10 @@ import java.util.Optional;
  *
  * @param read     the user may read it
  * @param write    the user may write it
+ * @param execute  the user may search it (a folder) or run it
  * @param grantedBy "owner", "group NAME", "ACL for uid N" / "ACL for group NAME", "others", or "nothing"
  */
-public record NodeAccess(boolean read, boolean write, String grantedBy, long ownerUid, long groupGid, int mode) {
+public record NodeAccess(boolean read, boolean write, boolean execute, String grantedBy, long ownerUid, long groupGid, int mode) {
     public boolean readWrite() {
         return read && write;
     }
@@ -35,7 +36,7 @@ public record NodeAccess(boolean read, boolean write, String grantedBy, long own
             return Optional.empty();
         }
         if (who.uid() == 0) {
-            return Optional.of(new NodeAccess(true, true, "root", owner, group, mode));
+            return Optional.of(new NodeAccess(true, true, true, "root", owner, group, mode));
         }
         if (who.uid() == owner) {
             return Optional.of(bits(mode >> 6, "owner", owner, group, mode));
@@ -73,7 +74,8 @@ public record NodeAccess(boolean read, boolean write, String grantedBy, long own
     private static NodeAccess bits(int rwx, String by, long owner, long group, int mode) {
         boolean r = (rwx & 4) != 0;
         boolean w = (rwx & 2) != 0;
-        return new NodeAccess(r, w, r || w ? by : "nothing", owner, group, mode);
+        boolean x = (rwx & 1) != 0;
+        return new NodeAccess(r, w, x, r || w ? by : "nothing", owner, group, mode);
     }
 
     /** The entries of {@code getfacl -n} output that matter: named users and groups, the owning group, the mask. */

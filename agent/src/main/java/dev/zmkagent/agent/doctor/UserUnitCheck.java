@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class UserUnitCheck implements DesktopCheck {
     static final String UNIT = SystemdUserService.UNIT;
+    /** What systemctl is-enabled answers (systemctl(1)); anything else is an error message: no user manager to ask. */
+    static final List<String> IS_ENABLED_STATES = List.of("enabled", "enabled-runtime", "linked", "linked-runtime", "alias", "masked",
+            "masked-runtime", "static", "indirect", "disabled", "generated", "transient", "bad", "not-found");
     static final List<String> SYSTEM_FOLDERS = List.of("/etc/systemd/user", "/usr/lib/systemd/user", "/lib/systemd/user");
 
     @Override
@@ -37,13 +40,17 @@ public final class UserUnitCheck implements DesktopCheck {
         CommandRunner.Result enabled = m.runner().run(List.of("systemctl", "--user", "is-enabled", UNIT));
         String en = enabled.firstLine().trim();
         String where = m.shown(files.get(0));
-        if (enabled.exitCode() < 0 || en.isEmpty() || en.contains("Failed to connect") || en.contains("not available")) {
+        if (enabled.exitCode() < 0 || !IS_ENABLED_STATES.contains(en)) {
             return List.of(Finding.advisory("user_unit", "watch at login", where + " is installed, but the systemd user manager does not answer ("
                     + (en.isEmpty() ? "no answer" : en) + ")", "log in to a graphical session (or: loginctl enable-linger " + user(m) + ")"));
         }
         if (!en.equals("enabled") && !en.equals("enabled-runtime")) {
-            return List.of(Finding.advisory("user_unit", "watch at login", where + " is installed but " + en + ": it does not start at login",
-                    "systemctl --user enable --now " + UNIT));
+            String fix = switch (en) {
+                case "masked", "masked-runtime" -> "systemctl --user unmask " + UNIT + " && systemctl --user enable --now " + UNIT;
+                case "not-found" -> "systemctl --user daemon-reload && systemctl --user enable --now " + UNIT; // the file came after the last reload
+                default -> "systemctl --user enable --now " + UNIT;
+            };
+            return List.of(Finding.advisory("user_unit", "watch at login", where + " is installed but " + en + ": it does not start at login", fix));
         }
         CommandRunner.Result active = m.runner().run(List.of("systemctl", "--user", "is-active", UNIT));
         String state = active.firstLine().trim();

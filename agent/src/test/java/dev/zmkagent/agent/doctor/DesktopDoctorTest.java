@@ -296,6 +296,25 @@ class DesktopDoctorTest {
     }
 
     @Test
+    void onAMachineWithoutSystemdItsErrorSentenceIsNotTakenForAState() throws Exception {
+        CommandRunner.Result noSystemd = new CommandRunner.Result(1, "System has not been booted with systemd as init system (PID 1). Can't operate.\n"
+                + "Failed to connect to bus: Host is down");
+        fake.answers.put("systemctl is-active udisks2.service", noSystemd);
+        fake.answers.put("systemctl is-enabled udisks2.service", noSystemd);
+        fake.answers.put("systemctl --user is-enabled zmk-agent.service", noSystemd);
+        DesktopDoctor.Report r = fake.run();
+        assertEquals("udisks2 installed (/usr/libexec/udisks2/udisksd)", fake.finding(r, "udisks2").message());
+        Finding unit = fake.finding(r, "user_unit");
+        assertEquals(Finding.Status.ADVISORY, unit.status());
+        assertTrue(unit.message().endsWith("is installed, but the systemd user manager does not answer (System has not been booted with systemd "
+                + "as init system (PID 1). Can't operate.)"), unit.message());
+
+        fake.answers.put("systemctl --user is-enabled zmk-agent.service", new CommandRunner.Result(1, "not-found"));
+        assertEquals("systemctl --user daemon-reload && systemctl --user enable --now zmk-agent.service",
+                fake.finding(fake.run(), "user_unit").fix().orElseThrow(), "a unit file written after the last daemon-reload");
+    }
+
+    @Test
     void anEnabledUnitThatIsNotRunningBlocks() throws Exception {
         fake.answers.put("systemctl --user is-active zmk-agent.service", new CommandRunner.Result(3, "failed"));
         DesktopDoctor.Report r = fake.run();
@@ -324,6 +343,19 @@ class DesktopDoctorTest {
         assertEquals(Finding.Status.ADVISORY, f.status());
         assertTrue(f.message().contains("not private (mode 0755)"), f.message());
         assertEquals("chmod 700 " + fake.data, f.fix().orElseThrow());
+    }
+
+    @Test
+    void aCapturesFolderYouCannotWriteBlocks() throws Exception {
+        Path captures = Files.createDirectory(fake.data.resolve("captures"));
+        // The data folder open to all, its captures/ someone else's (the test's own uid, not the recorded user's).
+        Files.setPosixFilePermissions(captures, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(fake.data, PosixFilePermissions.fromString("rwxrwxrwx"));
+        fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
+        Finding f = fake.finding(fake.run(), "data_folder");
+        assertEquals(Finding.Status.BLOCKING, f.status(), f.toString());
+        assertTrue(f.message().startsWith(captures + " is not yours to write (made by a zmk-agent run with sudo?): captures cannot be stored"), f.message());
+        assertEquals("sudo chown -R kim " + fake.data, f.fix().orElseThrow());
     }
 
     @Test
