@@ -5,6 +5,7 @@ import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.format.StoredDump;
 import dev.zmkagent.coredump.redact.DumpRedactor;
 import dev.zmkagent.coredump.redact.KeyObjects;
 import dev.zmkagent.coredump.redact.Redaction;
@@ -71,18 +72,18 @@ public final class CaptureRedactor {
                     + ": either this build has no Bluetooth host, or its keys could not be located. Nothing was removed from the dumped RAM.");
         }
 
-        byte[] part = partition.length == 0 ? partition : dump(CaptureStore.PARTITION_FILE, partition, keys, items, notes);
+        Map<String, Object> pm = c.section("partition").orElse(Map.of());
+        long address = decode(pm.get("address"));
+        byte[] part = partition.length == 0 ? partition : dump(CaptureStore.PARTITION_FILE, address, partition, keys, items, notes);
 
         Optional<byte[]> uf2 = Optional.empty();
         if (currentUf2.isPresent()) {
             byte[] out = currentUf2.get();
             FlashImage flash = Uf2File.parse(ByteView.of(out)).toFlashImage();
-            Map<String, Object> pm = c.section("partition").orElse(Map.of());
-            long address = decode(pm.get("address"));
             int size = pm.get("size") instanceof Number n ? n.intValue() : partition.length;
             if (address > 0 && size > 0 && flash.covers(address, size)) {
                 byte[] inFlash = flash.view(address, size).toArray();
-                byte[] redacted = dump(CaptureStore.CURRENT_UF2 + String.format(" (coredump partition at 0x%x)", address), inFlash, keys, items, notes);
+                byte[] redacted = dump(CaptureStore.CURRENT_UF2 + String.format(" (coredump partition at 0x%x)", address), address, inFlash, keys, items, notes);
                 out = Uf2Patcher.patch(out, address, redacted).uf2();
             } else if (address > 0) {
                 notes.add(String.format("CURRENT.UF2 does not hold the whole coredump partition 0x%x-0x%x: no dump to redact in it.", address, address + size));
@@ -95,20 +96,44 @@ public final class CaptureRedactor {
         return new Redacted(part, uf2, keys.typed(), method, List.copyOf(items), List.copyOf(notChecked), List.copyOf(notes));
     }
 
-    /** The dump in a copy of a coredump partition, redacted; a partition that does not read as one is erased whole (what it holds cannot be told). */
-    private static byte[] dump(String file, byte[] partition, KeyObjects keys, List<Item> items, List<String> notes) {
+    /**
+     * The dump in a copy of a coredump partition, redacted. A partition that holds data but no readable dump (a stream
+     * whose start is damaged) may still hold RAM, keys included, where nothing can be located: it is erased whole. An
+     * erased partition stays as it is (Zephyr's flash backend erases the whole partition before each dump, so there is
+     * no older data behind a stream: coredump_backend_flash_partition.c, the backend's start).
+     */
+    private static byte[] dump(String file, long address, byte[] partition, KeyObjects keys, List<Item> items, List<String> notes) {
+        String why;
         try {
-            DumpRedactor.Result r = DumpRedactor.redact(partition, keys);
-            r.redactions().forEach(x -> items.add(new Item(file, x)));
-            r.notes().forEach(n -> notes.add(file + ": " + n));
-            return r.partition();
+            if (StoredDump.read(ByteView.of(partition)).present()) {
+                DumpRedactor.Result r = DumpRedactor.redact(partition, keys);
+                r.redactions().forEach(x -> items.add(new Item(file, x)));
+                r.notes().forEach(n -> notes.add(file + ": " + n));
+                return r.partition();
+            }
+            if (erased(partition)) {
+                notes.add(file + ": the coredump partition is erased: no dump, nothing to remove.");
+                return partition.clone();
+            }
+            why = "it holds data but no readable dump";
         } catch (FormatException e) {
-            byte[] out = new byte[partition.length];
-            Arrays.fill(out, (byte) 0xFF);
-            items.add(new Item(file, new Redaction("coredump partition", "whole partition (erased to 0xFF: it does not read as a dump)", 0, partition.length)));
-            notes.add(file + ": it does not read as a stored dump (" + e.getMessage() + "), so it was erased whole.");
-            return out;
+            why = "it does not read as a stored dump (" + e.getMessage() + ")";
         }
+        byte[] out = new byte[partition.length];
+        Arrays.fill(out, (byte) 0xFF);
+        items.add(new Item(file, new Redaction("coredump partition", "whole partition (erased to 0xFF: no readable dump to locate keys in)", address,
+                partition.length)));
+        notes.add(file + ": " + why + ", so it was erased whole: it may hold RAM whose keys cannot be located.");
+        return out;
+    }
+
+    private static boolean erased(byte[] b) {
+        for (byte x : b) {
+            if (x != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The board's settings partition; for a capture of an unknown board, every catalog board's (so none is missed). */

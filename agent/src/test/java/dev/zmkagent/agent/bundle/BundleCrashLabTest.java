@@ -345,20 +345,52 @@ class BundleCrashLabTest {
         }
     }
 
+    /**
+     * A partition whose stream start is damaged ('ZE' magic gone) reads as no dump, yet still holds the RAM with the
+     * keys: it cannot be redacted field by field, so it is erased whole, in partition.bin and in CURRENT.UF2's copy.
+     */
+    @Test
+    void aPartitionWithDataButNoReadableDumpIsErasedWhole() throws IOException {
+        byte[] damaged = TYPED.partition().clone();
+        damaged[16] = 'X';
+        byte[] flash = TYPED.composeFlash();
+        System.arraycopy(damaged, 0, flash, 0x71000, damaged.length);
+        byte[] uf2 = CurrentUf2Renderer.render(flash, 0x1000, 0xEA000, CrashLab.hex(TYPED.bootloader().get("family_id")));
+        StoredCapture c = storeCapture(TYPED, uf2, damaged);
+        List<byte[]> needles = needles(TYPED);
+        assertTrue(keysIn(damaged, needles) >= 12, "the damaged partition still holds the keys");
+        Bundler.Bundle b = bundler().prepare(c, new Bundler.Options(true, true, Optional.of(TYPED.appElfPath())));
+        for (Map.Entry<String, byte[]> f : b.files().entrySet()) {
+            assertEquals(0, keysIn(f.getValue(), needles), f.getKey() + " holds a key value");
+        }
+        byte[] erased = new byte[damaged.length];
+        Arrays.fill(erased, (byte) 0xFF);
+        assertArrayEquals(erased, b.files().get("partition.bin"));
+        assertArrayEquals(erased, Uf2File.parse(ByteView.of(b.files().get("CURRENT.UF2"))).toFlashImage().view(0x71000, damaged.length).toArray());
+        String record = new String(b.files().get("REDACTED.txt"), StandardCharsets.UTF_8);
+        assertTrue(record.contains(String.format("%-44s | %-20s | %-60s | 0x%08x | %d bytes", "partition.bin", "coredump partition",
+                "whole partition (erased to 0xFF: no readable dump to locate keys in)", 0x71000, damaged.length)), record);
+        assertTrue(record.contains("partition.bin: it holds data but no readable dump, so it was erased whole"), record);
+    }
+
     /** A capture stored as the capture command stores one, with the given CURRENT.UF2. */
     private StoredCapture storeCapture(CrashLab.Scenario s, byte[] uf2) throws IOException {
+        return storeCapture(s, uf2, s.partition());
+    }
+
+    private StoredCapture storeCapture(CrashLab.Scenario s, byte[] uf2, byte[] partition) throws IOException {
         registry = new FirmwareRegistry(tmp.resolve("wide/firmware"));
         store = new CaptureStore(tmp.resolve("wide/captures-" + s.name()));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("captured_at", "2026-06-07T10:00:00Z");
         meta.put("board", s.meta().get("board"));
         meta.put("signature", "unused");
-        meta.put("partition", Map.of("sha256", FirmwareRegistry.sha256(s.partition()), "address", "0x71000", "size", s.partition().length));
+        meta.put("partition", Map.of("sha256", FirmwareRegistry.sha256(partition), "address", "0x71000", "size", partition.length));
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(CaptureStore.PARTITION_FILE, s.partition());
+        files.put(CaptureStore.PARTITION_FILE, partition);
         files.put(CaptureStore.INFO_FILE, Files.readAllBytes(s.file("INFO_UF2.TXT")));
         files.put(CaptureStore.CURRENT_UF2, uf2);
-        return store.save("2026-06-07_10-00-00Z_" + s.name(), FirmwareRegistry.sha256(s.partition()), files, meta).capture();
+        return store.save("2026-06-07_10-00-00Z_" + s.name(), FirmwareRegistry.sha256(partition), files, meta).capture();
     }
 
     @Test
