@@ -42,11 +42,12 @@ class ElfDoctorCrashLabTest {
         Map<String, Object> json = c.json();
         assertEquals(List.of("coredump", "advice"), List.copyOf(json.keySet()));
         Map<String, Object> cd = (Map<String, Object>) json.get("coredump");
-        assertEquals(List.of("enabled", "backend", "memory_mode", "predicted_stream_bytes", "partition_bytes", "truncated_at", "lost",
+        assertEquals(List.of("enabled", "backend", "memory_mode", "predicted_stream_bytes", "predicted_stream_worst_case", "partition_bytes", "truncated_at", "lost",
                 "registers_r4_r11", "thread_metadata"), List.copyOf(cd.keySet()));
         assertEquals(true, cd.get("enabled"));
         assertEquals("flash_partition", cd.get("backend"));
         assertEquals("LINKER_RAM", cd.get("memory_mode"));
+        assertEquals(false, cd.get("predicted_stream_worst_case"), "a LINKER_RAM stream is fixed at link time");
         Map<String, Object> last = lastBlock(s);
         long cut = CrashLab.hex(last.get("start")) + ((Number) last.get("bytes_present")).longValue();
         assertEquals(cut, CrashLab.hex(cd.get("truncated_at")));
@@ -87,12 +88,37 @@ class ElfDoctorCrashLabTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void aMinBuildsPredictionIsLabelledTheWorstCaseAndCoversTheStreamTheFirmwareWrote() {
+        for (String name : List.of("xiao-busfault-min", "xiao-values-min")) {
+            CrashLab.Scenario s = CrashLab.scenario(name);
+            ElfDoctor.ElfCheck c = doctor.check(elf(s), null, null);
+            Map<String, Object> cd = (Map<String, Object>) c.json().get("coredump");
+            assertEquals("MIN", cd.get("memory_mode"), name);
+            assertEquals(true, cd.get("predicted_stream_worst_case"), name);
+            long predicted = ((Number) cd.get("predicted_stream_bytes")).longValue();
+            long written = ((Number) ((Map<String, Object>) s.meta().get("dump")).get("size")).longValue();
+            assertTrue(predicted >= written, name + ": the worst case covers the " + written + "-byte stream the firmware wrote");
+            // The worst case is the largest per-thread stream, and the thread it names is the one that gives it.
+            String thread = c.preflight().worstCaseThread().orElseThrow();
+            assertEquals(predicted, c.preflight().streamBytesIfFaulting(thread), name);
+            assertEquals(c.preflight().perThread().values().stream().mapToLong(Long::longValue).max().orElseThrow(), predicted, name);
+            assertTrue(c.text().contains(predicted + " bytes, worst case (if the thread on " + thread + " faults"), c.text());
+            assertTrue(c.summary().contains(predicted + " bytes worst case"), c.summary());
+        }
+        // A THREADS build's figure is exact.
+        Map<String, Object> threads = (Map<String, Object>) doctor.check(elf(CrashLab.scenario("xiao-irq-busfault")), null, null).json().get("coredump");
+        assertEquals(false, threads.get("predicted_stream_worst_case"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void anElfWithoutCoredumpSaysSoAndWhatToAdd() {
         ElfDoctor.ElfCheck c = doctor.check(ElfFile.parse(ByteView.of(CrashLab.mbrElf())), null, null);
         Map<String, Object> cd = (Map<String, Object>) c.json().get("coredump");
         assertEquals(false, cd.get("enabled"));
         assertNull(cd.get("memory_mode"));
         assertNull(cd.get("predicted_stream_bytes"));
+        assertNull(cd.get("predicted_stream_worst_case"));
         List<Map<String, Object>> advice = (List<Map<String, Object>>) c.json().get("advice");
         assertEquals("CONFIG_DEBUG_COREDUMP=y", advice.get(0).get("kconfig"));
         assertEquals("CONFIG_DEBUG_COREDUMP_BACKEND_FLASH_PARTITION=y", advice.get(1).get("kconfig"));

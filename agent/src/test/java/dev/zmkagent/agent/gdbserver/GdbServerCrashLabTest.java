@@ -102,26 +102,7 @@ class GdbServerCrashLabTest {
         ServedDump served = ServedDump.of(loaded);
         Map<String, List<String>> truth = sections(Files.readString(s.file("truth.txt")));
         List<GdbThread> threads = served.target().threads();
-        List<String> cmds = new ArrayList<>(List.of("set backtrace past-main on")); // as the lab's gdb_truth.py
-        for (GdbThread t : threads) {
-            cmds.addAll(List.of("thread " + t.id(), "echo @@" + t.id() + "\\n", "bt", "info registers sp lr pc", "echo @@end\\n"));
-        }
-        String out;
-        try (ServerSocket socket = serve(served)) {
-            out = GdbClient.run(elf, "remote 127.0.0.1:" + socket.getLocalPort(), cmds.toArray(new String[0]));
-        }
-        Map<Long, List<String>> ours = new LinkedHashMap<>();
-        List<String> cur = null;
-        for (String line : out.split("\n")) {
-            if (line.startsWith("@@end")) {
-                cur = null;
-            } else if (line.startsWith("@@")) {
-                cur = new ArrayList<>();
-                ours.put(Long.parseLong(line.substring(2).trim()), cur);
-            } else if (cur != null) {
-                cur.add(line);
-            }
-        }
+        Map<Long, List<String>> ours = GdbPerThread.run(served, elf, "bt", "info registers sp lr pc");
 
         // Thread 1: the faulting context. After a stack-limit overflow the core stacked nothing; thread 1 is the
         // overflowing function's caller, rebuilt from the stack, and gdb's truth is its bt from that caller's registers.

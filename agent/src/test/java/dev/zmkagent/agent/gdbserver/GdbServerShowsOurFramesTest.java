@@ -115,26 +115,7 @@ class GdbServerShowsOurFramesTest {
         CrashReport report = new Analyzer(CATALOG).analyze(loaded);
         ServedDump served = ServedDump.of(loaded);
         List<GdbThread> threads = served.target().threads();
-        List<String> cmds = new ArrayList<>(List.of("set backtrace past-main on"));
-        for (GdbThread t : threads) {
-            cmds.addAll(List.of("thread " + t.id(), "echo @@" + t.id() + "\\n", "bt", "echo @@end\\n"));
-        }
-        String out;
-        try (ServerSocket socket = GdbServerCrashLabTest.serve(served)) {
-            out = GdbClient.run(s.appElfPath(), "remote 127.0.0.1:" + socket.getLocalPort(), cmds.toArray(new String[0]));
-        }
-        Map<Long, List<String>> shown = new LinkedHashMap<>();
-        List<String> cur = null;
-        for (String line : out.split("\n")) {
-            if (line.startsWith("@@end")) {
-                cur = null;
-            } else if (line.startsWith("@@")) {
-                cur = new ArrayList<>();
-                shown.put(Long.parseLong(line.substring(2).trim()), cur);
-            } else if (cur != null) {
-                cur.add(line);
-            }
-        }
+        Map<Long, List<String>> shown = GdbPerThread.run(served, s.appElfPath(), "bt");
         // A function whose pc the core never saved (a stack-limit overflow: nothing was stacked) leads our report
         // without a pc; no register set can put gdb there, so the server gives gdb its caller, and gdb starts there.
         List<Shown> crash = ours(report.frames());

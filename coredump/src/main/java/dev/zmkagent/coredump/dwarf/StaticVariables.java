@@ -6,9 +6,11 @@ import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every variable with a fixed address (DW_TAG_variable whose DW_AT_location is DW_OP_addr or DW_OP_addrx) and the
@@ -17,6 +19,12 @@ import java.util.Optional;
  *
  * <p>A struct that one unit only declares (DW_AT_declaration) is completed from the unit that defines a struct of the
  * same name. Pointers are scalars here (their targets are not followed), so a self-referencing type cannot loop.
+ *
+ * <p>This is the one reader of the data side of the DWARF; {@link DwarfObjects} (thread objects and member paths)
+ * and {@link DataTypes} (what a build's types say about its Kconfig) are queries over it. Bad DWARF costs only what
+ * it touches: a unit that cannot be decoded, or a variable whose type cannot be resolved, is left out and named in
+ * {@link #problems}. A variable the linker discarded (--gc-sections) keeps its DIE with address 0 or a tombstone
+ * (-1, -2), as discarded functions do; no Zephyr object lives there, so such a variable is left out too.
  */
 public final class StaticVariables {
     private static final int MAX_TYPE_DEPTH = 64;
@@ -26,10 +34,14 @@ public final class StaticVariables {
 
     private final List<Variable> variables;
     private final Map<String, TypeLayout> structs;
+    private final List<String> problems;
+    private final boolean present;
 
-    private StaticVariables(List<Variable> variables, Map<String, TypeLayout> structs) {
+    private StaticVariables(List<Variable> variables, Map<String, TypeLayout> structs, List<String> problems, boolean present) {
         this.variables = variables;
         this.structs = structs;
+        this.problems = problems;
+        this.present = present;
     }
 
     /** Reads the ELF's DWARF; an ELF without .debug_info gives no variables and no types. */
@@ -46,6 +58,16 @@ public final class StaticVariables {
         return Optional.ofNullable(structs.get(name));
     }
 
+    /** True when the ELF has .debug_info at all (without it, nothing here can be known). */
+    public boolean hasDwarf() {
+        return present;
+    }
+
+    /** What could not be read (a unit, a variable's type), one line each; what was read is still answered. */
+    public List<String> problems() {
+        return problems;
+    }
+
     private static final class Reader {
         private final DwarfSections s;
         private final List<Unit> units = new ArrayList<>();
@@ -53,6 +75,7 @@ public final class StaticVariables {
         private final Map<String, TypeLayout> structs = new HashMap<>();
         /** struct name to the DIE offsets of its complete definitions, for completing declarations. */
         private final Map<String, Long> structDefinitions = new HashMap<>();
+        private final Set<String> problems = new LinkedHashSet<>();
 
         Reader(DwarfSections s) {
             this.s = s;
@@ -61,16 +84,20 @@ public final class StaticVariables {
         StaticVariables read() {
             long off = 0;
             while (off + 4 <= s.info.length()) {
-                Unit u = Unit.at(s, off);
-                units.add(u);
+                Unit u;
+                try {
+                    u = Unit.at(s, off);
+                } catch (FormatException e) {
+                    problems.add("DWARF unit at 0x" + Long.toHexString(off) + " unreadable: " + e.getMessage());
+                    break;
+                }
                 off = u.end;
+                if (u.isCompileUnit() && decodes(u)) {
+                    units.add(u);
+                }
             }
             for (Unit u : units) {
-                if (!u.isCompileUnit()) {
-                    continue;
-                }
-                List<Die> dies = u.dies();
-                for (Die d : dies) {
+                for (Die d : u.dies()) {
                     if (d.tag == Dw.TAG_STRUCTURE_TYPE && !d.has(Dw.AT_DECLARATION)) {
                         String name = u.string(d, Dw.AT_NAME);
                         if (name != null) {
@@ -81,46 +108,72 @@ public final class StaticVariables {
             }
             List<Variable> out = new ArrayList<>();
             for (Unit u : units) {
-                if (!u.isCompileUnit()) {
-                    continue;
-                }
                 for (Die d : u.dies()) {
-                    if (d.tag != Dw.TAG_VARIABLE) {
-                        continue;
-                    }
-                    Long address = staticAddress(u, d);
-                    if (address == null) {
-                        continue;
-                    }
-                    Die decl = d;
-                    Unit declUnit = u;
-                    long spec = u.reference(d, Dw.AT_SPECIFICATION);
-                    if (spec >= 0) {
-                        declUnit = unitOf(spec);
-                        if (declUnit != null && declUnit.indexOf(spec) >= 0) {
-                            decl = declUnit.dies().get(declUnit.indexOf(spec));
-                        } else {
-                            declUnit = u;
+                    if (d.tag == Dw.TAG_VARIABLE) {
+                        try {
+                            variable(u, d).ifPresent(out::add);
+                        } catch (FormatException | IllegalStateException | IndexOutOfBoundsException e) {
+                            problems.add("DWARF variable at .debug_info 0x" + Long.toHexString(d.offset) + " skipped: " + e.getMessage());
                         }
                     }
-                    String name = u.string(d, Dw.AT_NAME);
-                    if (name == null) {
-                        name = declUnit.string(decl, Dw.AT_NAME);
-                    }
-                    long typeRef = u.reference(d, Dw.AT_TYPE);
-                    if (typeRef < 0) {
-                        typeRef = declUnit.reference(decl, Dw.AT_TYPE);
-                    }
-                    if (name == null || typeRef < 0) {
-                        continue;
-                    }
-                    out.add(new Variable(name, address, type(typeRef, 0)));
                 }
             }
             for (Map.Entry<String, Long> e : structDefinitions.entrySet()) {
-                structs.put(e.getKey(), type(e.getValue(), 0));
+                try {
+                    structs.put(e.getKey(), type(e.getValue(), 0));
+                } catch (FormatException | IllegalStateException | IndexOutOfBoundsException x) {
+                    problems.add("DWARF struct " + e.getKey() + " skipped: " + x.getMessage());
+                }
             }
-            return new StaticVariables(List.copyOf(out), Map.copyOf(structs));
+            return new StaticVariables(List.copyOf(out), Map.copyOf(structs), List.copyOf(problems), s.info.length() > 0);
+        }
+
+        /** Decodes the unit's DIEs once (they are kept for type references); false, with a problem, when it cannot be. */
+        private boolean decodes(Unit u) {
+            try {
+                u.dies();
+                return true;
+            } catch (FormatException | IllegalStateException | IndexOutOfBoundsException e) {
+                problems.add("DWARF unit at 0x" + Long.toHexString(u.offset) + " skipped: " + e.getMessage());
+                return false;
+            }
+        }
+
+        private Optional<Variable> variable(Unit u, Die d) {
+            Long address = staticAddress(u, d);
+            if (address == null || discarded(address, u.addressSize)) {
+                return Optional.empty();
+            }
+            Die decl = d;
+            Unit declUnit = u;
+            long spec = u.reference(d, Dw.AT_SPECIFICATION);
+            if (spec >= 0) {
+                declUnit = unitOf(spec);
+                if (declUnit != null && declUnit.indexOf(spec) >= 0) {
+                    decl = declUnit.dies().get(declUnit.indexOf(spec));
+                } else {
+                    declUnit = u;
+                }
+            }
+            String name = u.string(d, Dw.AT_NAME);
+            if (name == null) {
+                name = declUnit.string(decl, Dw.AT_NAME);
+            }
+            long typeRef = u.reference(d, Dw.AT_TYPE);
+            if (typeRef < 0) {
+                typeRef = declUnit.reference(decl, Dw.AT_TYPE);
+            }
+            if (name == null || typeRef < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new Variable(name, address, type(typeRef, 0)));
+        }
+
+        /** Address 0 and the tombstones -1/-2 (address-sized) are where linkers leave discarded objects. */
+        private static boolean discarded(long address, int addressSize) {
+            long mask = addressSize >= 8 ? -1L : (1L << (8 * addressSize)) - 1;
+            long a = address & mask;
+            return a == 0 || a == mask || a == (mask - 1);
         }
 
         /** The address of a DW_OP_addr / DW_OP_addrx location expression that is the whole expression, else null. */
@@ -142,10 +195,20 @@ public final class StaticVariables {
             return c.hasRemaining() ? null : a;
         }
 
+        /** The unit holding {@code infoOffset}: units are in .debug_info order, so a binary search finds it. */
         private Unit unitOf(long infoOffset) {
-            for (Unit u : units) {
+            int lo = 0;
+            int hi = units.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                Unit u = units.get(mid);
                 if (u.containsOffset(infoOffset)) {
                     return u;
+                }
+                if (infoOffset < u.offset) {
+                    hi = mid - 1;
+                } else {
+                    lo = mid + 1;
                 }
             }
             return null;

@@ -84,6 +84,23 @@ public record Preflight(
         return worst;
     }
 
+    /**
+     * True when the prediction is a worst case rather than the one stream the firmware will write: in MIN mode the
+     * dump holds only the faulting thread's stack, which the ELF cannot know, so the prediction is the stream of the
+     * thread whose stack makes it largest ({@link #worstCaseThread()}).
+     */
+    public boolean worstCase() {
+        return build.memoryMode().orElse(null) == MemoryMode.MIN && !perThread.isEmpty();
+    }
+
+    /** MIN: the stack (of the thread that would fault) the worst case is for: the largest stream in {@code perThread}. */
+    public Optional<String> worstCaseThread() {
+        if (!worstCase()) {
+            return Optional.empty();
+        }
+        return perThread.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+    }
+
     /** The stream if the thread with this stack faults (MIN); the plain prediction otherwise. */
     public long streamBytesIfFaulting(String stackName) {
         Long v = perThread.get(stackName);

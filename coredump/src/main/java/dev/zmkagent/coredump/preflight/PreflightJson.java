@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The --json form: {"coredump": {"enabled", "backend", "memory_mode", "predicted_stream_bytes", "partition_bytes",
+ * The --json form: {"coredump": {"enabled", "backend", "memory_mode", "predicted_stream_bytes", "predicted_stream_worst_case",
+ * "partition_bytes",
  * "truncated_at", "lost", "registers_r4_r11", "thread_metadata"}, "advice": [...]}. Unknown values are null.
  */
 public final class PreflightJson {
@@ -20,6 +21,8 @@ public final class PreflightJson {
         cd.put("backend", b.backend().map(Backend::id).orElse(null));
         cd.put("memory_mode", b.memoryMode().map(Enum::name).orElse(null));
         cd.put("predicted_stream_bytes", b.enabled() ? p.predictedStreamBytes() : null);
+        // MIN: the figure is the worst case over the threads (the faulting one is known only at the crash).
+        cd.put("predicted_stream_worst_case", b.enabled() && b.memoryMode().isPresent() ? p.worstCase() : null);
         cd.put("partition_bytes", partitionBytes);
         cd.put("truncated_at", p.truncatedAt().isPresent() ? String.format("0x%08x", p.truncatedAt().getAsLong()) : null);
         List<Object> lost = new ArrayList<>();

@@ -25,7 +25,7 @@ public final class PreflightText {
             MemoryMode mode = b.memoryMode().get();
             s.append(line("memory dump", mode.name() + " (" + mode.kconfig() + ")" + regions(b, mode)));
             long usable = p.partitionBytes() - FlashPartitionFit.FLASH_HEADER;
-            String size = p.predictedStreamBytes() + " bytes" + (mode == MemoryMode.MIN ? " at most (the largest thread stack)" : "");
+            String size = p.predictedStreamBytes() + " bytes" + sizeKind(p, mode);
             if (partition != null) {
                 size += " for " + usable + " usable of the " + p.partitionBytes() + "-byte partition (" + partition + ")";
             } else {
@@ -40,7 +40,7 @@ public final class PreflightText {
                 s.append(line("fits", "yes, " + (usable - p.predictedStreamBytes()) + " bytes to spare"));
             }
             for (Map.Entry<MemoryMode, Long> e : p.alternatives().entrySet()) {
-                s.append(line("with " + e.getKey().name(), e.getValue() + " bytes" + (e.getKey() == MemoryMode.MIN ? " at most" : "")
+                s.append(line("with " + e.getKey().name(), e.getValue() + " bytes" + (e.getKey() == MemoryMode.MIN ? ", worst case" : "")
                         + (partition == null ? "" : e.getValue() <= usable ? " (fits)" : " (does not fit)")));
             }
             s.append(line("r4-r11", b.extraExceptionInfo().map(x -> x ? "yes (CONFIG_EXTRA_EXCEPTION_INFO)"
@@ -89,7 +89,8 @@ public final class PreflightText {
             return "coredump: not compiled in (add CONFIG_DEBUG_COREDUMP=y and CONFIG_DEBUG_COREDUMP_BACKEND_FLASH_PARTITION=y)\n";
         }
         StringBuilder s = new StringBuilder("coredump: ").append(b.backend().get().id()).append(", ")
-                .append(b.memoryMode().get().name()).append(", ").append(p.predictedStreamBytes()).append(" bytes");
+                .append(b.memoryMode().get().name()).append(", ").append(p.predictedStreamBytes()).append(" bytes")
+                .append(p.worstCase() ? " worst case" : "");
         if (partition == null) {
             s.append(" (partition size unknown)");
         } else if (p.truncated()) {
@@ -105,6 +106,20 @@ public final class PreflightText {
             s.append("  add to config/<board>.conf: ").append(String.join(" ", lines)).append(" (zmk-agent doctor --elf for why)\n");
         }
         return s.toString();
+    }
+
+    /**
+     * What kind of figure the prediction is: exact for LINKER_RAM and THREADS (the regions are fixed at link time);
+     * for MIN a worst case (only the faulting thread's stack is dumped, and which thread faults is known only then).
+     */
+    private static String sizeKind(Preflight p, MemoryMode mode) {
+        if (p.worstCase()) {
+            return ", worst case (if the thread on " + p.worstCaseThread().orElse("the largest stack") + " faults: MIN dumps only the faulting thread's stack)";
+        }
+        if (mode == MemoryMode.MIN) {
+            return " without the faulting thread's stack (no thread stacks found in the ELF: that stack adds to it)";
+        }
+        return "";
     }
 
     private static String regions(CoredumpBuild b, MemoryMode mode) {

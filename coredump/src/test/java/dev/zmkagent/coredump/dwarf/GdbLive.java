@@ -13,19 +13,6 @@ final class GdbLive {
     private GdbLive() {
     }
 
-    static boolean available() {
-        try {
-            Process p = new ProcessBuilder("gdb-multiarch", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** gdb's truth lines for {@code elf}: every halfword of its code, or only {@code pcs} when given. */
     static List<String> truth(Path elf, long[] pcs) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("gdb-multiarch", "-nx", "-batch", "-ex", "set pagination off", "-ex",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.gdb.GdbClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GdbLiveTest {
     @BeforeAll
     static void needsGdb() {
-        assumeTrue(GdbLive.available(), "gdb-multiarch is not installed");
+        assumeTrue(GdbClient.available(), "gdb-multiarch is not installed");
     }
 
     static List<String> elves() {

@@ -11,6 +11,7 @@ import dev.zmkagent.coredump.crashlab.CrashLab;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.StoredDump;
+import dev.zmkagent.coredump.gdb.GdbClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class KeyRedactionCrashLabTest {
     /** The ranges come from DWARF; gdb, reading the same ELF, must put each field at the same address with the same size. */
     @Test
     void fieldAddressesAndSizesAgreeWithGdb() throws Exception {
-        assumeTrue(gdbAvailable(), "gdb-multiarch not installed");
+        assumeTrue(GdbClient.available(), "gdb-multiarch not installed");
         List<String> cmds = new ArrayList<>();
         List<KeyObjects.Target> targets = keys(TYPED).targets();
         for (KeyObjects.Target t : targets) {
@@ -118,6 +119,42 @@ class KeyRedactionCrashLabTest {
             assertTrue(changed <= recorded, s + ": " + changed + " bytes changed, " + recorded + " recorded");
             assertTrue(!r.redactions().isEmpty());
         }
+    }
+
+    /**
+     * A memory block whose id byte is damaged (several bits, so not recovered): parsing stops there and the RAM after
+     * it is read by nothing, so no type can locate its keys; it is erased, and the analysis reads the same.
+     */
+    @Test
+    void streamBytesTheParserCouldNotReadAreErased() {
+        byte[] raw = TYPED.partition().clone();
+        StoredDump sound = StoredDump.read(ByteView.of(raw));
+        MemoryBlock first = sound.dump().orElseThrow().memory().get(0);
+        int blockAt = (int) first.data().origin() - 11;          // the 'M' block header: id, version, start, end
+        assertEquals('M', raw[blockAt]);
+        raw[blockAt] = 0x00;
+        StoredDump damaged = StoredDump.read(ByteView.of(raw));
+        assertTrue(damaged.dump().orElseThrow().memory().isEmpty(), "parsing stopped at the damaged id");
+        assertEquals(blockAt - 16, damaged.dump().get().readLength());
+        assertTrue(needles(TYPED).stream().filter(n -> contains(raw, n)).count() >= 12, "the unread RAM still holds the keys");
+
+        DumpRedactor.Result r = DumpRedactor.redact(raw, keys(TYPED));
+        for (byte[] n : needles(TYPED)) {
+            assertFalse(contains(r.partition(), n), "a key value survived in the unread bytes");
+        }
+        Redaction unread = r.redactions().stream().filter(x -> x.what().startsWith("stream bytes not read as blocks")).findFirst().orElseThrow();
+        assertEquals(blockAt, unread.address());
+        for (int i = blockAt; i < raw.length; i++) {
+            assertEquals((byte) 0xFF, r.partition()[i]);
+        }
+        assertArrayEquals(java.util.Arrays.copyOf(raw, blockAt), java.util.Arrays.copyOf(r.partition(), blockAt), "what was read is unchanged");
+        StoredDump after = StoredDump.read(ByteView.of(r.partition()));
+        assertArrayEquals(damaged.dump().get().arch().get().registers(), after.dump().get().arch().get().registers());
+        assertEquals(damaged.dump().get().reason(), after.dump().get().reason());
+
+        // a sound dump has nothing unread: nothing but the key fields changes
+        DumpRedactor.Result clean = DumpRedactor.redact(TYPED.partition(), keys(TYPED));
+        assertTrue(clean.redactions().stream().noneMatch(x -> x.what().startsWith("stream bytes")), clean.redactions().toString());
     }
 
     @Test
@@ -200,19 +237,6 @@ class KeyRedactionCrashLabTest {
             return java.nio.file.Files.readAllBytes(s.file(f));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static boolean gdbAvailable() {
-        try {
-            Process p = new ProcessBuilder("gdb-multiarch", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
