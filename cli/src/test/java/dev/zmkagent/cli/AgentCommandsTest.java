@@ -46,14 +46,24 @@ class AgentCommandsTest {
         CliRun json = CliRun.run("history", "--data-dir", data, "--json");
         assertTrue(json.out().contains("\"count\" : 2"), json.out());
 
+        // No ELF is registered for this build: redaction cannot locate the keys, so bundle refuses and says what to do.
         Path zip = tmp.resolve("crash.zip");
-        CliRun bundle = CliRun.run("bundle", "last", "-o", zip.toString(), "--data-dir", data);
+        CliRun refused = CliRun.run("bundle", "last", "-o", zip.toString(), "--data-dir", data);
+        assertEquals(2, refused.exitCode(), refused.err());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+        assertTrue(refused.err().contains("give --elf FILE, register the build with 'zmk-agent firmware add zmk.elf'") && refused.err().contains("--no-redact"),
+                refused.err());
+        assertFalse(Files.exists(zip), "nothing written");
+        CliRun bundle = CliRun.run("bundle", "last", "-o", zip.toString(), "--data-dir", data, "--no-redact");
         assertEquals(0, bundle.exitCode(), bundle.err());
+        assertEquals(1, bundle.err().lines().count(), "one warning line: " + bundle.err());
+        assertTrue(bundle.err().startsWith("zmk-agent: warning: --no-redact: ") && bundle.err().contains("(LTK, IRK)")
+                && bundle.err().contains("impersonate the keyboard") && bundle.err().contains("keystrokes"), bundle.err());
         try (ZipFile z = new ZipFile(zip.toFile())) {
             List<String> names = z.stream().map(e -> e.getName().substring(e.getName().indexOf('/') + 1)).sorted().toList();
-            assertEquals(List.of("INFO_UF2.TXT", "firmware.txt", "partition.bin", "report.md"), names);
+            assertEquals(List.of("INFO_UF2.TXT", "REDACTED.txt", "firmware.txt", "partition.bin", "report.md"), names);
         }
-        CliRun full = CliRun.run("bundle", "last", "-o", tmp.resolve("full.zip").toString(), "--data-dir", data, "--full");
+        CliRun full = CliRun.run("bundle", "last", "-o", tmp.resolve("full.zip").toString(), "--data-dir", data, "--full", "--no-redact");
         assertEquals(2, full.exitCode(), "the last capture was --region-only: " + full.out());
         assertTrue(full.err().contains("--region-only"), full.err());
     }
@@ -117,7 +127,7 @@ class AgentCommandsTest {
         String data = tmp.resolve("data").toString();
         CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
         Path out = tmp.resolve("nonexistent/dir/b.zip");
-        CliRun r = CliRun.run("bundle", "last", "-o", out.toString(), "--data-dir", data);
+        CliRun r = CliRun.run("bundle", "last", "-o", out.toString(), "--data-dir", data, "--no-redact");
         assertEquals(2, r.exitCode(), r.err());
         assertEquals("zmk-agent: error: the output folder " + out.getParent() + " does not exist\n", r.err());
     }
@@ -128,7 +138,7 @@ class AgentCommandsTest {
         String data = tmp.resolve("data").toString();
         CliRun.run("capture", "--device", d.toString(), "--data-dir", data);
         Path folder = Files.createDirectories(tmp.resolve("existing-folder"));
-        CliRun r = CliRun.run("bundle", "last", "-o", folder.toString(), "--data-dir", data);
+        CliRun r = CliRun.run("bundle", "last", "-o", folder.toString(), "--data-dir", data, "--no-redact");
         assertEquals(2, r.exitCode(), r.err());
         assertEquals("zmk-agent: error: -o " + folder + " names a folder; give a .zip file path\n", r.err());
         try (var s = Files.list(tmp)) {

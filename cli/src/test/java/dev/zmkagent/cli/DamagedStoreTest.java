@@ -63,7 +63,8 @@ class DamagedStoreTest {
         assertTrue(byPath.err().contains(bad.resolve("capture.json") + " is damaged: "), byPath.err());
         assertFalse(Files.exists(tmp.resolve("b.zip")));
 
-        assertEquals(0, CliRun.run("bundle", good.getFileName().toString(), "-o", tmp.resolve("good.zip").toString(), "--data-dir", data).exitCode());
+        assertEquals(0, CliRun.run("bundle", good.getFileName().toString(), "-o", tmp.resolve("good.zip").toString(), "--data-dir", data, "--no-redact")
+                .exitCode());
         Files.writeString(bad.resolve("capture.json"), "{\"captured_at\": \"yesterday\", \"partition\": {\"sha256\": \"00\"}}");
         CliRun wrongType = CliRun.run("history", "--data-dir", data);
         assertTrue(wrongType.err().contains("its captured_at is not a time: yesterday"), wrongType.err());

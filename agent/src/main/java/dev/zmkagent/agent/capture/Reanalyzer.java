@@ -45,14 +45,11 @@ public final class Reanalyzer {
     }
 
     public Result reanalyze(StoredCapture c, Optional<Path> elfPath) throws IOException {
-        Optional<FlashImage> flash = Files.isRegularFile(c.file(CaptureStore.CURRENT_UF2))
-                ? Optional.of(Uf2File.parse(ByteView.of(UserFiles.read(c.file(CaptureStore.CURRENT_UF2), "CURRENT.UF2", UserFiles.MAX_INPUT)))
-                        .toFlashImage())
+        Optional<byte[]> current = Files.isRegularFile(c.file(CaptureStore.CURRENT_UF2))
+                ? Optional.of(UserFiles.read(c.file(CaptureStore.CURRENT_UF2), "CURRENT.UF2", UserFiles.MAX_INPUT))
                 : Optional.empty();
-        Map<String, Object> part = c.section("partition").orElse(Map.of());
-        long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
+        Optional<FlashImage> flash = current.map(Reanalyzer::flashOf);
         List<String> notes = new ArrayList<>();
-        byte[] partition = partitionOf(c, flash, address, part, notes);
         Optional<Capturer.Symbols> symbols = Optional.empty();
         Map<String, Object> fwMeta = null;
         if (elfPath.isPresent()) {
@@ -81,27 +78,9 @@ public final class Reanalyzer {
             notes.add("the capture holds no CURRENT.UF2 (" + ("pre-flash".equals(c.metadata().get("source")) ? "read before flashing, only the partition"
                     + " was saved" : "taken with --region-only") + "), so its build cannot be recognised: give --elf");
         }
-        Map<String, Object> drive = c.section("drive").orElse(Map.of());
-        DriveInfo info = DriveInfo.parse(Files.readString(c.file(CaptureStore.INFO_FILE), StandardCharsets.ISO_8859_1));
-        Optional<String> version = Optional.ofNullable(drive.get("bootloader")).map(String::valueOf).filter(v -> !v.equals("unknown"))
-                .or(info::bootloaderVersion);
-        // The window the drive showed (stored by capture); else the one this bootloader version shows.
-        BootloaderWindow fromVersion = catalog.windowFor(version.orElse(null));
-        long[] window = drive.get("window") != null ? window(String.valueOf(drive.get("window"))) : new long[] {fromVersion.start(), fromVersion.end()};
-        Optional<BootloaderWindow> w = catalog.windows().stream().filter(x -> x.start() == window[0] && x.end() == window[1]).findFirst();
-        Optional<Board> board = catalog.byId(c.board());
-        String how = String.valueOf(part.getOrDefault("how", "stored capture"));
-        String device = String.format("%s, bootloader %s, window 0x%x-0x%x", board.map(Board::name).or(info::model).orElse("unknown board"),
-                version.orElse("of unknown version"), window[0], window[1]);
-        Object from = drive.get("path");
-        Capturer.Source source = flash.isPresent()
-                ? new Capturer.Source(InputKind.CURRENT_UF2, c.file(CaptureStore.CURRENT_UF2).toString(), String.format(
-                        "CURRENT.UF2 saved in capture %s%s (%s)", c.dir(), from == null ? "" : ", copied from the bootloader drive " + from, device))
-                : new Capturer.Source(InputKind.PARTITION, c.file(CaptureStore.PARTITION_FILE).toString(), String.format(
-                        "the coredump partition 0x%x-0x%x saved in capture %s as %s (%s; %s); the capture holds no CURRENT.UF2", address,
-                        address + partition.length, c.dir(), CaptureStore.PARTITION_FILE, how, device));
-        CrashReport report = Capturer.analyze(catalog, source, address, partition.length, how, partition,
-                flash.orElse(new FlashImage.Builder().build()), board, w, symbols, notes);
+        Path file = c.file(CaptureStore.PARTITION_FILE);
+        byte[] saved = Files.isRegularFile(file) ? UserFiles.read(file, "partition image", UserFiles.MAX_INPUT) : new byte[0];
+        CrashReport report = report(c, saved, current, symbols, notes, false);
         if (report.dump().isEmpty() && c.section("dump").isPresent()) {
             // The capture recorded a crash: a reanalysis that finds none read damaged files. Keep the stored reports.
             throw new FormatException(String.format("capture %s recorded a %s crash, but neither its %s nor its CURRENT.UF2 holds a readable dump"
@@ -123,14 +102,51 @@ public final class Reanalyzer {
         return new Result(updated, report);
     }
 
+    private static FlashImage flashOf(byte[] uf2) {
+        return Uf2File.parse(ByteView.of(uf2)).toFlashImage();
+    }
+
+    /**
+     * The report of a capture read from the given bytes of its files (the stored ones, or copies such as a bundle's
+     * redacted ones), with the given symbols; writes nothing. {@code partitionFile} is partition.bin's content (empty
+     * when there is none). {@code shared}: the report leaves the machine (a bundle), so it names the capture's files by
+     * the capture's id, not by their paths here (which hold the user's name), and not the drive's mount point.
+     */
+    public CrashReport report(StoredCapture c, byte[] partitionFile, Optional<byte[]> currentUf2, Optional<Capturer.Symbols> symbols, List<String> notes,
+                              boolean shared) throws IOException {
+        Optional<FlashImage> flash = currentUf2.map(Reanalyzer::flashOf);
+        Map<String, Object> part = c.section("partition").orElse(Map.of());
+        long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
+        byte[] partition = partitionOf(partitionFile, flash, address, part, notes);
+        Map<String, Object> drive = c.section("drive").orElse(Map.of());
+        DriveInfo info = DriveInfo.parse(Files.readString(c.file(CaptureStore.INFO_FILE), StandardCharsets.ISO_8859_1));
+        Optional<String> version = Optional.ofNullable(drive.get("bootloader")).map(String::valueOf).filter(v -> !v.equals("unknown"))
+                .or(info::bootloaderVersion);
+        // The window the drive showed (stored by capture); else the one this bootloader version shows.
+        BootloaderWindow fromVersion = catalog.windowFor(version.orElse(null));
+        long[] window = drive.get("window") != null ? window(String.valueOf(drive.get("window"))) : new long[] {fromVersion.start(), fromVersion.end()};
+        Optional<BootloaderWindow> w = catalog.windows().stream().filter(x -> x.start() == window[0] && x.end() == window[1]).findFirst();
+        Optional<Board> board = catalog.byId(c.board());
+        String how = String.valueOf(part.getOrDefault("how", "stored capture"));
+        String device = String.format("%s, bootloader %s, window 0x%x-0x%x", board.map(Board::name).or(info::model).orElse("unknown board"),
+                version.orElse("of unknown version"), window[0], window[1]);
+        Object from = shared ? null : drive.get("path");
+        String where = shared ? c.id() : c.dir().toString();
+        Capturer.Source source = flash.isPresent()
+                ? new Capturer.Source(InputKind.CURRENT_UF2, shared ? c.id() + "/" + CaptureStore.CURRENT_UF2 : c.file(CaptureStore.CURRENT_UF2).toString(),
+                        String.format("CURRENT.UF2 saved in capture %s%s (%s)", where, from == null ? "" : ", copied from the bootloader drive " + from, device))
+                : new Capturer.Source(InputKind.PARTITION, shared ? c.id() + "/" + CaptureStore.PARTITION_FILE : c.file(CaptureStore.PARTITION_FILE).toString(),
+                        String.format("the coredump partition 0x%x-0x%x saved in capture %s as %s (%s; %s); the capture holds no CURRENT.UF2", address,
+                        address + partition.length, where, CaptureStore.PARTITION_FILE, how, device));
+        return Capturer.analyze(catalog, source, address, partition.length, how, partition,
+                flash.orElse(new FlashImage.Builder().build()), board, w, symbols, notes);
+    }
+
     /**
      * The capture's partition image; when partition.bin is missing, cut short or holds no dump but the capture's
      * CURRENT.UF2 does at the recorded address, that copy (the same bytes, read from the whole flash).
      */
-    private static byte[] partitionOf(StoredCapture c, Optional<FlashImage> flash, long address, Map<String, Object> part, List<String> notes)
-            throws IOException {
-        Path file = c.file(CaptureStore.PARTITION_FILE);
-        byte[] saved = Files.isRegularFile(file) ? UserFiles.read(file, "partition image", UserFiles.MAX_INPUT) : new byte[0];
+    private static byte[] partitionOf(byte[] saved, Optional<FlashImage> flash, long address, Map<String, Object> part, List<String> notes) {
         int size = part.get("size") instanceof Number n && n.intValue() > 0 && n.intValue() <= PARTITION_MAX ? n.intValue() : saved.length;
         if (flash.isEmpty() || address == 0 || size == 0 || saved.length == size && StoredDump.read(ByteView.of(saved)).present()) {
             return saved;

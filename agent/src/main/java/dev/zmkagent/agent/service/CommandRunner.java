@@ -7,10 +7,15 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a platform command (systemctl, launchctl, schtasks); a recording runner stands in for it in tests. */
 public interface CommandRunner {
-    /** What a command did: its exit code (-1 when it could not be started) and its first output line. */
+    /** What a command did: its exit code (-1 when it could not be started) and its output (stdout and stderr, trimmed). */
     record Result(int exitCode, String output) {
         public boolean ok() {
             return exitCode == 0;
+        }
+
+        /** The first line of the output, for one-line messages. */
+        public String firstLine() {
+            return output.lines().findFirst().orElse("");
         }
     }
 
@@ -25,7 +30,7 @@ public interface CommandRunner {
                 p.destroyForcibly();
                 return new Result(-1, "timed out");
             }
-            return new Result(p.exitValue(), out.lines().findFirst().orElse(""));
+            return new Result(p.exitValue(), out);
         } catch (IOException e) {
             return new Result(-1, command.get(0) + " is not available");
         } catch (InterruptedException e) {

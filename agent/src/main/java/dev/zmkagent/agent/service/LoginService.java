@@ -43,7 +43,7 @@ public abstract class LoginService {
         for (List<String> step : registration()) {
             CommandRunner.Result r = runner.run(step);
             if (!r.ok()) {
-                done.add(String.join(" ", step) + " failed" + (r.output().isEmpty() ? "" : ": " + r.output()));
+                done.add(String.join(" ", step) + " failed" + (r.firstLine().isEmpty() ? "" : ": " + r.firstLine()));
                 done.add("to start it now and at every login, run: " + String.join(" && ", registration().stream().map(s -> String.join(" ", s)).toList()));
                 return done;
             }

@@ -2,10 +2,8 @@ package dev.zmkagent.agent.notify;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
+import dev.zmkagent.agent.testkit.SessionBus;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,12 +11,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway desktop for tests: Xvfb on a free display, a private session D-Bus, and whatever else the test starts
+ * A throwaway desktop for tests: Xvfb on a free display, a private session D-Bus ({@link SessionBus}), and whatever else the test starts
  * (dunst, dbus-monitor, trayer). Everything is stopped on close. Skips the test when a binary is missing.
  */
 final class Desktop implements AutoCloseable {
     final String display;
     final String busAddress;
+    private final SessionBus bus;
     private final List<Process> processes = new ArrayList<>();
 
     static void assumeTools(String... tools) {
@@ -46,10 +45,8 @@ final class Desktop implements AutoCloseable {
         for (int i = 0; i < 100 && !Files.exists(Path.of("/tmp/.X11-unix/X" + n)); i++) {
             Thread.sleep(50);
         }
-        Process bus = new ProcessBuilder("dbus-daemon", "--session", "--print-address", "--nofork").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        processes.add(bus);
-        BufferedReader r = new BufferedReader(new InputStreamReader(bus.getInputStream(), StandardCharsets.UTF_8));
-        busAddress = r.readLine().trim();
+        bus = new SessionBus();
+        busAddress = bus.address();
     }
 
     Process start(List<String> cmd, Path output) throws IOException {
@@ -74,5 +71,6 @@ final class Desktop implements AutoCloseable {
                 p.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
             }
         }
+        bus.close();
     }
 }

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.zmkagent.agent.testkit.SessionBus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * menu clicks reach the watch's actions, and a capture raises the item and names the crash.
  */
 class StatusNotifierTrayTest {
-    private Process daemon;
+    private SessionBus daemon;
     private String address;
     private DBusConnection host;
     private final List<String> registered = new CopyOnWriteArrayList<>();
@@ -111,8 +110,8 @@ class StatusNotifierTrayTest {
     @BeforeEach
     void bus() throws Exception {
         Desktop.assumeTools("dbus-daemon", "dbus-send");
-        daemon = new ProcessBuilder("dbus-daemon", "--session", "--print-address", "--nofork").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        address = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8)).readLine().trim();
+        daemon = new SessionBus();
+        address = daemon.address();
         host = DBusConnectionBuilder.forAddress(address).withShared(false).build();
     }
 
@@ -122,8 +121,7 @@ class StatusNotifierTrayTest {
             host.close();
         }
         if (daemon != null) {
-            daemon.destroy();
-            daemon.waitFor(3, TimeUnit.SECONDS);
+            daemon.close();
         }
     }
 

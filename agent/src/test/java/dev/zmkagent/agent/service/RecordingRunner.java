@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Records every command instead of running it, and answers with what the test says the platform would. */
-final class RecordingRunner implements CommandRunner {
-    final List<List<String>> commands = new ArrayList<>();
+public final class RecordingRunner implements CommandRunner {
+    public final List<List<String>> commands = new ArrayList<>();
     private final Function<List<String>, Result> answer;
 
-    RecordingRunner(Function<List<String>, Result> answer) {
+    public RecordingRunner(Function<List<String>, Result> answer) {
         this.answer = answer;
     }
 
-    static RecordingRunner succeeding() {
+    public static RecordingRunner succeeding() {
         return new RecordingRunner(c -> new Result(0, ""));
     }
 

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.zmkagent.agent.archive.Attachment;
+import dev.zmkagent.agent.bundle.Bundler;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
-import dev.zmkagent.agent.store.Bundler;
 import dev.zmkagent.agent.store.CaptureStore;
 import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.coredump.crashlab.CrashLab;
@@ -75,7 +75,9 @@ class TriageCrashLabTest {
                 files(CaptureStore.PARTITION_FILE, partition(scenario), CaptureStore.INFO_FILE, file(scenario, "INFO_UF2.TXT"),
                         "report.md", "# crash\n".getBytes()), meta).capture();
         Path out = dir.resolve("bundle-" + scenario + ".zip");
-        Bundler.write(c, out, false);
+        // raw (--no-redact) and without its ELF (the capture names one that is not on this machine): the ELF comes from --elf
+        new Bundler(BoardCatalog.builtin(), store, new FirmwareRegistry(dir.resolve("bundle-firmware")))
+                .prepare(c, new Bundler.Options(false, false, Optional.empty())).writeZip(out);
         // Read through the bundle's documented layout: <capture id>/partition.bin next to firmware.txt.
         try (Attachment a = Attachment.open(out)) {
             assertTrue(a.files().stream().anyMatch(f -> f.name().equals(out + "!/" + c.id() + "/" + CaptureStore.PARTITION_FILE)), a.files().toString());

@@ -20,6 +20,13 @@ import java.util.zip.CRC32;
  * partition is erased (0xFF: what an empty settings partition reads as).
  */
 public final class SettingsRedactor {
+    /**
+     * Record names that hold keys. Zephyr's host stores them through subsys/bluetooth/host/settings.c:
+     * bt_settings_store_keys ("keys", per bond address: the bt_keys storage from keys.c bt_keys_store),
+     * bt_settings_store_irk ("irk": the identity IRKs) and bt_settings_store_link_key ("link_key", per address:
+     * keys_br.c bt_keys_link_key_store), each under the "bt/" subtree and with an id suffix for identities other than
+     * the default; Bluetooth Mesh keeps its net, app and device keys under "bt/mesh/".
+     */
     static final List<String> SECRET_PREFIXES = List.of("bt/keys/", "bt/keys", "bt/link_key/", "bt/irk", "bt/mesh/");
     private static final String AREA = "settings partition";
 

@@ -14,7 +14,8 @@ public record Board(
         List<String> models,
         String softDevice,
         long appStart,
-        List<Variant> variants) {
+        List<Variant> variants,
+        Optional<SettingsPartition> settings) {
 
     public record UsbId(int vid, int pid) {
         @Override
@@ -27,6 +28,16 @@ public record Board(
     public record Variant(String name, long codeStart, long codeSize, Optional<Partition> coredump) {
         public long codeEnd() {
             return codeStart + codeSize;
+        }
+    }
+
+    /**
+     * Zephyr's settings partition (ZMK's {@code storage_partition}: NVS, where the Bluetooth host keeps its bonds) and
+     * its NVS sector size (the flash page).
+     */
+    public record SettingsPartition(long start, long size, int sectorSize) {
+        public long end() {
+            return start + size;
         }
     }
 

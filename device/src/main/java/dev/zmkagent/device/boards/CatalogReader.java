@@ -41,8 +41,14 @@ final class CatalogReader {
             }
             variants.add(new Board.Variant(name, hex(code.get("start"), name + ".code.start"), hex(code.get("size"), name + ".code.size"), cd));
         }
+        Optional<Board.SettingsPartition> settings = Optional.empty();
+        Map<String, Object> st = (Map<String, Object>) m.get("settings");
+        if (st != null) {
+            settings = Optional.of(new Board.SettingsPartition(hex(st.get("start"), id + ".settings.start"), hex(st.get("size"), id + ".settings.size"),
+                    (int) hex(st.get("sectorSize"), id + ".settings.sectorSize")));
+        }
         return new Board(id, string(m, "name"), usb, families, strings(m, "volumeLabels"), strings(m, "boardIds"),
-                strings(m, "models"), (String) m.getOrDefault("softDevice", ""), hex(m.get("appStart"), id + ".appStart"), variants);
+                strings(m, "models"), (String) m.getOrDefault("softDevice", ""), hex(m.get("appStart"), id + ".appStart"), variants, settings);
     }
 
     BootloaderWindow window(Map<String, Object> m) {

@@ -31,6 +31,23 @@ class BoardCatalogTest {
         assertEquals(0x71000, xiao.variant("zmk_debug").orElseThrow().codeEnd());
     }
 
+    /**
+     * The settings partition (ZMK's storage_partition) where the crash lab's bond scenarios put their NVS records, and
+     * past the end of every bootloader's CURRENT.UF2 window (so a CURRENT.UF2 never holds it).
+     */
+    @Test
+    void namesTheSettingsPartitionOfEachBoard() {
+        for (String scenario : List.of("nice_nano-bonds", "xiao-bonds-no-types")) {
+            dev.zmkagent.coredump.crashlab.CrashLab.Scenario s = dev.zmkagent.coredump.crashlab.CrashLab.scenario(scenario);
+            java.util.Map<String, Object> st = s.settings().orElseThrow();
+            Board.SettingsPartition p = catalog.byId((String) s.meta().get("board")).orElseThrow().settings().orElseThrow();
+            assertEquals(dev.zmkagent.coredump.crashlab.CrashLab.hex(st.get("address")), p.start(), scenario);
+            assertEquals(dev.zmkagent.coredump.crashlab.CrashLab.hex(st.get("size")), p.size(), scenario);
+            assertEquals(((Number) st.get("sector_size")).intValue(), p.sectorSize(), scenario);
+            assertTrue(catalog.windows().stream().allMatch(w -> w.end() <= p.start()), "beyond every CURRENT.UF2 window");
+        }
+    }
+
     @Test
     void identifiesBoardsByFamilyAndLabel() {
         assertEquals("nice_nano", catalog.byFamily(0x239A00B3L).orElseThrow().id());
