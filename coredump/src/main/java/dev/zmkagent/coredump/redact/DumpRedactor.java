@@ -52,6 +52,19 @@ public final class DumpRedactor {
                         t.address(), inDump));
             }
         }
+        // Partition bytes the parser never read (after an unknown block id or a cut header, behind the CRC trailer, past
+        // the stream's end) can be RAM whose keys no type locates; the analysis does not read them either, so they go
+        // (erased, as flash reads). Zephyr erases the whole partition before a dump, so a sound one has none.
+        int unreadFrom = FlashHeader.STREAM_OFFSET + (int) dump.readLength();
+        int unreadTo = out.length;
+        int firstData = firstNotErased(out, unreadFrom, unreadTo);
+        if (firstData >= 0) {
+            java.util.Arrays.fill(out, firstData, unreadTo, (byte) 0xFF);
+            done.add(new Redaction("coredump partition", String.format("stream bytes not read as blocks, from partition offset 0x%x (erased to 0xFF)",
+                    firstData), firstData, unreadTo - firstData));
+            notes.add(String.format("The stream was read as blocks up to partition offset 0x%x; the %d bytes after it that are not erased could hold RAM"
+                    + " and were erased.", unreadFrom, unreadTo - firstData));
+        }
         if (!absent.isEmpty()) {
             notes.add("Not in the dump (outside its memory blocks, nothing to remove): " + String.join(", ", absent) + ".");
         }
@@ -66,14 +79,7 @@ public final class DumpRedactor {
      * (it must not turn into "erased", which reads as a hang).
      */
     private static Result unreadable(byte[] partition) {
-        boolean erased = true;
-        for (byte b : partition) {
-            if (b != (byte) 0xFF) {
-                erased = false;
-                break;
-            }
-        }
-        if (erased) {
+        if (firstNotErased(partition, 0, partition.length) < 0) {
             return new Result(partition.clone(), List.of(), List.of("The coredump partition is erased: nothing to redact in it."));
         }
         byte[] out = partition.clone();
@@ -82,6 +88,15 @@ public final class DumpRedactor {
         return new Result(out, List.of(new Redaction("coredump partition", "everything after the 'CD' header (no dump could be read,"
                 + " so the key objects in it could not be located)", from, out.length - from)),
                 List.of("The coredump partition holds bytes but no readable dump: everything after its header was blanked."));
+    }
+
+    private static int firstNotErased(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != (byte) 0xFF) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void repairChecksums(byte[] before, byte[] out, StoredDump stored, ZephyrDump dump, List<String> notes) {
