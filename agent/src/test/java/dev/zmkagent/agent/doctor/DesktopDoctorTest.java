@@ -208,6 +208,23 @@ class DesktopDoctorTest {
     }
 
     @Test
+    void aKeyboardRunningZmkHasItsConsolePortCheckedAndNoDriveExpected() throws Exception {
+        Files.delete(fake.path("/sys/bus/usb/devices/1-1"));
+        String usb = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2";
+        fake.write(usb + "/idVendor", "1d50\n");
+        fake.write(usb + "/idProduct", "615e\n");
+        Files.createDirectories(fake.path(usb + "/1-2:1.0/tty/ttyACM1"));
+        Files.createSymbolicLink(fake.path("/sys/bus/usb/devices/1-2"), Path.of("../../../devices/pci0000:00/0000:00:14.0/usb1/1-2"));
+        fake.node("/dev/ttyACM1", "rw-------");
+        fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
+        DesktopDoctor.Report r = fake.run();
+        List<Finding> ports = r.findings().stream().filter(f -> f.check().equals("serial_port")).toList();
+        assertEquals(Finding.Status.ADVISORY, ports.get(0).status(), r.text());
+        assertTrue(ports.get(0).message().startsWith("ZMK keyboard (1d50:615e at USB 1-2): you cannot read and write /dev/ttyACM1"), ports.get(0).message());
+        assertTrue(fake.finding(r, "block_device").message().startsWith("no bootloader plugged in"), r.text());
+    }
+
+    @Test
     void withNoBootloaderPluggedInTheSerialPortComesFromTheRuleOrTheGroup() throws Exception {
         Files.delete(fake.path("/sys/bus/usb/devices/1-1"));
         fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
@@ -263,17 +280,38 @@ class DesktopDoctorTest {
 
     @Test
     void aDriveMountedWhereTheWatchDoesNotLookBlocks() throws Exception {
-        fake.env.put("ZMK_AGENT_MEDIA_ROOTS", "/srv/drives");
+        // A VM's shared folder: not under a media folder, and not FAT or FUSE in the mount table.
+        fake.mounts("share0 /srv/vm-share/NICENANO virtiofs rw,relatime 0 0");
+        fake.write("/srv/vm-share/NICENANO/INFO_UF2.TXT", "UF2 Bootloader 0.6.1\n");
         DesktopDoctor.Report r = fake.run();
         Finding f = fake.finding(r, "media_folders");
         assertEquals(Finding.Status.BLOCKING, f.status(), r.text());
-        assertTrue(f.message().startsWith("a bootloader drive is mounted at /media/kim/NICENANO, where zmk-agent watch does not look"), f.message());
+        assertTrue(f.message().startsWith("a bootloader drive is mounted at /srv/vm-share/NICENANO (virtiofs), which zmk-agent watch neither"), f.message());
+        assertTrue(f.fix().orElseThrow().endsWith("or run watch with ZMK_AGENT_MEDIA_ROOTS=/srv/vm-share"), f.fix().toString());
         assertEquals(1, r.exitStatus());
 
-        fake.env.remove("ZMK_AGENT_MEDIA_ROOTS");
+        // With that folder a media root, the watch finds it.
+        fake.env.put("ZMK_AGENT_MEDIA_ROOTS", "/srv/vm-share");
+        Finding ok = fake.finding(fake.run(), "media_folders");
+        assertEquals(Finding.Status.OK, ok.status(), ok.toString());
+        assertTrue(ok.message().startsWith("watching /srv/vm-share and the FAT/FUSE mounts of /proc/self/mounts"), ok.message());
+    }
+
+    @Test
+    void theUsualFoldersAreWatchedAndAFatMountAnywhereIsFoundThroughTheMountTable() throws Exception {
         Finding ok = fake.finding(fake.run(), "media_folders");
         assertEquals(Finding.Status.OK, ok.status());
         assertTrue(ok.message().contains("/media/kim, /run/media/kim (absent) and the FAT/FUSE mounts of /proc/self/mounts"), ok.message());
+
+        // ZMK_AGENT_MEDIA_ROOTS replaces the folders, but watch still reads the mount table: a vfat drive elsewhere is seen.
+        fake.env.put("ZMK_AGENT_MEDIA_ROOTS", "/srv/drives");
+        assertEquals(Finding.Status.OK, fake.finding(fake.run(), "media_folders").status());
+
+        fake.env.remove("ZMK_AGENT_MEDIA_ROOTS");
+        fake.env.remove("USER");
+        Finding noUser = fake.finding(fake.run(), "media_folders");
+        assertEquals(Finding.Status.ADVISORY, noUser.status());
+        assertTrue(noUser.message().startsWith("USER is not set"), noUser.message());
     }
 
     // --- the systemd user unit, through the recording runner ---
