@@ -214,6 +214,14 @@ SCENARIOS = [
                 "(sys_clock_isr -> sys_clock_announce -> z_timer_expiration_handler -> hold_tap_timer_expired): "
                 "UsageFault INVSTATE, reason 35, pc = 0, lr = the return into the expiry function. The build has "
                 "functions --gc-sections discarded (some with inlined calls), whose DWARF stays at low_pc 0."),
+    dict(name="xiao-timer-nullptr-gc", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="TIMER_NULLPTR_GC",
+         reason=35, layout="zephyr", sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="The NULL call of xiao-timer-nullptr on a build that really carries DWARF of discarded code: "
+                "fw/issue10.c's unused functions (with always-inline helpers) are dropped by --gc-sections and their "
+                "DW_AT_low_pc, .debug_aranges entries, line sequences and .debug_frame FDEs stay at 0. Frame 0 is "
+                "the call to address 0; no frame may name a discarded function."),
     dict(name="nice_nano-tailcall-entry", target="nice_nano/zmk_debug", bootloader=NN_092, kind="TAILCALL_ENTRY",
          reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
          tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_dispatch"],

@@ -263,17 +263,38 @@ class DesktopDoctorTest {
 
     @Test
     void aDriveMountedWhereTheWatchDoesNotLookBlocks() throws Exception {
-        fake.env.put("ZMK_AGENT_MEDIA_ROOTS", "/srv/drives");
+        // A VM's shared folder: not under a media folder, and not FAT or FUSE in the mount table.
+        fake.mounts("share0 /srv/vm-share/NICENANO virtiofs rw,relatime 0 0");
+        fake.write("/srv/vm-share/NICENANO/INFO_UF2.TXT", "UF2 Bootloader 0.6.1\n");
         DesktopDoctor.Report r = fake.run();
         Finding f = fake.finding(r, "media_folders");
         assertEquals(Finding.Status.BLOCKING, f.status(), r.text());
-        assertTrue(f.message().startsWith("a bootloader drive is mounted at /media/kim/NICENANO, where zmk-agent watch does not look"), f.message());
+        assertTrue(f.message().startsWith("a bootloader drive is mounted at /srv/vm-share/NICENANO (virtiofs), which zmk-agent watch neither"), f.message());
+        assertTrue(f.fix().orElseThrow().endsWith("or run watch with ZMK_AGENT_MEDIA_ROOTS=/srv/vm-share"), f.fix().toString());
         assertEquals(1, r.exitStatus());
 
-        fake.env.remove("ZMK_AGENT_MEDIA_ROOTS");
+        // With that folder a media root, the watch finds it.
+        fake.env.put("ZMK_AGENT_MEDIA_ROOTS", "/srv/vm-share");
+        Finding ok = fake.finding(fake.run(), "media_folders");
+        assertEquals(Finding.Status.OK, ok.status(), ok.toString());
+        assertTrue(ok.message().startsWith("watching /srv/vm-share and the FAT/FUSE mounts of /proc/self/mounts"), ok.message());
+    }
+
+    @Test
+    void theUsualFoldersAreWatchedAndAFatMountAnywhereIsFoundThroughTheMountTable() throws Exception {
         Finding ok = fake.finding(fake.run(), "media_folders");
         assertEquals(Finding.Status.OK, ok.status());
         assertTrue(ok.message().contains("/media/kim, /run/media/kim (absent) and the FAT/FUSE mounts of /proc/self/mounts"), ok.message());
+
+        // ZMK_AGENT_MEDIA_ROOTS replaces the folders, but watch still reads the mount table: a vfat drive elsewhere is seen.
+        fake.env.put("ZMK_AGENT_MEDIA_ROOTS", "/srv/drives");
+        assertEquals(Finding.Status.OK, fake.finding(fake.run(), "media_folders").status());
+
+        fake.env.remove("ZMK_AGENT_MEDIA_ROOTS");
+        fake.env.remove("USER");
+        Finding noUser = fake.finding(fake.run(), "media_folders");
+        assertEquals(Finding.Status.ADVISORY, noUser.status());
+        assertTrue(noUser.message().startsWith("USER is not set"), noUser.message());
     }
 
     // --- the systemd user unit, through the recording runner ---

@@ -102,7 +102,7 @@ class ElfDoctorCrashLabTest {
             String thread = c.preflight().worstCaseThread().orElseThrow();
             assertEquals(predicted, c.preflight().streamBytesIfFaulting(thread), name);
             assertEquals(c.preflight().perThread().values().stream().mapToLong(Long::longValue).max().orElseThrow(), predicted, name);
-            assertTrue(c.text().contains(predicted + " bytes, worst case (if " + thread + " faults"), c.text());
+            assertTrue(c.text().contains(predicted + " bytes, worst case (if the thread on " + thread + " faults"), c.text());
             assertTrue(c.summary().contains(predicted + " bytes worst case"), c.summary());
         }
         // A THREADS build's figure is exact.

@@ -32,6 +32,10 @@ final class Unit {
     private long loclistsBase;
     private long baseAddress;
     private List<Die> dies;
+    /** Why the DIE tree could not be read: kept, so that a corrupt unit is decoded once, not at every lookup. */
+    private FormatException diesFailure;
+    /** Likewise for the line table. */
+    private FormatException linesFailure;
     private long[] dieOffsets;
     private LineTable lines;
     private List<AddressRange> rootRanges;
@@ -177,6 +181,9 @@ final class Unit {
     // ---------------------------------------------------------------- DIE tree
 
     List<Die> dies() {
+        if (diesFailure != null) {
+            throw diesFailure;
+        }
         if (dies == null) {
             root();
             List<Die> list = new ArrayList<>();
@@ -208,7 +215,8 @@ final class Unit {
                     list.get(stack[--depth]).end = list.size();
                 }
             } catch (FormatException e) {
-                throw wrap(e);
+                diesFailure = wrap(e);
+                throw diesFailure;
             }
             long[] offs = new long[list.size()];
             for (int i = 0; i < offs.length; i++) {
@@ -508,7 +516,7 @@ final class Unit {
     }
 
     private void add(List<AddressRange> out, long low, long high) {
-        if (high > low && (low != 0 || s.sectionAtZero)) {
+        if (high > low && s.keeps(low)) {
             out.add(new AddressRange(low, high));
         }
     }
@@ -775,12 +783,20 @@ final class Unit {
 
     /** The unit's line table, or null when the unit has no DW_AT_stmt_list. */
     LineTable lines() {
+        if (linesFailure != null) {
+            throw linesFailure;
+        }
         if (lines == null) {
             int i = root().find(Dw.AT_STMT_LIST);
             if (i < 0) {
                 return null;
             }
-            lines = LineTable.parse(s, root.values[i], addressSize, this);
+            try {
+                lines = LineTable.parse(s, root.values[i], addressSize, this);
+            } catch (FormatException e) {
+                linesFailure = e;
+                throw e;
+            }
         }
         return lines;
     }

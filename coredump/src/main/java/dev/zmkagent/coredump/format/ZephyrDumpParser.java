@@ -115,6 +115,7 @@ public final class ZephyrDumpParser {
                         memory.add(new MemoryBlock(start, end, stream.slice(dataAt, have), true, stream.origin() + pos));
                         truncated = true;
                         warnings.add(String.format("memory block 0x%08x-0x%08x is cut off after %d of %d bytes: the dump was truncated", start, end, have, want));
+                        pos = len;                      // its bytes, to the stream's end, were read as the block's
                         break blocks;
                     }
                     memory.add(new MemoryBlock(start, end, stream.slice(dataAt, want), false, stream.origin() + pos));
@@ -183,7 +184,7 @@ public final class ZephyrDumpParser {
             warnings.add("the dump has no architecture block: no registers are known");
         }
         return new ZephyrDump(version, target, ptrBits, flags, reason, arch, List.copyOf(memory),
-                Optional.ofNullable(threads), threadsVersion, crcOk, truncated, len, List.copyOf(warnings));
+                Optional.ofNullable(threads), threadsVersion, crcOk, truncated, len, pos, List.copyOf(warnings));
     }
 
     /**

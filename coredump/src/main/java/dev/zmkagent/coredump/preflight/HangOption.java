@@ -34,7 +34,9 @@ public record HangOption(String name, List<String> kconfig, boolean on, String h
      *
      * Asserts: subsys/debug/Kconfig has {@code config ASSERT} ("__ASSERT() macro", default y only for tests);
      * lib/os/CMakeLists.txt builds lib/os/assert.c only with CONFIG_ASSERT, whose weak assert_post_action() ends in
-     * k_panic() (k_oops() from a user thread): a fatal error with reason 4 instead of running on into a hang.
+     * k_panic() (k_oops() from a user thread): a fatal error with reason 4 instead of running on into a hang. The
+     * newer assert.c (zephyr/llext/symbol.h era) keeps the weak assert_post_action, taking no arguments under
+     * CONFIG_ASSERT_NO_FILE_INFO: the symbol looked for is the same.
      * (CONFIG_ASSERT_TEST would let the post action return; nobody sets it outside tests.)
      */
     public static List<HangOption> inspect(ElfFile elf) {

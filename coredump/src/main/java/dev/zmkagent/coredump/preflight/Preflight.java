@@ -93,7 +93,7 @@ public record Preflight(
         return build.memoryMode().orElse(null) == MemoryMode.MIN && !perThread.isEmpty();
     }
 
-    /** MIN: the thread stack the worst case is for (the largest stream in {@code perThread}). */
+    /** MIN: the stack (of the thread that would fault) the worst case is for: the largest stream in {@code perThread}. */
     public Optional<String> worstCaseThread() {
         if (!worstCase()) {
             return Optional.empty();

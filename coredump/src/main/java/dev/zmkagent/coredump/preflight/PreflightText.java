@@ -114,7 +114,7 @@ public final class PreflightText {
      */
     private static String sizeKind(Preflight p, MemoryMode mode) {
         if (p.worstCase()) {
-            return ", worst case (if " + p.worstCaseThread().orElse("the largest thread") + " faults: MIN dumps only the faulting thread's stack)";
+            return ", worst case (if the thread on " + p.worstCaseThread().orElse("the largest stack") + " faults: MIN dumps only the faulting thread's stack)";
         }
         if (mode == MemoryMode.MIN) {
             return " without the faulting thread's stack (no thread stacks found in the ELF: that stack adds to it)";

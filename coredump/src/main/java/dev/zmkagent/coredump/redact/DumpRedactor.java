@@ -53,11 +53,33 @@ public final class DumpRedactor {
                         t.address(), inDump));
             }
         }
+        // Partition bytes the parser never read (after an unknown block id or a cut header, behind the CRC trailer, past
+        // the stream's end) can be RAM whose keys no type locates; the analysis does not read them either, so they go
+        // (erased, as flash reads). Zephyr erases the whole partition before a dump, so a sound one has none.
+        int unreadFrom = FlashHeader.STREAM_OFFSET + (int) dump.readLength();
+        int unreadTo = out.length;
+        int firstData = firstNotErased(out, unreadFrom, unreadTo);
+        if (firstData >= 0) {
+            java.util.Arrays.fill(out, firstData, unreadTo, (byte) 0xFF);
+            done.add(new Redaction("coredump partition", String.format("stream bytes not read as blocks, from partition offset 0x%x (erased to 0xFF)",
+                    firstData), firstData, unreadTo - firstData));
+            notes.add(String.format("The stream was read as blocks up to partition offset 0x%x; the %d bytes after it that are not erased could hold RAM"
+                    + " and were erased.", unreadFrom, unreadTo - firstData));
+        }
         if (!absent.isEmpty()) {
             notes.add("Not in the dump (outside its memory blocks, nothing to remove): " + String.join(", ", absent) + ".");
         }
         repairChecksums(partition, out, stored, dump, notes);
         return new Result(out, List.copyOf(done), notes);
+    }
+
+    private static int firstNotErased(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != (byte) 0xFF) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void repairChecksums(byte[] before, byte[] out, StoredDump stored, ZephyrDump dump, List<String> notes) {

@@ -39,6 +39,16 @@ public final class JsonReport {
             fm.put("kind", f.kind());
             fm.put("args", variables(f.args()));
             fm.put("locals", variables(f.locals()));
+            f.nullCall().ifPresent(c -> {
+                Map<String, Object> nc = new LinkedHashMap<>();
+                nc.put("caller", c.caller());
+                nc.put("file", c.file());
+                nc.put("line", c.line() > 0 ? c.line() : null);
+                nc.put("return_address", Hex.word(c.returnAddress()));
+                nc.put("through", c.registerCall() ? "blx" : "jump");
+                nc.put("text", c.sentence());
+                fm.put("null_call", nc);
+            });
             frames.add(fm);
         }
         return frames;

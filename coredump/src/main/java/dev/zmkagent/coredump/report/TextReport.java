@@ -211,6 +211,7 @@ public final class TextReport {
         } else if (!"normal".equals(f.kind()) && !"inlined".equals(f.kind())) {
             s.append("   [").append(f.kind()).append(']');
         }
+        f.nullCall().ifPresent(c -> s.append("  — ").append(c.sentence()));
         return s.toString();
     }
 

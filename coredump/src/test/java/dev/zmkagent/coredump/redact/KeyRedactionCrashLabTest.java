@@ -121,6 +121,42 @@ class KeyRedactionCrashLabTest {
         }
     }
 
+    /**
+     * A memory block whose id byte is damaged (several bits, so not recovered): parsing stops there and the RAM after
+     * it is read by nothing, so no type can locate its keys; it is erased, and the analysis reads the same.
+     */
+    @Test
+    void streamBytesTheParserCouldNotReadAreErased() {
+        byte[] raw = TYPED.partition().clone();
+        StoredDump sound = StoredDump.read(ByteView.of(raw));
+        MemoryBlock first = sound.dump().orElseThrow().memory().get(0);
+        int blockAt = (int) first.data().origin() - 11;          // the 'M' block header: id, version, start, end
+        assertEquals('M', raw[blockAt]);
+        raw[blockAt] = 0x00;
+        StoredDump damaged = StoredDump.read(ByteView.of(raw));
+        assertTrue(damaged.dump().orElseThrow().memory().isEmpty(), "parsing stopped at the damaged id");
+        assertEquals(blockAt - 16, damaged.dump().get().readLength());
+        assertTrue(needles(TYPED).stream().filter(n -> contains(raw, n)).count() >= 12, "the unread RAM still holds the keys");
+
+        DumpRedactor.Result r = DumpRedactor.redact(raw, keys(TYPED));
+        for (byte[] n : needles(TYPED)) {
+            assertFalse(contains(r.partition(), n), "a key value survived in the unread bytes");
+        }
+        Redaction unread = r.redactions().stream().filter(x -> x.what().startsWith("stream bytes not read as blocks")).findFirst().orElseThrow();
+        assertEquals(blockAt, unread.address());
+        for (int i = blockAt; i < raw.length; i++) {
+            assertEquals((byte) 0xFF, r.partition()[i]);
+        }
+        assertArrayEquals(java.util.Arrays.copyOf(raw, blockAt), java.util.Arrays.copyOf(r.partition(), blockAt), "what was read is unchanged");
+        StoredDump after = StoredDump.read(ByteView.of(r.partition()));
+        assertArrayEquals(damaged.dump().get().arch().get().registers(), after.dump().get().arch().get().registers());
+        assertEquals(damaged.dump().get().reason(), after.dump().get().reason());
+
+        // a sound dump has nothing unread: nothing but the key fields changes
+        DumpRedactor.Result clean = DumpRedactor.redact(TYPED.partition(), keys(TYPED));
+        assertTrue(clean.redactions().stream().noneMatch(x -> x.what().startsWith("stream bytes")), clean.redactions().toString());
+    }
+
     @Test
     void fallbackBlanksObjectsWhoseNameSaysKeyAndBtDevWhole() {
         KeyObjects k = keys(UNTYPED);
