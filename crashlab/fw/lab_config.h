@@ -21,7 +21,6 @@
 #define KIND_TIMER_NULLPTR 12   /* NULL call in a timer expiry function, from the SysTick interrupt */
 #define KIND_TAILCALL_ENTRY 13  /* a thread entry that tail-calls (erased frame, evidence unambiguous) */
 #define KIND_TAILCALL_AMBIGUOUS 14 /* two tail-call paths into the faulting function: no guess */
-#define KIND_TAILCALL_INDIRECT 16 /* a tail call through a pointer beside a direct one: the path is not known */
 #define KIND_VALUES        40   /* values: typed arguments and locals, one of them past the dump's cut */
 #define KIND_BONDS         50   /* bus fault with two bonds in key_pool and the settings partition */
 #define KIND_BONDS_NO_TYPES 51  /* the same, bt_keys.c built without DWARF (no struct bt_keys type) */
@@ -108,5 +107,6 @@ void LAB_AFTER_TRIGGER(void);
 /* kinds 30-39, at the end so that no other line moves (a declaration above is in the DWARF of the bond builds) */
 #define KIND_IDLE_IRQ      30   /* an interrupt faults while the idle thread sleeps in arch_cpu_idle (LAB_ZMK_BUILD) */
 #define KIND_TIMER_NULLPTR_GC 15 /* the same NULL call, the build also carries DWARF of discarded functions at 0 */
+#define KIND_TAILCALL_INDIRECT 16 /* a tail call through a pointer beside a direct one: the path is not known */
 
 #endif
