@@ -54,4 +54,40 @@ class DiscardedCodeTest {
         assertEquals("hold_tap_timer_expired", f.function());
         assertTrue(f.file().endsWith("issue10.c"), f.file());
     }
+
+    /**
+     * Flash at 0 (dwarf/flash0/flash0.elf, built by build.sh there): the vector table is at 0 in the executable .text,
+     * so gdb's rule (an allocated section at 0) takes the discarded function's DWARF for code. Address 0 is the
+     * vector table, a data symbol: no function may be named there, and the discarded function's range [0, length),
+     * which overlaps real code, may name none of it either.
+     */
+    @Test
+    void onABoardWithFlashAtZeroTheVectorTableIsNoFunction() throws Exception {
+        ElfFile e = ElfFile.parse(ByteView.of(Files.readAllBytes(GdbTruth.DIR.resolve("flash0").resolve("flash0.elf"))));
+        assertTrue(e.isCode(0), "the fixture's vector table is not in an executable section at 0");
+        assertTrue(e.symbols().byName("_vector_table").orElseThrow().isObject());
+        long timer = e.symbols().byName("timer_expired").orElseThrow().address();
+        long start = e.symbols().byName("_start").orElseThrow().address();
+
+        // the property is real: with gdb's rule, 0 and the start of timer_expired are named after the discarded function
+        DebugInfo loose = DebugInfo.of(new DwarfSections(e, true), e);
+        assertEquals("unused_on_hold", loose.function(0).orElseThrow().name());
+        assertTrue(loose.function(0).orElseThrow().highPc() > timer, "the discarded range does not overlap timer_expired");
+
+        DebugInfo d = DebugInfo.of(e);
+        assertEquals(List.of(new SourceFrame("??", null, null, 0, false)), d.frames(0));
+        assertTrue(d.function(0).isEmpty());
+        assertTrue(d.functionEntry(0).isEmpty());
+        assertEquals(List.of(new SourceFrame("??", null, null, 0, false)), new ElfSymbolizer(e).frames(0));
+        for (long pc = timer; pc < start; pc += 2) {
+            List<SourceFrame> fs = d.frames(pc);
+            assertEquals("timer_expired", fs.get(fs.size() - 1).function(), String.format("pc 0x%x: %s", pc, fs));
+            assertTrue(fs.stream().noneMatch(f -> f.function().equals("unused_on_hold") || f.function().equals("mix")), fs.toString());
+            assertTrue(fs.get(0).file().endsWith("flash0.c"));
+        }
+        // nor does call-frame information of the discarded function (an FDE at 0 over the vector table and timer_expired)
+        dev.zmkagent.coredump.unwind.cfi.FdeIndex fdes = dev.zmkagent.coredump.unwind.cfi.FdeIndex.build(e);
+        assertTrue(fdes.find(0).isEmpty());
+        assertEquals(timer, fdes.find(timer + 2).orElseThrow().start());
+    }
 }
