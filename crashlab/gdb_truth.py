@@ -258,16 +258,23 @@ def tail_call_frames(spec):
     arch = gdb.selected_frame().architecture()
     addr = lambda name: int(gdb.parse_and_eval("(unsigned int)&%s" % name)) & ~1
 
+    indirect = set(spec.get("indirect", []))
+
     def jump(fn, to):
         lo = addr(fn)
         blk = gdb.block_for_pc(lo)
         while blk.function is None:
             blk = blk.superblock
         end = blk.end
-        hits = [i for i in arch.disassemble(lo, end - 1)
-                if i["asm"].split()[0] in ("b", "b.w") and ("0x%x" % addr(to)) in i["asm"]]
+        if fn in indirect and to not in [p[p.index(fn) + 1] for p in spec.get("other_paths", []) if fn in p]:
+            # a jump through a register (bx rN, not the return bx lr): its target is not in the code
+            hits = [i for i in arch.disassemble(lo, end - 1)
+                    if i["asm"].split()[0] == "bx" and i["asm"].split()[1] != "lr"]
+        else:
+            hits = [i for i in arch.disassemble(lo, end - 1)
+                    if i["asm"].split()[0] in ("b", "b.w") and ("0x%x" % addr(to)) in i["asm"]]
         if len(hits) != 1:
-            raise RuntimeError("tail-call path: %s has %d jumps to %s" % (fn, len(hits), to))
+            raise RuntimeError("tail-call path: %s has %d %sjumps to %s" % (fn, len(hits), "indirect " if fn in indirect else "", to))
         return hits[0]["addr"] + hits[0]["length"]
 
     for path in [spec["path"]] + spec.get("other_paths", []):
@@ -489,6 +496,8 @@ elif crash and psp_boundary is not None:
         erased = tail_call_frames(tails)
         truth["tail_calls"] = {"faulting": tails["faulting"], "provable": tails["provable"], "frames": erased,
                                "other_paths": tails.get("other_paths", [])}
+        if tails.get("indirect"):
+            truth["tail_calls"]["indirect"] = tails["indirect"]
         if tails["provable"]:
             at = max(i for i, f in enumerate(fr2) if f.get("function") == tails["faulting"]) + 1
             fr2[at:at] = erased

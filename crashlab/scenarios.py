@@ -248,6 +248,15 @@ SCENARIOS = [
                      "other_paths": [["keymap_event_thread", "keymap_event_released"]], "provable": False},
          proves="The entry function can reach the faulting function by two tail-call paths (through the press or the "
                 "release handler): the report must show neither and say that the tail-call path is ambiguous."),
+    dict(name="nice_nano-tailcall-indirect", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="TAILCALL_INDIRECT", reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_released"],
+                     "indirect": ["keymap_event_thread"],
+                     "other_paths": [["keymap_event_thread", "keymap_event_dispatch"]], "provable": False},
+         proves="The entry function tail-calls either directly (b.w keymap_event_dispatch) or through a pointer (bx, "
+                "DWARF call site without a known target) into a function that jumps to the faulting one; the run takes "
+                "the pointer. The DWARF call sites name one path, which was not taken: the report must show no frame "
+                "of either path and say that an indirect tail call makes the path unknown."),
 ]
 
 

@@ -107,5 +107,6 @@ void LAB_AFTER_TRIGGER(void);
 /* kinds 30-39, at the end so that no other line moves (a declaration above is in the DWARF of the bond builds) */
 #define KIND_IDLE_IRQ      30   /* an interrupt faults while the idle thread sleeps in arch_cpu_idle (LAB_ZMK_BUILD) */
 #define KIND_TIMER_NULLPTR_GC 15 /* the same NULL call, the build also carries DWARF of discarded functions at 0 */
+#define KIND_TAILCALL_INDIRECT 16 /* a tail call through a pointer beside a direct one: the path is not known */
 
 #endif

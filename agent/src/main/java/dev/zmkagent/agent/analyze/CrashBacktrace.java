@@ -223,9 +223,10 @@ final class CrashBacktrace {
             return Optional.empty();
         }
         return Optional.of("Tail calls: " + String.join(", ", shown) + " left no stack frame (each ended with a jump into the next"
-                + " function). They are shown because the evidence is unambiguous: the thread object names the entry function"
-                + " z_thread_entry called, and the DWARF call sites give exactly one tail-call path from it to the faulting"
-                + " function. They are synthetic frames (no registers of their own): gdb over `zmk-agent gdbserver` does not show them.");
+                + " function). They are shown because the thread object names the entry function z_thread_entry called, and the"
+                + " DWARF call sites give exactly one tail-call path from it to the faulting function, with no jump through a"
+                + " pointer on the way; a jump the compiler gave no call-site information (assembly) cannot be seen. They are"
+                + " synthetic frames (no registers of their own): gdb over `zmk-agent gdbserver` does not show them.");
     }
 
 }

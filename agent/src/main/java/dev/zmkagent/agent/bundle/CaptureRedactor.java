@@ -72,7 +72,7 @@ public final class CaptureRedactor {
         }
 
         Map<String, Object> pm = c.section("partition").orElse(Map.of());
-        long address = decode(pm.get("address"));
+        long address = c.partitionAddress();
         byte[] part = partition.length == 0 ? partition : dump(CaptureStore.PARTITION_FILE, address, partition, keys, items, notes);
 
         Optional<byte[]> uf2 = Optional.empty();
@@ -160,16 +160,5 @@ public final class CaptureRedactor {
                     flash.lowest(), flash.highestEnd()));
         }
         return out;
-    }
-
-    private static long decode(Object o) {
-        if (o instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return o == null ? 0 : Long.decode(String.valueOf(o));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

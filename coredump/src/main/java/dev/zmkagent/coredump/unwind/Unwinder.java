@@ -321,7 +321,7 @@ public final class Unwinder {
          * caller is z_thread_entry, whose call into the thread's entry goes through a pointer (its call site names no
          * callee), the entry function known from the thread object ({@link UnwindOptions#threadEntry}) is where the
          * search starts; those frames are TAILCALL_VIA_ENTRY. Several paths: no frames beyond what all of them share,
-         * and a note saying why.
+         * and a note saying why; a tail call through a pointer on the way: no frames, and a note saying why.
          */
         private void addTailCalls(long calleeLookup, long returnAddress) {
             if (symbolizer == null) {
@@ -347,6 +347,14 @@ public final class Unwinder {
             }
             TailCallChain.Result found = TailCallChain.from(symbolizer, first, entry.getAsLong());
             String callee = functionName(calleeLookup);
+            if (found.indirect().isPresent()) {
+                CallSite jump = found.indirect().get();
+                notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but on the way from %s"
+                        + " %s jumps through a pointer (a tail call at 0x%08x whose target the DWARF call sites do not name): which"
+                        + " functions lie between them is not known, so no tail-call frame is shown between %s and %s.",
+                        callee, functionName(returnAddress - 1), functionName(first), functionName(jump.function()), jump.lookupPc(),
+                        callee, functionName(returnAddress - 1)));
+            }
             if (found.ambiguous()) {
                 notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but the DWARF call sites"
                         + " give %d possible tail-call paths from %s to it: the tail-call path is ambiguous, so %s shown between"
