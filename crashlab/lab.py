@@ -262,6 +262,8 @@ def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
     }
     if sc["tail_calls"] is not None:
         params["tail_calls"] = sc["tail_calls"]
+    if t["app_start"] < 0x8000:
+        params["osabi_none"] = True         # code below gdb's GNU/Linux lowest_pc (see gdb_truth.py)
     pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
     if sc["kind"] in BOND_KINDS:
         # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
@@ -504,12 +506,13 @@ def write_scenario_json(sc, d, truth, facts, settings=None):
         "dump": facts,
         "proves": sc["proves"],
         "files": {"app.elf": "application ELF with DWARF (link address %s)" % ("0x%x" % t["app_start"]),
-                  "../mbr.elf": "MBR stub at 0 (shared)",
+                  "../mbr.elf": "MBR stub at 0 (shared)" if t["mbr"] else "not used: the application is at 0",
                   "partition.bin": "the 64 KiB coredump partition after the crash",
                   "flash": ("compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf + the blocks of zmk.uf2 (the "
                             "build's gap-filled UF2, as the bootloader writes it) + partition.bin"
                             if sc["layout"] == "zephyr" else
-                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin")},
+                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"
+                            if t["mbr"] else "compose: 1 MiB of 0xFF + PT_LOAD segments of app.elf + partition.bin")},
     }
     if sc["bootloader"] is not None:
         fam_key, blver = sc["bootloader"]

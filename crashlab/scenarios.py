@@ -15,6 +15,11 @@ TARGETS = {
     "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
                                app_start=0x27000, app_size=0x4A000, part_addr=0x71000,
                                settings_addr=0xEC000, settings_size=0x8000),
+    # A board flashed without a bootloader (SWD/J-Link), e.g. Zephyr's nrf52840dk/nrf52840 built without
+    # CONFIG_USE_DT_CODE_PARTITION: the application is linked at the flash base, so its vector table is at address 0
+    # (in the executable .text section); no MBR, no SoftDevice, no UF2 bootloader: the dump is the partition image.
+    "nrf52840dk/zmk_debug": dict(M4, board="nrf52840dk", variant="zmk_debug", softdevice=None, app_start=0,
+                                 app_size=0x71000, part_addr=0x71000, mbr=False),
     # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
     # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
     # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
@@ -232,6 +237,13 @@ SCENARIOS = [
                 "fw/issue10.c's unused functions (with always-inline helpers) are dropped by --gc-sections and their "
                 "DW_AT_low_pc, .debug_aranges entries, line sequences and .debug_frame FDEs stay at 0. Frame 0 is "
                 "the call to address 0; no frame may name a discarded function."),
+    dict(name="nrf52840dk-timer-nullptr-flash0", target="nrf52840dk/zmk_debug", bootloader=None,
+         kind="TIMER_NULLPTR_GC", reason=35, sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="xiao-timer-nullptr-gc's NULL call on a board with flash at 0: the vector table is at address 0 "
+                "inside an executable section, so gdb takes the discarded functions' DWARF at 0 for real code. "
+                "Address 0 is the vector table, not a function: frame 0 must name none."),
     dict(name="nice_nano-tailcall-entry", target="nice_nano/zmk_debug", bootloader=NN_092, kind="TAILCALL_ENTRY",
          reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
          tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_dispatch"],

@@ -118,4 +118,39 @@ class NullCallCrashLabTest {
         }
         assertTrue(elf.symbols().byName("hold_tap_timer_expired").isPresent());
     }
+
+    /**
+     * Flash at 0: the vector table is at address 0 in the executable .text, so gdb takes the discarded functions'
+     * DWARF there for code and names one at pc 0 (recorded in the truth as gdb_named, the frame itself as no
+     * function). Our report names none: frame 0 is the call to address 0, and the chain goes on to the thread entry.
+     */
+    @SuppressWarnings("unchecked")
+    @Test
+    void onABoardWithFlashAtZeroAddressZeroIsTheVectorTableNotAFunction() throws Exception {
+        CrashLab.Scenario s = CrashLab.scenario("nrf52840dk-timer-nullptr-flash0");
+        ElfFile elf = ElfFile.parse(ByteView.of(s.appElf()));
+        assertTrue(elf.isCode(0), "address 0 is not in an executable section");
+        assertTrue(elf.symbols().byName("_vector_table").orElseThrow().isObject());
+        assertEquals(0L, elf.symbols().byName("_vector_table").orElseThrow().address());
+        List<Map<String, Object>> truth = (List<Map<String, Object>>) s.truth().get("frames");
+        Map<String, Object> zero = truth.stream().filter(f -> f.containsKey("gdb_named")).findFirst()
+                .orElseThrow(() -> new AssertionError("gdb named no function at 0: the property is not there"));
+        assertNull(zero.get("function"));
+        for (Map<String, Object> named : (List<Map<String, Object>>) zero.get("gdb_named")) {
+            assertTrue(elf.symbols().byName((String) named.get("function")).isEmpty(), "gdb named a kept function " + named);
+        }
+
+        CrashReport r = CrashLabBacktraceTest.analyzeCurrentUf2(s);
+        CrashReport.Frame f0 = r.frames().get(0);
+        assertEquals(0L, f0.pc().getAsLong());
+        assertTrue(f0.function() == null || "??".equals(f0.function()), "frame 0 names a function: " + f0);
+        assertEquals("hold_tap_timer_expired", f0.nullCall().orElseThrow().caller());
+        String text = TextReport.render(r, false, true, true);
+        for (Map<String, Object> named : (List<Map<String, Object>>) zero.get("gdb_named")) {
+            assertFalse(text.contains((String) named.get("function")), text);
+        }
+        assertFalse(text.contains("_vector_table"), text);
+        assertEquals("z_thread_entry", r.frames().stream().filter(f -> f.function() != null && !"guess".equals(f.kind()))
+                .reduce((a, b) -> b).orElseThrow().function());
+    }
 }
