@@ -194,6 +194,16 @@ SCENARIOS = [
                 "and sets psp = PSPLIM; Zephyr reports reason 2 with the 'frame' read from the untouched stack "
                 "bottom: pc = lr = 0 (no CONFIG_INIT_STACKS, as in ZMK). gdb's truth is its bt at the overflowing "
                 "instruction."),
+    dict(name="m33-stack-limit-tailcall", target="mps2_an521/crashlab_m33", bootloader=None, kind="STACK_OVERFLOW", reason=2,
+         fpu=False, mem="THREADS",
+         defines={"LAB_BUILTIN_STACK_GUARD": 1, "LAB_INIT_STACKS": 0, "LAB_LAYER_SCRATCH": 100, "STACK_DEPTH": 40,
+                  "LAB_STACK_LIMIT_TAILCALL": 1},
+         proves="The stack-limit overflow of m33-stack-limit, with the recursion going through a function that tail-calls: "
+                "display_layer_render calls (bl) display_layer_scale, which jumps (b.w) to display_layer_render directly or "
+                "through display_layer_dim. The render overflowed, but the saved return address follows a call to "
+                "display_layer_scale, whose own (untaken) wide path needs more stack than the render: both pass the "
+                "checks, so the report must not name the overflowing function, only 'display_layer_scale or a function it "
+                "tail-called'; the callers are rebuilt, and the two tail-call paths at every level are said to be ambiguous."),
     dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
          uf2=True,
          proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "

@@ -55,7 +55,9 @@ public record CrashReport(
 
     /**
      * One backtrace frame, innermost first; frame 0 is where the fault happened. {@code pc} is absent for an exception
-     * boundary; frames of one inline chain share the pc of the machine frame they are in.
+     * boundary; frames of one inline chain share the pc of the machine frame they are in, and its {@code kind} (how
+     * that machine frame was found: normal, exception, recovered, tailcall, tailcall_via_entry, guess), so an inlined
+     * function in a guessed frame is a guess too; {@code inlined} says that it was inlined.
      */
     public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind,
                         List<Variable> args, List<Variable> locals, Optional<String> btArgs, Optional<NullCall> nullCall) {

@@ -82,6 +82,11 @@ public final class Unwinder {
         return fdes;
     }
 
+    /** The symbolizer this unwinder names frames with (DWARF call sites included); null when there is none. */
+    Symbolizer symbolizer() {
+        return symbolizer;
+    }
+
     /**
      * What went wrong with the debug information, for the report's warnings: sections of call-frame information that
      * could not be indexed ({@link FdeIndex#problems}), malformed CFI met by the unwinds so far, and the symbolizer's
@@ -152,7 +157,9 @@ public final class Unwinder {
     /**
      * Unwinds from a caller context rebuilt from a saved return address ({@link StackLimitRecovery}): {@code caller}
      * holds pc = that return address and the caller's sp, so its first frame is looked up at pc-1 like any caller, and
-     * every frame is marked RECOVERED. No stack scan follows an early stop.
+     * every frame is marked RECOVERED (inlined functions too: {@link Frame#inlined} says that they were inlined). No
+     * stack scan follows an early stop. The notes (tail calls that could not be placed) and what the walk established
+     * about {@code caller}'s unknown registers are kept, as for {@link #unwind}.
      */
     public Backtrace unwindFromReturnAddress(Memory memory, RegisterSet caller, UnwindOptions options) {
         CodeReader code = new CodeReader(elf, memory);
@@ -163,8 +170,9 @@ public final class Unwinder {
         });
         List<Frame> frames = new ArrayList<>();
         Walk walk = new Walk(memory, code, stepper, options.withHeuristicScan(false), frames);
+        walk.carriedFromStart = ~knownMask(caller);
         StopReason stop = walk.walk(caller, FrameKind.RECOVERED, false, false);
-        return new Backtrace(frames, stop);
+        return new Backtrace(frames, stop, walk.establishedAtStart, walk.notes);
     }
 
     /** One walk over the frames; holds the mutable state of a single unwind. */
@@ -454,12 +462,13 @@ public final class Unwinder {
                 frames.add(new Frame(kind, OptionalLong.of(pc), name, null, 0, false, regs, cfa, note));
                 return name;
             }
+            // Inlined frames keep the kind of the machine frame they run in: a guess stays a guess, a recovered frame
+            // recovered; inlined() says that they were inlined.
             for (int i = 0; i < sources.size(); i++) {
                 SourceFrame s = sources.get(i);
                 boolean outer = i == sources.size() - 1;
-                FrameKind k = outer ? kind : (kind == FrameKind.GUESS ? FrameKind.GUESS : FrameKind.INLINED);
-                frames.add(new Frame(k, OptionalLong.of(pc), s.function(), s.file(), s.line(), !outer,
-                        regs, cfa, outer ? note : "inlined"));
+                frames.add(new Frame(kind, OptionalLong.of(pc), s.function(), s.file(), s.line(), !outer,
+                        regs, cfa, outer ? note : kind == FrameKind.NORMAL || note.isEmpty() ? "inlined" : "inlined; " + note));
             }
             return sources.get(sources.size() - 1).function();
         }

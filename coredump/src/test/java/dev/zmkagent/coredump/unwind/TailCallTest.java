@@ -48,7 +48,8 @@ class TailCallTest {
         }
         List<String> ours = new ArrayList<>();
         for (Frame f : bt.reliableFrames().subList(0, Math.min(gdb.size(), bt.reliableFrames().size()))) {
-            ours.add(f.kind() == FrameKind.EXCEPTION ? "EXCEPTION" : String.format("%s 0x%08x %s", f.kind(), f.pc().getAsLong(), f.location()));
+            ours.add(f.kind() == FrameKind.EXCEPTION ? "EXCEPTION"
+                    : String.format("%s 0x%08x %s", f.inlined() ? "INLINED" : f.kind(), f.pc().getAsLong(), f.location()));
         }
         assertEquals(String.join("\n", gdb), String.join("\n", ours), bt.toString());
     }
