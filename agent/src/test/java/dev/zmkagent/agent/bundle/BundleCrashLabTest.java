@@ -105,29 +105,13 @@ class BundleCrashLabTest {
 
     /** Every key value of the scenario (from scenario.json) and every 8-byte half of the 16-byte ones. */
     static List<byte[]> needles(CrashLab.Scenario s) {
-        List<byte[]> out = new ArrayList<>();
-        for (byte[] k : s.keyValues()) {
-            out.add(k);
-            if (k.length == 16) {
-                out.add(Arrays.copyOfRange(k, 0, 8));
-                out.add(Arrays.copyOfRange(k, 8, 16));
-            }
-        }
+        List<byte[]> out = s.keyNeedles();
         assertTrue(out.size() >= 30, "the scenario names its keys: " + out.size());
         return out;
     }
 
     static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return CrashLab.contains(hay, needle);
     }
 
     /** The file's bytes and, for a UF2, its flash contents laid out contiguously (a key may straddle two blocks' payloads). */

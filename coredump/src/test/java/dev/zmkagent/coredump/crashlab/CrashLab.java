@@ -51,6 +51,20 @@ public final class CrashLab {
         }
     }
 
+    /** Whether {@code needle} occurs anywhere in {@code hay}. */
+    public static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     public static Scenario scenario(String name) {
         return new Scenario(root().resolve(name));
     }
@@ -201,6 +215,19 @@ public final class CrashLab {
                     out.add(java.util.HexFormat.of().parseHex(irk));
                 }
             });
+            return out;
+        }
+
+        /** What no redacted file may hold: every key value of {@link #keyValues} and each 8-byte half of a 16-byte one. */
+        public List<byte[]> keyNeedles() {
+            List<byte[]> out = new java.util.ArrayList<>();
+            for (byte[] k : keyValues()) {
+                out.add(k);
+                if (k.length == 16) {
+                    out.add(java.util.Arrays.copyOfRange(k, 0, 8));
+                    out.add(java.util.Arrays.copyOfRange(k, 8, 16));
+                }
+            }
             return out;
         }
     }

@@ -31,29 +31,12 @@ class KeyRedactionCrashLabTest {
     private static final CrashLab.Scenario UNTYPED = CrashLab.scenario("xiao-bonds-no-types");
 
     static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return CrashLab.contains(hay, needle);
     }
 
     /** Every key value and every 8-byte half of a 16-byte one. */
     static List<byte[]> needles(CrashLab.Scenario s) {
-        List<byte[]> out = new ArrayList<>();
-        for (byte[] k : s.keyValues()) {
-            out.add(k);
-            if (k.length == 16) {
-                out.add(java.util.Arrays.copyOfRange(k, 0, 8));
-                out.add(java.util.Arrays.copyOfRange(k, 8, 16));
-            }
-        }
-        return out;
+        return s.keyNeedles();
     }
 
     private static KeyObjects keys(CrashLab.Scenario s) {
