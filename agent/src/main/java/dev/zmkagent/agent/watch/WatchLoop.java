@@ -68,6 +68,12 @@ public final class WatchLoop implements AutoCloseable {
 
     private static final int RETRIES = 3;
     private static final long FAST_PROBE_MS = 100;
+    /**
+     * How long a drive that went away during a capture is probed for often: a drive unmounted and mounted again at the
+     * same place between two rescans leaves the mount table as it was and makes no folder event, so without this its
+     * return would go unseen.
+     */
+    private static final Duration RETURN_WINDOW = Duration.ofMinutes(2);
 
     private final Config config;
     private final Capturer capturer;
@@ -82,7 +88,8 @@ public final class WatchLoop implements AutoCloseable {
     });
     private final Map<Path, BootloaderDrive> present = new ConcurrentHashMap<>();
     private final Set<Path> capturing = ConcurrentHashMap.newKeySet();
-    private final Map<Path, Long> settling = new HashMap<>();
+    /** Roots to probe often until a drive is there or the time (nanoTime) passes: new folders, and drives that went away mid-capture. */
+    private final Map<Path, Long> settling = new ConcurrentHashMap<>();
     private final AtomicReference<Path> lastReport = new AtomicReference<>();
     private volatile boolean paused;
     private volatile boolean stopped;
@@ -132,7 +139,8 @@ public final class WatchLoop implements AutoCloseable {
         long lastRescan = System.nanoTime();
         try {
             while (!stopped) {
-                long timeout = settling.isEmpty() ? config.rescan().toMillis() : FAST_PROBE_MS;
+                // while a capture runs, wake often: if its drive goes away, the worker asks for fast probing (settling)
+                long timeout = settling.isEmpty() && capturing.isEmpty() ? config.rescan().toMillis() : FAST_PROBE_MS;
                 WatchKey key = watcher.poll(timeout, TimeUnit.MILLISECONDS);
                 boolean changed = false;
                 while (key != null) {
@@ -246,6 +254,7 @@ public final class WatchLoop implements AutoCloseable {
                 if (still.isEmpty()) {
                     log.warn("the drive " + d.root() + " went away during the capture (" + message(e) + "); nothing was stored; it is captured when it comes back");
                     present.remove(d.root()); // so its return counts as an appearance even if no scan saw it leave
+                    settling.put(d.root(), System.nanoTime() + RETURN_WINDOW.toNanos());
                     events.failed(d.root(), e);
                     return;
                 }
