@@ -151,7 +151,35 @@ def frames():
     """gdb's frames, newest first, as data (what `bt` prints), with their values (`bt full`, `info args`)."""
     recs = frames_only()
     record_values(recs)
-    return recs
+    return no_function_at_zero(recs)
+
+
+def no_function_at_zero(recs):
+    """Address 0 is no function of any lab build (the MBR stub, or on a build linked at 0 the vector table). When
+    gdb names one there (an allocated section at 0 makes it take the DWARF that GNU ld left at 0 for discarded
+    functions as code), that is gdb's mistake: the truth keeps one frame at pc 0 without a function, and records
+    what gdb said under `gdb_named` (crashlab/README.md)."""
+    out = []
+    for rec in recs:
+        if rec.get("pc") != "0x00000000" or rec.get("kind") != "normal":
+            out.append(rec)
+            continue
+        named = {k: rec[k] for k in ("function", "file", "line", "inlined")}
+        if out and out[-1].get("pc") == "0x00000000" and out[-1].get("kind") == "normal":
+            out[-1].setdefault("gdb_named", []).append(named)   # gdb's inline chain at 0: one frame
+            continue
+        fixed = dict(rec)
+        if named["function"] is not None:
+            fixed.update({"function": None, "file": None, "line": None, "inlined": False, "bt_args": [],
+                          "info_args": [], "locals": [], "gdb_named": [named]})
+        out.append(fixed)
+    if any("gdb_named" in r for r in out):
+        note("gdb named address 0 %s: a discarded function, not recorded as a frame's function"
+             % [n["function"] for r in out for n in r.get("gdb_named", [])])
+    for i, r in enumerate(out):
+        if "error" not in r:
+            r["index"] = i
+    return out
 
 
 def frames_only():
@@ -230,16 +258,23 @@ def tail_call_frames(spec):
     arch = gdb.selected_frame().architecture()
     addr = lambda name: int(gdb.parse_and_eval("(unsigned int)&%s" % name)) & ~1
 
+    indirect = set(spec.get("indirect", []))
+
     def jump(fn, to):
         lo = addr(fn)
         blk = gdb.block_for_pc(lo)
         while blk.function is None:
             blk = blk.superblock
         end = blk.end
-        hits = [i for i in arch.disassemble(lo, end - 1)
-                if i["asm"].split()[0] in ("b", "b.w") and ("0x%x" % addr(to)) in i["asm"]]
+        if fn in indirect and to not in [p[p.index(fn) + 1] for p in spec.get("other_paths", []) if fn in p]:
+            # a jump through a register (bx rN, not the return bx lr): its target is not in the code
+            hits = [i for i in arch.disassemble(lo, end - 1)
+                    if i["asm"].split()[0] == "bx" and i["asm"].split()[1] != "lr"]
+        else:
+            hits = [i for i in arch.disassemble(lo, end - 1)
+                    if i["asm"].split()[0] in ("b", "b.w") and ("0x%x" % addr(to)) in i["asm"]]
         if len(hits) != 1:
-            raise RuntimeError("tail-call path: %s has %d jumps to %s" % (fn, len(hits), to))
+            raise RuntimeError("tail-call path: %s has %d %sjumps to %s" % (fn, len(hits), "indirect " if fn in indirect else "", to))
         return hits[0]["addr"] + hits[0]["length"]
 
     for path in [spec["path"]] + spec.get("other_paths", []):
@@ -267,6 +302,10 @@ ex("set width 0", False)
 ex("set height 0", False)
 ex("set confirm off", False)
 ex("set backtrace past-main on", False)
+if P.get("osabi_none"):
+    # Debian's gdb-multiarch takes an ELF without an OS ABI note for GNU/Linux, whose ARM lowest_pc (0x8000) makes
+    # the prologue unwinder call every frame below 0x8000 outermost: right for a bare-metal build linked at 0
+    ex("set osabi none", False)
 ex("file " + P["elf"], False)
 ex("target remote :%d" % P["port"], False)
 for a in P["stop_addresses"]:
@@ -457,6 +496,8 @@ elif crash and psp_boundary is not None:
         erased = tail_call_frames(tails)
         truth["tail_calls"] = {"faulting": tails["faulting"], "provable": tails["provable"], "frames": erased,
                                "other_paths": tails.get("other_paths", [])}
+        if tails.get("indirect"):
+            truth["tail_calls"]["indirect"] = tails["indirect"]
         if tails["provable"]:
             at = max(i for i, f in enumerate(fr2) if f.get("function") == tails["faulting"]) + 1
             fr2[at:at] = erased

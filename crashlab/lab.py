@@ -47,7 +47,7 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 # positions) so that kinds added side by side never renumber each other.
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
-         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14, "IDLE_IRQ": 30,
+         "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14, "TIMER_NULLPTR_GC": 15, "TAILCALL_INDIRECT": 16, "IDLE_IRQ": 30,
          "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
 # kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
 BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
@@ -262,6 +262,8 @@ def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
     }
     if sc["tail_calls"] is not None:
         params["tail_calls"] = sc["tail_calls"]
+    if t["app_start"] < 0x8000:
+        params["osabi_none"] = True         # code below gdb's GNU/Linux lowest_pc (see gdb_truth.py)
     pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
     if sc["kind"] in BOND_KINDS:
         # what the firmware loaded from the settings partition, read by gdb (checked in check_bonds)
@@ -504,12 +506,13 @@ def write_scenario_json(sc, d, truth, facts, settings=None):
         "dump": facts,
         "proves": sc["proves"],
         "files": {"app.elf": "application ELF with DWARF (link address %s)" % ("0x%x" % t["app_start"]),
-                  "../mbr.elf": "MBR stub at 0 (shared)",
+                  "../mbr.elf": "MBR stub at 0 (shared)" if t["mbr"] else "not used: the application is at 0",
                   "partition.bin": "the 64 KiB coredump partition after the crash",
                   "flash": ("compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf + the blocks of zmk.uf2 (the "
                             "build's gap-filled UF2, as the bootloader writes it) + partition.bin"
                             if sc["layout"] == "zephyr" else
-                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin")},
+                            "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"
+                            if t["mbr"] else "compose: 1 MiB of 0xFF + PT_LOAD segments of app.elf + partition.bin")},
     }
     if sc["bootloader"] is not None:
         fam_key, blver = sc["bootloader"]

@@ -15,6 +15,11 @@ TARGETS = {
     "xiao_ble/zmk_debug": dict(M4, board="xiao_ble", variant="zmk_debug", softdevice="S140 7.3.0",
                                app_start=0x27000, app_size=0x4A000, part_addr=0x71000,
                                settings_addr=0xEC000, settings_size=0x8000),
+    # A board flashed without a bootloader (SWD/J-Link), e.g. Zephyr's nrf52840dk/nrf52840 built without
+    # CONFIG_USE_DT_CODE_PARTITION: the application is linked at the flash base, so its vector table is at address 0
+    # (in the executable .text section); no MBR, no SoftDevice, no UF2 bootloader: the dump is the partition image.
+    "nrf52840dk/zmk_debug": dict(M4, board="nrf52840dk", variant="zmk_debug", softdevice=None, app_start=0,
+                                 app_size=0x71000, part_addr=0x71000, mbr=False),
     # Lab-only Cortex-M33 (Armv8-M Mainline) target on QEMU mps2-an521, like Zephyr's mps2/an521/cpu0 board (Secure
     # state, no TrustZone split): code in SSRAM1's secure alias at 0x10000000, RAM in SSRAM2's at 0x38000000, the
     # coredump partition in code memory at 0x10100000; no MBR and no bootloader: the dump is the partition image.
@@ -189,6 +194,16 @@ SCENARIOS = [
                 "and sets psp = PSPLIM; Zephyr reports reason 2 with the 'frame' read from the untouched stack "
                 "bottom: pc = lr = 0 (no CONFIG_INIT_STACKS, as in ZMK). gdb's truth is its bt at the overflowing "
                 "instruction."),
+    dict(name="m33-stack-limit-tailcall", target="mps2_an521/crashlab_m33", bootloader=None, kind="STACK_OVERFLOW", reason=2,
+         fpu=False, mem="THREADS",
+         defines={"LAB_BUILTIN_STACK_GUARD": 1, "LAB_INIT_STACKS": 0, "LAB_LAYER_SCRATCH": 100, "STACK_DEPTH": 40,
+                  "LAB_STACK_LIMIT_TAILCALL": 1},
+         proves="The stack-limit overflow of m33-stack-limit, with the recursion going through a function that tail-calls: "
+                "display_layer_render calls (bl) display_layer_scale, which jumps (b.w) to display_layer_render directly or "
+                "through display_layer_dim. The render overflowed, but the saved return address follows a call to "
+                "display_layer_scale, whose own (untaken) wide path needs more stack than the render: both pass the "
+                "checks, so the report must not name the overflowing function, only 'display_layer_scale or a function it "
+                "tail-called'; the callers are rebuilt, and the two tail-call paths at every level are said to be ambiguous."),
     dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
          uf2=True,
          proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "
@@ -214,6 +229,21 @@ SCENARIOS = [
                 "(sys_clock_isr -> sys_clock_announce -> z_timer_expiration_handler -> hold_tap_timer_expired): "
                 "UsageFault INVSTATE, reason 35, pc = 0, lr = the return into the expiry function. The build has "
                 "functions --gc-sections discarded (some with inlined calls), whose DWARF stays at low_pc 0."),
+    dict(name="xiao-timer-nullptr-gc", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="TIMER_NULLPTR_GC",
+         reason=35, layout="zephyr", sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="The NULL call of xiao-timer-nullptr on a build that really carries DWARF of discarded code: "
+                "fw/issue10.c's unused functions (with always-inline helpers) are dropped by --gc-sections and their "
+                "DW_AT_low_pc, .debug_aranges entries, line sequences and .debug_frame FDEs stay at 0. Frame 0 is "
+                "the call to address 0; no frame may name a discarded function."),
+    dict(name="nrf52840dk-timer-nullptr-flash0", target="nrf52840dk/zmk_debug", bootloader=None,
+         kind="TIMER_NULLPTR_GC", reason=35, sources=["timers.c", "issue10.c"],
+         defines={"LAB_TIMERS": 1, "LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         file_defines={"kernel.c": {"sys_clock_isr": "z_lab_tick_wake"}},
+         proves="xiao-timer-nullptr-gc's NULL call on a board with flash at 0: the vector table is at address 0 "
+                "inside an executable section, so gdb takes the discarded functions' DWARF at 0 for real code. "
+                "Address 0 is the vector table, not a function: frame 0 must name none."),
     dict(name="nice_nano-tailcall-entry", target="nice_nano/zmk_debug", bootloader=NN_092, kind="TAILCALL_ENTRY",
          reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
          tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_dispatch"],
@@ -228,6 +258,15 @@ SCENARIOS = [
                      "other_paths": [["keymap_event_thread", "keymap_event_released"]], "provable": False},
          proves="The entry function can reach the faulting function by two tail-call paths (through the press or the "
                 "release handler): the report must show neither and say that the tail-call path is ambiguous."),
+    dict(name="nice_nano-tailcall-indirect", target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="TAILCALL_INDIRECT", reason=25, sources=["issue10.c"], defines={"LAB_AFTER_TRIGGER": "lab_issue10_trigger"},
+         tail_calls={"faulting": "keymap_layer_apply", "path": ["keymap_event_thread", "keymap_event_released"],
+                     "indirect": ["keymap_event_thread"],
+                     "other_paths": [["keymap_event_thread", "keymap_event_dispatch"]], "provable": False},
+         proves="The entry function tail-calls either directly (b.w keymap_event_dispatch) or through a pointer (bx, "
+                "DWARF call site without a known target) into a function that jumps to the faulting one; the run takes "
+                "the pointer. The DWARF call sites name one path, which was not taken: the report must show no frame "
+                "of either path and say that an indirect tail call makes the path unknown."),
 ]
 
 

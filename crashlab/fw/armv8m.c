@@ -52,7 +52,50 @@ NOINLINE int display_layer_render(int depth, uint32_t seed)
 		scratch[i] = (uint8_t)(mixed + (uint32_t)i);
 	}
 	if (depth > 0) {
-		return display_layer_render(depth - 1, seed * 3u + 1u) + scratch[depth % 8] + (int)mixed;
+		return LAB_LAYER_RECURSE_FN(depth - 1, seed * 3u + 1u) + scratch[depth % 8] + (int)mixed;
 	}
 	return scratch[0];
 }
+
+#ifdef LAB_STACK_LIMIT_TAILCALL
+/* m33-stack-limit-tailcall: the recursion goes through display_layer_scale, which the render calls (bl) and which
+ * jumps on (b.w) to the render again, directly or through display_layer_dim: every level's return address is saved
+ * by the render's prologue after a call to display_layer_scale. Its wide path (never taken: the factor is 0) has a
+ * frame larger than the render's, so at the limit both could have overflowed; and the two tail-call paths between
+ * scale and render leave the tail-call path ambiguous at every level. Built at -O2 (sibling calls, and the wide
+ * path's frame allocated after the test, shrink-wrapped), the rest at -Og. */
+#define TAILCALLS __attribute__((noinline, optimize("O2")))
+volatile uint32_t display_scale_factor;
+
+NOINLINE uint32_t display_layer_blend(volatile uint8_t *px, uint32_t n)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		sum += px[i];
+	}
+	return sum;
+}
+
+TAILCALLS int display_layer_dim(int depth, uint32_t seed)
+{
+	display_scale_factor += 0;
+	return display_layer_render(depth, seed ^ 2u);
+}
+
+TAILCALLS int display_layer_scale(int depth, uint32_t seed)
+{
+	if (display_scale_factor != 0) {
+		volatile uint8_t wide[2 * LAB_LAYER_SCRATCH + 64];
+
+		for (int i = 0; i < (int)sizeof(wide); i++) {
+			wide[i] = (uint8_t)(seed + (uint32_t)i);
+		}
+		return (int)display_layer_blend(wide, sizeof(wide)) + depth;
+	}
+	if (seed & 1u) {
+		return display_layer_render(depth, seed);
+	}
+	return display_layer_dim(depth, seed);
+}
+#endif

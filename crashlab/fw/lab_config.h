@@ -106,5 +106,17 @@ void LAB_AFTER_TRIGGER(void);
 #define KIND_BUSFAULT_OTHER_SHIELD 60 /* KIND_BUSFAULT's bug, built with fw/shield.c: every address moves */
 /* kinds 30-39, at the end so that no other line moves (a declaration above is in the DWARF of the bond builds) */
 #define KIND_IDLE_IRQ      30   /* an interrupt faults while the idle thread sleeps in arch_cpu_idle (LAB_ZMK_BUILD) */
+#define KIND_TIMER_NULLPTR_GC 15 /* the same NULL call, the build also carries DWARF of discarded functions at 0 */
+#define KIND_TAILCALL_INDIRECT 16 /* a tail call through a pointer beside a direct one: the path is not known */
+
+/* m33-stack-limit-tailcall (fw/armv8m.c, at its end): the render recursion goes through display_layer_scale (a name
+ * as long as display_layer_render, so that the other builds keep their line-table columns) */
+#ifdef LAB_STACK_LIMIT_TAILCALL
+#include <stdint.h>
+int display_layer_scale(int depth, uint32_t seed);
+#define LAB_LAYER_RECURSE_FN display_layer_scale
+#else
+#define LAB_LAYER_RECURSE_FN display_layer_render
+#endif
 
 #endif

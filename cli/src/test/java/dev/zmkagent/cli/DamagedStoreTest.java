@@ -68,6 +68,14 @@ class DamagedStoreTest {
         Files.writeString(bad.resolve("capture.json"), "{\"captured_at\": \"yesterday\", \"partition\": {\"sha256\": \"00\"}}");
         CliRun wrongType = CliRun.run("history", "--data-dir", data);
         assertTrue(wrongType.err().contains("its captured_at is not a time: yesterday"), wrongType.err());
+
+        // a field reanalyze and bundle decode: named as damaged at once, never a NumberFormatException
+        String wellFormed = Files.readString(good.resolve("capture.json"));
+        Files.writeString(bad.resolve("capture.json"), wellFormed.replaceFirst("\"address\"\\s*:\\s*\"[^\"]*\"", "\"address\": \"zz\""));
+        CliRun badAddress = CliRun.run("reanalyze", bad.getFileName().toString(), "--data-dir", data);
+        assertEquals(2, badAddress.exitCode(), badAddress.err());
+        assertEquals(1, badAddress.err().lines().count(), badAddress.err());
+        assertTrue(badAddress.err().contains("its partition.address is not an address: zz"), badAddress.err());
     }
 
     @Test

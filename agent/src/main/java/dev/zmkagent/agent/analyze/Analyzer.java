@@ -122,6 +122,7 @@ public final class Analyzer {
                 ? Optional.empty() : CrashBacktrace.frameValues(d, elf, symbols, memory);
         if (unwound.backtrace().isPresent()) {
             frames = CrashBacktrace.reportFrames(unwound.backtrace().get(), values);
+            frames = elf.isPresent() ? NullCall.annotate(frames, elf.get()) : frames;
             unwound.spExplanation().ifPresent(e -> diagnosis.add("Stack pointer: " + e + "."));
             if (!unwound.backtrace().get().stopReason().isClean()) {
                 diagnosis.add("The backtrace stops early: " + unwound.backtrace().get().stopReason().sentence());

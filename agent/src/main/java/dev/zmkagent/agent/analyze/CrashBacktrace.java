@@ -94,7 +94,10 @@ final class CrashBacktrace {
             List<Frame> frames = new ArrayList<>();
             frames.add(bt.frames().get(0)); // the leading fault frame
             frames.addAll(limit.get().backtrace().frames());
-            bt = new Backtrace(frames, limit.get().backtrace().stopReason());
+            // what the rebuilt chain found and did not show (tail calls it could not place) stays with it; what the
+            // walk from the dump's registers found is dropped with its frames (those registers were not the context)
+            Backtrace rebuilt = limit.get().backtrace();
+            bt = new Backtrace(frames, rebuilt.stopReason(), rebuilt.establishedAtStart(), rebuilt.notes());
         }
         String spText = limit.isPresent()
                 ? String.format("arch sp 0x%08x is Zephyr's sp for an exception frame at 0x%08x, the stack limit; the core stacked nothing there"
@@ -109,6 +112,19 @@ final class CrashBacktrace {
         String bounds = r.crashingStack().map(st -> String.format("stack 0x%08x-0x%08x, %d bytes usable from the limit 0x%08x",
                 st.start(), st.end(), st.end() - s.limit(), s.limit())).orElse(String.format("stack limit 0x%08x", s.limit()));
         dev.zmkagent.coredump.format.ArchBlock a = dump.arch().get();
+        if (!s.certain()) {
+            return String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): %s (%s) overflowed in %s or in a"
+                            + " function it tail-called (%s). The innermost return address saved on the stack (0x%08x, at 0x%08x) follows a"
+                            + " call to %s, but %s ends in jumps (tail calls) into those functions, whose prologues save the same return"
+                            + " address, and each of their frames would reach below the limit: which one overflowed the stack does not"
+                            + " tell, so frame 0 has no name. The core could not stack the exception frame (it sets psp to the limit and"
+                            + " stacks nothing), so the dump's registers (pc 0x%08x, lr 0x%08x) are what lay at the bottom of the stack,"
+                            + " not the crashed context. The callers are rebuilt from the return addresses saved on the thread's stack,"
+                            + " marked [recovered]. Raise the thread's stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE,"
+                            + " or CONFIG_MAIN_STACK_SIZE) or shrink the recursion or its locals.",
+                    r.crashingThread(), bounds, s.function(), String.join(", ", s.tailCalled()), s.caller().value(dev.zmkagent.coredump.unwind.RegisterSet.PC),
+                    s.returnSlot(), s.function(), s.function(), a.pc(), a.lr());
+        }
         return String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): %s (%s) overflowed in %s, whose frame"
                         + " needs %d bytes below its caller's sp 0x%08x; sp would have reached 0x%08x, %d bytes below the limit. The core could not"
                         + " stack the exception frame (it sets psp to the limit and stacks nothing), so the dump's registers (pc 0x%08x, lr 0x%08x)"
@@ -223,9 +239,10 @@ final class CrashBacktrace {
             return Optional.empty();
         }
         return Optional.of("Tail calls: " + String.join(", ", shown) + " left no stack frame (each ended with a jump into the next"
-                + " function). They are shown because the evidence is unambiguous: the thread object names the entry function"
-                + " z_thread_entry called, and the DWARF call sites give exactly one tail-call path from it to the faulting"
-                + " function. They are synthetic frames (no registers of their own): gdb over `zmk-agent gdbserver` does not show them.");
+                + " function). They are shown because the thread object names the entry function z_thread_entry called, and the"
+                + " DWARF call sites give exactly one tail-call path from it to the faulting function, with no jump through a"
+                + " pointer on the way; a jump the compiler gave no call-site information (assembly) cannot be seen. They are"
+                + " synthetic frames (no registers of their own): gdb over `zmk-agent gdbserver` does not show them.");
     }
 
 }

@@ -5,7 +5,6 @@ import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
-import dev.zmkagent.coredump.format.StoredDump;
 import dev.zmkagent.coredump.redact.DumpRedactor;
 import dev.zmkagent.coredump.redact.KeyObjects;
 import dev.zmkagent.coredump.redact.Redaction;
@@ -73,7 +72,7 @@ public final class CaptureRedactor {
         }
 
         Map<String, Object> pm = c.section("partition").orElse(Map.of());
-        long address = decode(pm.get("address"));
+        long address = c.partitionAddress();
         byte[] part = partition.length == 0 ? partition : dump(CaptureStore.PARTITION_FILE, address, partition, keys, items, notes);
 
         Optional<byte[]> uf2 = Optional.empty();
@@ -97,43 +96,25 @@ public final class CaptureRedactor {
     }
 
     /**
-     * The dump in a copy of a coredump partition, redacted. A partition that holds data but no readable dump (a stream
-     * whose start is damaged) may still hold RAM, keys included, where nothing can be located: it is erased whole. An
-     * erased partition stays as it is (Zephyr's flash backend erases the whole partition before each dump, so there is
-     * no older data behind a stream: coredump_backend_flash_partition.c, the backend's start).
+     * The dump in a copy of a coredump partition, redacted ({@link DumpRedactor}: a partition that holds data but no
+     * readable dump keeps only its header, so it is judged as damaged, as the raw one is, never as erased, which reads
+     * as a hang). A partition whose bytes cannot even be parsed is erased whole.
      */
     private static byte[] dump(String file, long address, byte[] partition, KeyObjects keys, List<Item> items, List<String> notes) {
-        String why;
         try {
-            if (StoredDump.read(ByteView.of(partition)).present()) {
-                DumpRedactor.Result r = DumpRedactor.redact(partition, keys);
-                r.redactions().forEach(x -> items.add(new Item(file, x)));
-                r.notes().forEach(n -> notes.add(file + ": " + n));
-                return r.partition();
-            }
-            if (erased(partition)) {
-                notes.add(file + ": the coredump partition is erased: no dump, nothing to remove.");
-                return partition.clone();
-            }
-            why = "it holds data but no readable dump";
+            DumpRedactor.Result r = DumpRedactor.redact(partition, keys);
+            r.redactions().forEach(x -> items.add(new Item(file, x)));
+            r.notes().forEach(n -> notes.add(file + ": " + n));
+            return r.partition();
         } catch (FormatException e) {
-            why = "it does not read as a stored dump (" + e.getMessage() + ")";
+            byte[] out = new byte[partition.length];
+            Arrays.fill(out, (byte) 0xFF);
+            items.add(new Item(file, new Redaction("coredump partition", "whole partition (erased to 0xFF: no readable dump to locate keys in)", address,
+                    partition.length)));
+            notes.add(file + ": it does not read as a stored dump (" + e.getMessage() + "), so it was erased whole: it may hold RAM whose keys"
+                    + " cannot be located.");
+            return out;
         }
-        byte[] out = new byte[partition.length];
-        Arrays.fill(out, (byte) 0xFF);
-        items.add(new Item(file, new Redaction("coredump partition", "whole partition (erased to 0xFF: no readable dump to locate keys in)", address,
-                partition.length)));
-        notes.add(file + ": " + why + ", so it was erased whole: it may hold RAM whose keys cannot be located.");
-        return out;
-    }
-
-    private static boolean erased(byte[] b) {
-        for (byte x : b) {
-            if (x != (byte) 0xFF) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The board's settings partition; for a capture of an unknown board, every catalog board's (so none is missed). */
@@ -179,16 +160,5 @@ public final class CaptureRedactor {
                     flash.lowest(), flash.highestEnd()));
         }
         return out;
-    }
-
-    private static long decode(Object o) {
-        if (o instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return o == null ? 0 : Long.decode(String.valueOf(o));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }

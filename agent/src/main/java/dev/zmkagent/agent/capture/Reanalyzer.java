@@ -116,7 +116,7 @@ public final class Reanalyzer {
                               boolean shared) throws IOException {
         Optional<FlashImage> flash = currentUf2.map(Reanalyzer::flashOf);
         Map<String, Object> part = c.section("partition").orElse(Map.of());
-        long address = Long.decode(String.valueOf(part.getOrDefault("address", "0")));
+        long address = c.partitionAddress();
         byte[] partition = partitionOf(partitionFile, flash, address, part, notes);
         Map<String, Object> drive = c.section("drive").orElse(Map.of());
         DriveInfo info = DriveInfo.parse(Files.readString(c.file(CaptureStore.INFO_FILE), StandardCharsets.ISO_8859_1));
@@ -124,7 +124,7 @@ public final class Reanalyzer {
                 .or(info::bootloaderVersion);
         // The window the drive showed (stored by capture); else the one this bootloader version shows.
         BootloaderWindow fromVersion = catalog.windowFor(version.orElse(null));
-        long[] window = drive.get("window") != null ? window(String.valueOf(drive.get("window"))) : new long[] {fromVersion.start(), fromVersion.end()};
+        long[] window = c.driveWindow().orElse(new long[] {fromVersion.start(), fromVersion.end()});
         Optional<BootloaderWindow> w = catalog.windows().stream().filter(x -> x.start() == window[0] && x.end() == window[1]).findFirst();
         Optional<Board> board = catalog.byId(c.board());
         String how = String.valueOf(part.getOrDefault("how", "stored capture"));
@@ -162,9 +162,4 @@ public final class Reanalyzer {
     }
 
     private static final int PARTITION_MAX = 1 << 20;
-
-    private static long[] window(String s) {
-        String[] p = s.split("-");
-        return new long[] {Long.decode(p[0]), Long.decode(p[1])};
-    }
 }

@@ -1,6 +1,7 @@
 package dev.zmkagent.agent.doctor;
 
 import dev.zmkagent.device.boards.Board;
+import dev.zmkagent.device.usb.KnownUsbIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -12,12 +13,13 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The catalog bootloaders plugged in now, from sysfs under the machine's root ({@code /sys/bus/usb/devices/*} with
- * the board's idVendor/idProduct), each with the kernel names of its nodes: the CDC port ({@code .../tty/ttyACM0})
- * and the mass-storage disk ({@code .../block/sda}) found below its USB device.
+ * The catalog bootloaders (and keyboards running ZMK, USB ID 1d50:615e) plugged in now, from sysfs under the
+ * machine's root ({@code /sys/bus/usb/devices/*} with their idVendor/idProduct), each with the kernel names of its
+ * nodes: the CDC port ({@code .../tty/ttyACM0}) and the mass-storage disk ({@code .../block/sda}) below its USB device.
  */
 public record ConnectedBootloaders(List<Device> devices) {
-    public record Device(String board, Board.UsbId id, String location, List<String> ttys, List<String> disks) {
+    /** {@code bootloader} false: a keyboard running ZMK (its console tty only, no drive). */
+    public record Device(String board, Board.UsbId id, String location, boolean bootloader, List<String> ttys, List<String> disks) {
     }
 
     public static ConnectedBootloaders scan(Machine m) {
@@ -32,14 +34,23 @@ public record ConnectedBootloaders(List<Device> devices) {
                 if (id.isEmpty()) {
                     continue;
                 }
+                String name = null;
+                boolean bootloader = true;
                 for (Board b : m.catalog().boards()) {
                     if (b.usb().contains(id.get())) {
-                        List<String> ttys = new ArrayList<>();
-                        List<String> disks = new ArrayList<>();
-                        nodes(d, ttys, disks);
-                        out.add(new Device(b.name(), id.get(), d.getFileName().toString(), ttys, disks));
+                        name = b.name() + " bootloader";
                         break;
                     }
+                }
+                if (name == null && id.get().equals(KnownUsbIds.ZMK_APPLICATION)) {
+                    name = "ZMK keyboard";
+                    bootloader = false;
+                }
+                if (name != null) {
+                    List<String> ttys = new ArrayList<>();
+                    List<String> disks = new ArrayList<>();
+                    nodes(d, ttys, disks);
+                    out.add(new Device(name, id.get(), d.getFileName().toString(), bootloader, ttys, disks));
                 }
             }
         } catch (IOException | SecurityException e) {

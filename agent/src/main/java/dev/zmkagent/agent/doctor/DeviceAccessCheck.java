@@ -22,14 +22,16 @@ public final class DeviceAccessCheck implements DesktopCheck {
         UserIdentity who = m.identity();
         ConnectedBootloaders connected = ConnectedBootloaders.scan(m);
         List<Finding> out = new ArrayList<>();
-        if (connected.devices().isEmpty()) {
+        if (connected.devices().stream().noneMatch(ConnectedBootloaders.Device::bootloader)) {
+            connected.devices().forEach(d -> d.ttys().forEach(tty -> out.add(node(m, who, "serial_port", "serial port",
+                    d.board() + " (" + d.id() + " at USB " + d.location() + ")", "/dev/" + tty, true))));
             out.add(serialWithoutDevice(m, who));
             out.add(Finding.ok("block_device", "bootloader drive", "no bootloader plugged in (double-tap reset to check its drive); udisks2 mounts it for you"));
             return out;
         }
         MountTable mounts = MountTable.parse(m.read(m.path("/proc/self/mounts")).orElse(""));
         for (ConnectedBootloaders.Device d : connected.devices()) {
-            String what = d.board() + " bootloader (" + d.id() + " at USB " + d.location() + ")";
+            String what = d.board() + " (" + d.id() + " at USB " + d.location() + ")";
             if (d.ttys().isEmpty()) {
                 out.add(Finding.advisory("serial_port", "serial port", what + " has no tty: the cdc_acm driver did not bind it",
                         "sudo modprobe cdc_acm, then replug the board"));
@@ -37,7 +39,7 @@ public final class DeviceAccessCheck implements DesktopCheck {
             for (String tty : d.ttys()) {
                 out.add(node(m, who, "serial_port", "serial port", what, "/dev/" + tty, true));
             }
-            if (d.disks().isEmpty()) {
+            if (d.disks().isEmpty() && d.bootloader()) {
                 out.add(Finding.blocking("block_device", "bootloader drive", what + " has no disk: the usb-storage driver did not bind it, so there is no drive to capture from",
                         "sudo modprobe usb_storage, then replug the board"));
             }

@@ -71,7 +71,7 @@ final class ZephyrThreads implements ThreadSource {
             start = overflow.get().caller();
             ipsr = 0;
             crashed = String.format("overflowed the stack limit in %s (its pc was never saved); registers of its caller, rebuilt from the stack",
-                    overflow.get().function());
+                    overflow.get().overflowing());
         }
         List<GdbThread> out = new ArrayList<>();
         // gdb unwinds by itself from the registers it is served: give it what our unwinder established, so that it

@@ -29,7 +29,47 @@ public record StoredCapture(Path dir, Map<String, Object> metadata) {
         if (!(part instanceof Map<?, ?> m) || !(m.get("sha256") instanceof String)) {
             return Optional.of("it has no partition.sha256");
         }
+        if (m.get("address") != null && address(m.get("address")).isEmpty()) {
+            return Optional.of("its partition.address is not an address: " + dev.zmkagent.coredump.bytes.SafeText.of(String.valueOf(m.get("address"))));
+        }
+        Object drive = meta.get("drive");
+        if (drive instanceof Map<?, ?> d && d.get("window") != null && window(d.get("window")).isEmpty()) {
+            return Optional.of("its drive.window is not an address range: " + dev.zmkagent.coredump.bytes.SafeText.of(String.valueOf(d.get("window"))));
+        }
         return Optional.empty();
+    }
+
+    /** The coredump partition's flash address as capture recorded it ("0x71000"); 0 when it did not record one. */
+    public long partitionAddress() {
+        return section("partition").map(p -> p.get("address")).flatMap(StoredCapture::address).orElse(0L);
+    }
+
+    /** The CURRENT.UF2 window the drive showed, as {start, end}, when capture recorded it ("0x1000-0xea000"). */
+    public Optional<long[]> driveWindow() {
+        return section("drive").map(d -> d.get("window")).flatMap(StoredCapture::window);
+    }
+
+    private static Optional<Long> address(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue() >= 0 ? Optional.of(n.longValue()) : Optional.empty();
+        }
+        try {
+            long v = Long.decode(String.valueOf(o));
+            return v >= 0 && v <= 0xFFFF_FFFFL ? Optional.of(v) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<long[]> window(Object o) {
+        String[] p = String.valueOf(o).split("-");
+        if (p.length != 2) {
+            return Optional.empty();
+        }
+        Optional<Long> start = address(p[0]);
+        Optional<Long> end = address(p[1]);
+        return start.isPresent() && end.isPresent() && start.get() < end.get()
+                ? Optional.of(new long[] {start.get(), end.get()}) : Optional.empty();
     }
 
     /** Files the capture could not keep (a full disk), with the reason: {@code CURRENT.UF2 → no space left ...}. */

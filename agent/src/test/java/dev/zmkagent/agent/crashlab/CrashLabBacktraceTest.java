@@ -59,6 +59,11 @@ class CrashLabBacktraceTest {
         if (s.truth().get("stack_overflow") != null) {
             expected = GdbTruth.withoutInnermostPc(expected);
         }
+        if (s.name().equals("m33-stack-limit-tailcall")) {
+            // the overflowing function is one of two that saved the same return address: frame 0 is unnamed
+            // (CrashLabStackLimitTailCallTest checks that the diagnosis names gdb's function among them)
+            expected = GdbTruth.withoutInnermostFunction(expected);
+        }
         List<GdbTruth.Row> actual = GdbTruth.ours(r.frames());
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));
     }

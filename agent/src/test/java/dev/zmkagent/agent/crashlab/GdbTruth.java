@@ -114,6 +114,14 @@ final class GdbTruth {
         return out;
     }
 
+    /** The same, and the innermost frame's function unknown too (a report that cannot tell it must not name it). */
+    static List<Row> withoutInnermostFunction(List<Row> rows) {
+        List<Row> out = new ArrayList<>(withoutInnermostPc(rows));
+        Row first = out.get(0);
+        out.set(0, new Row(first.kind(), null, null, null, 0, first.inlined()));
+        return out;
+    }
+
     /** Our frames after the leading fault frame. */
     static List<Row> ours(List<CrashReport.Frame> frames) {
         List<Row> out = new ArrayList<>();

@@ -208,6 +208,23 @@ class DesktopDoctorTest {
     }
 
     @Test
+    void aKeyboardRunningZmkHasItsConsolePortCheckedAndNoDriveExpected() throws Exception {
+        Files.delete(fake.path("/sys/bus/usb/devices/1-1"));
+        String usb = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2";
+        fake.write(usb + "/idVendor", "1d50\n");
+        fake.write(usb + "/idProduct", "615e\n");
+        Files.createDirectories(fake.path(usb + "/1-2:1.0/tty/ttyACM1"));
+        Files.createSymbolicLink(fake.path("/sys/bus/usb/devices/1-2"), Path.of("../../../devices/pci0000:00/0000:00:14.0/usb1/1-2"));
+        fake.node("/dev/ttyACM1", "rw-------");
+        fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));
+        DesktopDoctor.Report r = fake.run();
+        List<Finding> ports = r.findings().stream().filter(f -> f.check().equals("serial_port")).toList();
+        assertEquals(Finding.Status.ADVISORY, ports.get(0).status(), r.text());
+        assertTrue(ports.get(0).message().startsWith("ZMK keyboard (1d50:615e at USB 1-2): you cannot read and write /dev/ttyACM1"), ports.get(0).message());
+        assertTrue(fake.finding(r, "block_device").message().startsWith("no bootloader plugged in"), r.text());
+    }
+
+    @Test
     void withNoBootloaderPluggedInTheSerialPortComesFromTheRuleOrTheGroup() throws Exception {
         Files.delete(fake.path("/sys/bus/usb/devices/1-1"));
         fake.identity(FakeMachine.OTHER_UID, 5000, List.of(5000L));

@@ -122,7 +122,13 @@ class GdbServerCrashLabTest {
             expected.addAll(live.subList(first + 1, last + 1));
         }
         expected.addAll(frames(truth.get(stacked)));
-        assertEquals(expected, frames(ours.get(1L)), s.name() + " thread 1\n" + String.join("\n", ours.get(1L)));
+        List<String> got = frames(ours.get(1L));
+        Optional<GdbZeroMistake> mistake = GdbZeroMistake.of(s);
+        if (mistake.isPresent()) {      // gdb names a discarded function at pc 0, live and over our server alike
+            expected = mistake.get().normalized(expected);
+            got = mistake.get().normalized(got);
+        }
+        assertEquals(expected, got, s.name() + " thread 1\n" + String.join("\n", ours.get(1L)));
         if (!inHandler) {
             assertRegisters(stacked, ours.get(1L), s.name() + " thread 1");
         }

@@ -94,10 +94,20 @@ class GdbServerShowsOurFramesTest {
 
     /** gdb's frames begin with ours (pc compared where gdb prints one); after them only the initial lr 0 may follow. */
     static void assertGdbShowsOurs(List<Shown> ours, List<Shown> gdb, String what) {
+        assertGdbShowsOurs(ours, gdb, what, Optional.empty());
+    }
+
+    /** The same; with {@code mistake}, gdb's name of a discarded function for our pc-0 frame is that frame. */
+    static void assertGdbShowsOurs(List<Shown> ours, List<Shown> gdb, String what, Optional<GdbZeroMistake> mistake) {
         String detail = what + "\nours: " + ours + "\ngdb:  " + gdb;
         assertFalse(ours.isEmpty(), what + ": our report has no frames");
         for (int i = 0; i < ours.size(); i++) {
             assertFalse(i >= gdb.size(), "gdb stops after " + i + " frames: " + detail);
+            if (mistake.isPresent() && ours.get(i).equals(new Shown("0x00000000", "??"))
+                    && (gdb.get(i).pc() == null || "0x00000000".equals(gdb.get(i).pc()))
+                    && mistake.get().discarded(gdb.get(i).text().split(" ")[0])) {
+                continue;
+            }
             assertEquals(ours.get(i).text(), gdb.get(i).text(), "frame " + i + ": " + detail);
             if (gdb.get(i).pc() != null && ours.get(i).pc() != null) {
                 assertEquals(ours.get(i).pc(), gdb.get(i).pc(), "frame " + i + " pc: " + detail);
@@ -122,7 +132,8 @@ class GdbServerShowsOurFramesTest {
         while (!crash.isEmpty() && crash.get(0).pc() == null && !"<signal handler called>".equals(crash.get(0).text())) {
             crash = crash.subList(1, crash.size());
         }
-        assertGdbShowsOurs(crash, gdbFrames(shown.get(1L)), s.name() + " thread 1 (the crash)\n" + String.join("\n", shown.get(1L)));
+        assertGdbShowsOurs(crash, gdbFrames(shown.get(1L)), s.name() + " thread 1 (the crash)\n" + String.join("\n", shown.get(1L)),
+                GdbZeroMistake.of(s));
         Map<String, CrashReport.ThreadInfo> byName = new LinkedHashMap<>();
         for (CrashReport.ThreadInfo t : report.threads()) {
             byName.put(t.name().isEmpty() ? String.format("thread 0x%08x", t.address()) : t.name(), t);

@@ -54,6 +54,11 @@ public final class DebugInfo implements Symbolizer {
         return new DebugInfo(new DwarfSections(elf), new ElfSymbolizer(elf));
     }
 
+    /** Package-private: over sections chosen by a test, with the ELF's symbols behind. */
+    static DebugInfo of(DwarfSections sections, ElfFile elf) {
+        return new DebugInfo(sections, new ElfSymbolizer(elf));
+    }
+
     /** Package-private: over sections built by hand (tests), with no ELF symbols behind. */
     static DebugInfo of(DwarfSections sections) {
         return new DebugInfo(sections, null);
@@ -287,7 +292,7 @@ public final class DebugInfo implements Symbolizer {
             return OptionalLong.empty();
         }
         long a = u.address(d, attribute);
-        return a == 0 && !s.sectionAtZero ? OptionalLong.empty() : OptionalLong.of(a);
+        return s.keeps(a) ? OptionalLong.of(a) : OptionalLong.empty();
     }
 
     private Located dieAt(Unit u, Die from, long ref) {
@@ -488,7 +493,7 @@ public final class DebugInfo implements Symbolizer {
                     if (start == 0 && len == 0) {
                         break;
                     }
-                    if (len > 0 && (start != 0 || s.sectionAtZero)) {
+                    if (len > 0 && s.keeps(start)) {
                         entries.add(new long[] {start, start + len, unitOffset});
                     }
                 }

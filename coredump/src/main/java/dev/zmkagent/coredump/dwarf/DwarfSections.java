@@ -4,6 +4,7 @@ import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.elf.ElfSection;
+import dev.zmkagent.coredump.elf.ElfSymbol;
 
 /**
  * The DWARF sections of one ELF, as views (empty when a section is absent). Offsets inside DWARF are section
@@ -24,10 +25,21 @@ final class DwarfSections {
     final ByteView addr;
     final ByteView loc;
     final ByteView loclists;
-    /** gdb ignores line sequences and ranges that start at 0 unless an allocated section really lives there. */
+    /**
+     * Whether address 0 holds a real function: a sized ELF FUNC symbol covers it inside an executable section.
+     * GNU ld leaves the DWARF of functions that --gc-sections discarded at address 0 (lld writes 0 or the -1/-2
+     * tombstones); gdb accepts such ranges whenever any allocated section sits at 0, and so names a discarded
+     * function for a call through a NULL pointer. On a board with flash at 0, address 0 is the vector table: an
+     * allocated section, but no function, so DWARF at 0 still counts for nothing there.
+     */
     final boolean sectionAtZero;
 
     DwarfSections(ElfFile elf) {
+        this(elf, functionAtZero(elf));
+    }
+
+    /** For tests: with address 0 taken as code or not, whatever the ELF says (gdb's looser rule, for one). */
+    DwarfSections(ElfFile elf, boolean zeroIsCode) {
         info = section(elf, ".debug_info");
         abbrev = section(elf, ".debug_abbrev");
         line = section(elf, ".debug_line");
@@ -40,13 +52,7 @@ final class DwarfSections {
         addr = section(elf, ".debug_addr");
         loc = section(elf, ".debug_loc");
         loclists = section(elf, ".debug_loclists");
-        boolean zero = false;
-        for (ElfSection s : elf.sections()) {
-            if (s.isAllocated() && s.address() == 0 && s.size() > 0) {
-                zero = true;
-            }
-        }
-        sectionAtZero = zero;
+        sectionAtZero = zeroIsCode;
     }
 
     /** For tests: sections given directly. */
@@ -71,6 +77,29 @@ final class DwarfSections {
         this.strOffsets = strOffsets;
         this.addr = addr;
         this.sectionAtZero = false;
+    }
+
+    private static boolean functionAtZero(ElfFile elf) {
+        if (!elf.isCode(0)) {
+            return false;
+        }
+        for (ElfSymbol sym : elf.symbols().all()) {
+            if (sym.isFunction() && sym.size() > 0 && sym.contains(0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a DWARF range or line sequence starting at {@code start} describes code that is in the image: not
+     * a tombstone (-1 or -2, as lld writes for discarded code) and not address 0 unless a function lives there.
+     */
+    boolean keeps(long start) {
+        if (start == 0xffffffffL || start == 0xfffffffeL || start == -1L || start == -2L) {
+            return false;
+        }
+        return start != 0 || sectionAtZero;
     }
 
     private static ByteView section(ElfFile elf, String name) {

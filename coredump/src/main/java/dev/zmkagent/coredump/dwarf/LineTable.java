@@ -334,7 +334,7 @@ final class LineTable {
         long lowestPc = unit != null ? unit.lowestPc() : 0;
         c.seek(programStart);
         t.run(c, version, addressSize, minInst, maxOps, defaultIsStmt, lineBase, lineRange, opcodeBase, standardLengths,
-                lowestPc, sec, offset);
+                lowestPc, s, sec, offset);
         for (Subfile f : t.subfiles) {
             f.sort();
         }
@@ -428,7 +428,7 @@ final class LineTable {
     // ---------------------------------------------------------------- state machine
 
     private void run(ByteCursor c, int version, int addressSize, int minInst, int maxOps, boolean defaultIsStmt, int lineBase,
-            int lineRange, int opcodeBase, int[] standardLengths, long lowestPc, ByteView sec, long tableOffset) {
+            int lineRange, int opcodeBase, int[] standardLengths, long lowestPc, DwarfSections dw, ByteView sec, long tableOffset) {
         while (c.hasRemaining()) {
             Machine m = new Machine(defaultIsStmt);
             m.current = subfileOf(m.file);
@@ -459,8 +459,8 @@ final class LineTable {
                             case Dw.LNE_SET_ADDRESS: {
                                 int size = (int) len - 1;
                                 long address = c.unsigned(size == 1 || size == 2 || size == 4 || size == 8 ? size : addressSize);
-                                if (address == 0 && address < lowestPc) {
-                                    m.recording = false; // a function the linker discarded
+                                if (!dw.keeps(address) || (address == 0 && address < lowestPc)) {
+                                    m.recording = false; // a function the linker discarded (0 or a tombstone)
                                 }
                                 m.address = address;
                                 m.opIndex = 0;

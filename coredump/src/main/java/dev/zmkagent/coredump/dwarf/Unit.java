@@ -516,7 +516,7 @@ final class Unit {
     }
 
     private void add(List<AddressRange> out, long low, long high) {
-        if (high > low && (low != 0 || s.sectionAtZero)) {
+        if (high > low && s.keeps(low)) {
             out.add(new AddressRange(low, high));
         }
     }

@@ -19,6 +19,8 @@ import java.util.Optional;
 public record FlashHeader(int version, long size, int flags, int checksum, int error) {
     public static final int LENGTH = 16;
     public static final int STREAM_OFFSET = 16;
+    /** Where the u16 checksum lies in the header. */
+    public static final int CHECKSUM_OFFSET = 10;
 
     /** How a candidate header was judged, for "no dump" reports. */
     public enum State { VALID, ERASED, NOT_A_HEADER, BAD_VERSION, DEVICE_ERROR, SIZE_OUT_OF_RANGE }

@@ -29,8 +29,7 @@ public final class DumpRedactor {
         List<Redaction> done = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (stored.dump().isEmpty()) {
-            notes.add("The coredump partition holds no dump: nothing to redact in it.");
-            return new Result(out, List.of(), notes);
+            return unreadable(partition);
         }
         ZephyrDump dump = stored.dump().get();
         List<String> absent = new ArrayList<>();
@@ -73,6 +72,24 @@ public final class DumpRedactor {
         return new Result(out, List.copyOf(done), notes);
     }
 
+    /**
+     * No dump could be read: an erased partition holds nothing, but anything else (a stream whose start was damaged, a
+     * header in an unknown state, an interrupted write whose header is still erased) may hold RAM, keys included, that
+     * cannot be located. Everything after the header is blanked; the header stays, so the partition is judged as before
+     * (it must not turn into "erased", which reads as a hang).
+     */
+    private static Result unreadable(byte[] partition) {
+        if (firstNotErased(partition, 0, partition.length) < 0) {
+            return new Result(partition.clone(), List.of(), List.of("The coredump partition is erased: nothing to redact in it."));
+        }
+        byte[] out = partition.clone();
+        int from = Math.min(FlashHeader.LENGTH, out.length);
+        Redaction.fill(out, from, out.length - from);
+        return new Result(out, List.of(new Redaction("coredump partition", "everything after the 'CD' header (no dump could be read,"
+                + " so the key objects in it could not be located)", from, out.length - from)),
+                List.of("The coredump partition holds bytes but no readable dump: everything after its header was blanked."));
+    }
+
     private static int firstNotErased(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (b[i] != (byte) 0xFF) {
@@ -88,8 +105,8 @@ public final class DumpRedactor {
             FlashHeader h = stored.header().get();
             if (stored.checksumOk().get()) {
                 int sum = FlashHeader.sum16(ByteView.of(out).slice(streamAt, h.size()));
-                out[10] = (byte) sum;
-                out[11] = (byte) (sum >>> 8);
+                out[FlashHeader.CHECKSUM_OFFSET] = (byte) sum;
+                out[FlashHeader.CHECKSUM_OFFSET + 1] = (byte) (sum >>> 8);
                 notes.add("The 'CD' header's checksum was recomputed over the redacted stream (it matched before).");
             } else {
                 notes.add("The 'CD' header's checksum did not match before redaction (the dump is truncated or damaged); it was left as it was.");

@@ -19,8 +19,11 @@ import java.util.Set;
  * keys.h: the ltk, periph_ltk, irk, local_csrk and remote_csrk of each {@code struct bt_keys} in {@code key_pool},
  * whatever fields that Zephyr version has), plus named members that hold keys in other structs: {@code bt_dev.irk}
  * (the identity IRKs, hci_core.h), {@code bt_keys_link_key.val} (BR/EDR), the pairing secrets of {@code struct bt_smp}
- * and the session key of the open-source controller's {@code struct ccm} (where the ELF names them). Nothing is at a
- * hard-coded offset: each range comes from the ELF's own types.
+ * and the session key of the open-source controller's {@code struct ccm} (where the ELF names them); any struct member
+ * whose name says key and whose type is a 16- to 64-byte byte array (the controller's LTK and IRK copies in its
+ * connection and resolving-list contexts); and, as in the fallback, every RAM object whose own name says key and
+ * that holds no typed key field (the open-source controller's {@code peer_irks} in ull_filter.c is a plain byte
+ * array). Nothing is at a hard-coded offset: each range comes from the ELF's own types.
  *
  * <p><b>Fallback</b> (no such type: a build without DWARF for the host): every RAM object (ELF symbol with a size)
  * whose name says key ({@code key}, {@code keys}, {@code irk}, {@code ltk}, {@code csrk} as a word of the name, e.g.
@@ -41,6 +44,8 @@ public final class KeyObjects {
     private static final Set<String> KEY_WORDS = Set.of("key", "keys", "irk", "irks", "ltk", "csrk", "linkkey", "privkey");
     private static final Set<String> KNOWN_HOLDERS = Set.of("bt_dev");
     private static final int MAX_ELEMENTS = 1 << 16;
+    /** Key fields listed per variable before the variable is blanked whole instead (hostile DWARF: nested arrays). */
+    private static final int MAX_TARGETS_PER_VARIABLE = 1 << 16;
 
     private final boolean typed;
     private final List<Target> targets;
@@ -68,45 +73,62 @@ public final class KeyObjects {
     public static KeyObjects find(ElfFile elf) {
         StaticVariables vars = StaticVariables.of(elf);
         if (vars.struct("bt_keys").isPresent()) {
-            return typed(vars);
+            return typed(vars, elf);
         }
         List<String> notes = new ArrayList<>();
         notes.add("The ELF has no DWARF type for struct bt_keys, so key fields could not be located: every RAM object whose name says key"
                 + " (" + String.join(", ", KEY_WORDS) + " as a word of the name) and " + String.join(", ", KNOWN_HOLDERS)
                 + " were blanked whole, and so is the whole settings partition.");
-        return new KeyObjects(false, byName(elf), notes);
+        return new KeyObjects(false, byName(elf, true), notes);
     }
 
-    private static KeyObjects typed(StaticVariables vars) {
+    private static KeyObjects typed(StaticVariables vars, ElfFile elf) {
         List<Target> out = new ArrayList<>();
         Map<TypeLayout, Boolean> holds = new IdentityHashMap<>();   // types are shared instances; deep equals would be slow
         for (StaticVariables.Variable v : vars.all()) {
-            walk(v.type(), v.name(), v.address(), out, holds);
+            List<Target> mine = new ArrayList<>();
+            if (!walk(v.type(), v.name(), v.address(), mine, holds)) {
+                mine = List.of(new Target(v.name(), v.address(), v.type().size(), "more than " + MAX_TARGETS_PER_VARIABLE
+                        + " key fields: blanked whole"));
+            }
+            out.addAll(mine);
+        }
+        int typedCount = out.size();
+        for (Target named : byName(elf, false)) {
+            boolean covered = out.subList(0, typedCount).stream()
+                    .anyMatch(t -> t.address() < named.address() + named.size() && named.address() < t.address() + t.size());
+            if (!covered) {
+                out.add(named);
+            }
         }
         List<String> notes = new ArrayList<>();
-        notes.add("Found from the ELF's DWARF types (struct bt_keys present): " + out.size() + " key field(s) in RAM objects.");
-        notes.add("Not checked: copies of keys outside those objects (thread stacks, heap, HCI/ACL buffers, CPU registers), and the RAM of a"
-                + " binary controller without DWARF (SoftDevice).");
+        notes.add("Found from the ELF's DWARF types (struct bt_keys present): " + typedCount + " key field(s) in RAM objects, and "
+                + (out.size() - typedCount) + " RAM object(s) whose name says key blanked whole.");
+        notes.add("Not checked: copies of keys outside those objects (thread stacks, heap, HCI/ACL buffers, CPU registers), key fields"
+                + " whose names do not say key, and the RAM of a binary controller without DWARF (SoftDevice).");
         return new KeyObjects(true, List.copyOf(out), notes);
     }
 
-    private static void walk(TypeLayout t, String path, long address, List<Target> out, Map<TypeLayout, Boolean> holds) {
+    /** Adds the key fields inside {@code t} at {@code address}; false when there are more than the budget allows. */
+    private static boolean walk(TypeLayout t, String path, long address, List<Target> out, Map<TypeLayout, Boolean> holds) {
+        if (out.size() > MAX_TARGETS_PER_VARIABLE) {
+            return false;
+        }
         if (!holdsKeys(t, holds)) {
-            return;
+            return true;
         }
         if (isKeyStruct(t)) {
             out.add(new Target(path, address, t.size(), "struct " + t.name()));
-            return;
+            return true;
         }
         switch (t.kind()) {
             case STRUCT, UNION -> {
-                Set<String> keyMembers = t.name() == null ? Set.of() : KEY_MEMBERS.getOrDefault(t.name(), Set.of());
                 for (TypeLayout.Member m : t.members()) {
                     String p = path + "." + (m.name() == null ? "<anonymous>" : m.name());
-                    if (m.name() != null && keyMembers.contains(m.name())) {
+                    if (isKeyMember(t, m)) {
                         out.add(new Target(p, address + m.offset(), m.type().size(), "struct " + t.name() + " member " + m.name()));
-                    } else {
-                        walk(m.type(), p, address + m.offset(), out, holds);
+                    } else if (!walk(m.type(), p, address + m.offset(), out, holds)) {
+                        return false;
                     }
                 }
             }
@@ -114,11 +136,27 @@ public final class KeyObjects {
                 TypeLayout e = t.element().orElseThrow();
                 long n = Math.min(t.count(), MAX_ELEMENTS);
                 for (long i = 0; i < n; i++) {
-                    walk(e, path + "[" + i + "]", address + i * e.size(), out, holds);
+                    if (!walk(e, path + "[" + i + "]", address + i * e.size(), out, holds)) {
+                        return false;
+                    }
                 }
             }
             default -> { }
         }
+        return true;
+    }
+
+    /** A member listed for its struct in KEY_MEMBERS, or one whose name says key and that is a 16- to 64-byte byte array. */
+    private static boolean isKeyMember(TypeLayout struct, TypeLayout.Member m) {
+        if (m.name() == null) {
+            return false;
+        }
+        if (struct.name() != null && KEY_MEMBERS.getOrDefault(struct.name(), Set.of()).contains(m.name())) {
+            return true;
+        }
+        TypeLayout t = m.type();
+        return nameSaysKey(m.name()) && t.kind() == TypeLayout.Kind.ARRAY && t.size() >= 16 && t.size() <= 64
+                && t.element().map(e -> e.kind() == TypeLayout.Kind.SCALAR && e.size() == 1).orElse(false);
     }
 
     private static boolean isKeyStruct(TypeLayout t) {
@@ -133,7 +171,7 @@ public final class KeyObjects {
         }
         boolean r = switch (t.kind()) {
             case STRUCT, UNION -> isKeyStruct(t)
-                    || (t.name() != null && KEY_MEMBERS.containsKey(t.name()) && t.members().stream().anyMatch(m -> m.name() != null && KEY_MEMBERS.get(t.name()).contains(m.name())))
+                    || t.members().stream().anyMatch(m -> isKeyMember(t, m))
                     || t.members().stream().anyMatch(m -> holdsKeys(m.type(), memo));
             case ARRAY -> t.count() > 0 && holdsKeys(t.element().orElseThrow(), memo);
             default -> false;
@@ -142,13 +180,14 @@ public final class KeyObjects {
         return r;
     }
 
-    private static List<Target> byName(ElfFile elf) {
+    /** RAM objects whose name says key; with {@code holders} also the known holders (bt_dev), whole (the no-types case). */
+    private static List<Target> byName(ElfFile elf, boolean holders) {
         List<Target> out = new ArrayList<>();
         for (ElfSymbol s : elf.symbols().all()) {
             if (!s.isObject() || s.size() <= 0 || elf.isCode(s.address())) {
                 continue;
             }
-            if (KNOWN_HOLDERS.contains(s.name()) || nameSaysKey(s.name())) {
+            if ((holders && KNOWN_HOLDERS.contains(s.name())) || nameSaysKey(s.name())) {
                 out.add(new Target(s.name(), s.address(), s.size(), KNOWN_HOLDERS.contains(s.name()) ? "holds the identity IRKs" : "name says key"));
             }
         }

@@ -11,7 +11,8 @@ import java.util.zip.CRC32;
  * Blanks the values of Bluetooth key records in a settings partition (bytes of the partition, at {@code address}):
  * {@code bt/keys/...} (LTK, IRK, peripheral LTK, CSRKs of each bond: subsys/bluetooth/host/keys.c bt_keys_store),
  * {@code bt/irk} (the identity IRKs: host/settings.c), {@code bt/link_key/...} (BR/EDR) and the {@code bt/mesh} subtree,
- * every stored copy. Names, entry headers and lengths stay, so the partition still reads as the same set of settings:
+ * every stored copy, and the values of any record whose name id was also used by such a record (a reused id: the copies
+ * cannot be told apart). Names, entry headers and lengths stay, so the partition still reads as the same set of settings:
  * the allocation entries' crc8 (which does not cover the data in NVS) is recomputed for ZMS values held in the entry,
  * and a data CRC-32 that matched is recomputed over the pattern. Value entries whose name is gone are blanked too,
  * since what they hold cannot be told.
@@ -27,7 +28,7 @@ public final class SettingsRedactor {
      * keys_br.c bt_keys_link_key_store), each under the "bt/" subtree and with an id suffix for identities other than
      * the default; Bluetooth Mesh keeps its net, app and device keys under "bt/mesh/".
      */
-    static final List<String> SECRET_PREFIXES = List.of("bt/keys/", "bt/keys", "bt/link_key/", "bt/irk", "bt/mesh/");
+    static final List<String> SECRET_PREFIXES = List.of("bt/keys", "bt/link_key/", "bt/irk", "bt/mesh/");
     private static final String AREA = "settings partition";
 
     private SettingsRedactor() {
@@ -57,15 +58,23 @@ public final class SettingsRedactor {
         byte[] out = partition.clone();
         List<Redaction> done = new ArrayList<>();
         List<String> kept = new ArrayList<>();
-        for (SettingsStorage.Setting st : s.settings()) {
-            if (!secret(st.name())) {
+        List<SettingsStorage.Setting> settings = s.settings();
+        List<SettingsStorage.Setting> blanked = new ArrayList<>();
+        for (SettingsStorage.Setting st : settings) {
+            if (!secret(st.name()) && st.sharedWith().stream().noneMatch(SettingsRedactor::secret)) {
                 kept.add(st.name());
                 continue;
             }
+            if (blanked.stream().anyMatch(b -> b.values().equals(st.values()))) {
+                continue;       // the same copies, already blanked under another name of the id
+            }
+            blanked.add(st);
+            String what = st.sharedWith().isEmpty() ? st.name()
+                    : st.name() + " / " + String.join(" / ", st.sharedWith()) + " (one name id, reused: whose copy is which cannot be told)";
             int copy = 0;
             for (SettingsStorage.Entry e : st.values()) {
                 blank(out, e, s.format());
-                done.add(new Redaction(AREA, st.name() + " value" + (st.values().size() > 1 ? " (stored copy " + (++copy) + " of " + st.values().size() + ")" : ""),
+                done.add(new Redaction(AREA, what + " value" + (st.values().size() > 1 ? " (stored copy " + (++copy) + " of " + st.values().size() + ")" : ""),
                         address + e.dataOffset(), e.length()));
             }
         }

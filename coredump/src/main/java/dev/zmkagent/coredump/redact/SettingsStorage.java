@@ -33,16 +33,22 @@ public final class SettingsStorage {
     public record Entry(long id, int ateOffset, int dataOffset, int length, boolean dataInAte) {
     }
 
-    /** A setting: its name and every stored copy of its value, newest first is not guaranteed. */
-    public record Setting(String name, List<Entry> values) {
+    /**
+     * A setting: its name and every stored copy of its value, newest first is not guaranteed. {@code sharedWith}: the
+     * other names stored under the same name id. settings_nvs.c (settings_nvs_save) gives a new name the lowest free
+     * name id, so after a record is deleted its id is reused; the value copies under that id can be of any of them,
+     * and which is which cannot be told.
+     */
+    public record Setting(String name, List<Entry> values, List<String> sharedWith) {
     }
 
     private final Format format;
     private final int sectorSize;
     private final List<Entry> entries;
-    private final Map<Long, String> names;
+    /** Name id to every distinct name stored under it (more than one when the id was reused). */
+    private final Map<Long, List<String>> names;
 
-    private SettingsStorage(Format format, int sectorSize, List<Entry> entries, Map<Long, String> names) {
+    private SettingsStorage(Format format, int sectorSize, List<Entry> entries, Map<Long, List<String>> names) {
         this.format = format;
         this.sectorSize = sectorSize;
         this.entries = entries;
@@ -76,10 +82,10 @@ public final class SettingsStorage {
         return Optional.of(new SettingsStorage(isNvs ? Format.NVS : Format.ZMS, sectorSize, e, names(part, e, isNvs)));
     }
 
-    /** The settings whose names were found, each with every stored copy of its value. */
+    /** The settings whose names were found, each with every stored copy of the values under its name id. */
     public List<Setting> settings() {
-        Map<String, List<Entry>> byName = new LinkedHashMap<>();
-        for (Map.Entry<Long, String> n : names.entrySet()) {
+        List<Setting> out = new ArrayList<>();
+        for (Map.Entry<Long, List<String>> n : names.entrySet()) {
             long valueId = n.getKey() + valueOffset();
             List<Entry> values = new ArrayList<>();
             for (Entry e : entries) {
@@ -87,10 +93,11 @@ public final class SettingsStorage {
                     values.add(e);
                 }
             }
-            byName.computeIfAbsent(n.getValue(), k -> new ArrayList<>()).addAll(values);
+            for (String name : n.getValue()) {
+                List<String> others = n.getValue().stream().filter(o -> !o.equals(name)).toList();
+                out.add(new Setting(name, List.copyOf(values), others));
+            }
         }
-        List<Setting> out = new ArrayList<>();
-        byName.forEach((k, v) -> out.add(new Setting(k, List.copyOf(v))));
         return out;
     }
 
@@ -117,8 +124,8 @@ public final class SettingsStorage {
         return nvs ? id > 0x8000L && id < 0xC000L : (id & 0xC000_0000L) == 0x8000_0000L && id != 0x8000_0000L;
     }
 
-    private static Map<Long, String> names(ByteView part, List<Entry> entries, boolean nvs) {
-        Map<Long, String> out = new LinkedHashMap<>();
+    private static Map<Long, List<String>> names(ByteView part, List<Entry> entries, boolean nvs) {
+        Map<Long, List<String>> out = new LinkedHashMap<>();
         for (Entry e : entries) {
             if (!isNameId(e.id(), nvs) || e.length() == 0 || e.length() > 255) {
                 continue;
@@ -126,10 +133,17 @@ public final class SettingsStorage {
             byte[] b = part.slice(e.dataOffset(), e.length()).toArray();
             int n = b.length;
             // with a data CRC (NVS_DATA_CRC, ZMS), the last 4 bytes of an NVS name entry are the CRC
+            String name = null;
             if (looksLikeName(b, n)) {
-                out.put(e.id(), new String(b, 0, n, StandardCharsets.US_ASCII));
+                name = new String(b, 0, n, StandardCharsets.US_ASCII);
             } else if (n > 4 && looksLikeName(b, n - 4)) {
-                out.put(e.id(), new String(b, 0, n - 4, StandardCharsets.US_ASCII));
+                name = new String(b, 0, n - 4, StandardCharsets.US_ASCII);
+            }
+            if (name != null) {
+                List<String> known = out.computeIfAbsent(e.id(), k -> new ArrayList<>());
+                if (!known.contains(name)) {
+                    known.add(name);
+                }
             }
         }
         return out;

@@ -55,18 +55,50 @@ public record CrashReport(
 
     /**
      * One backtrace frame, innermost first; frame 0 is where the fault happened. {@code pc} is absent for an exception
-     * boundary; frames of one inline chain share the pc of the machine frame they are in.
+     * boundary; frames of one inline chain share the pc of the machine frame they are in, and its {@code kind} (how
+     * that machine frame was found: normal, exception, recovered, tailcall, tailcall_via_entry, guess), so an inlined
+     * function in a guessed frame is a guess too; {@code inlined} says that it was inlined.
      */
     public record Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind,
-                        List<Variable> args, List<Variable> locals, Optional<String> btArgs) {
+                        List<Variable> args, List<Variable> locals, Optional<String> btArgs, Optional<NullCall> nullCall) {
         public Frame {
             args = List.copyOf(args);
             locals = List.copyOf(locals);
         }
 
+        /** A frame that is not a jump to address 0. */
+        public Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind,
+                     List<Variable> args, List<Variable> locals, Optional<String> btArgs) {
+            this(index, pc, function, file, line, inlined, kind, args, locals, btArgs, Optional.empty());
+        }
+
         /** A frame without values (no DWARF for it, an exception boundary, a guess). */
         public Frame(int index, OptionalLong pc, String function, String file, int line, boolean inlined, String kind) {
             this(index, pc, function, file, line, inlined, kind, List.of(), List.of(), Optional.empty());
+        }
+
+        /** The same frame, saying that the code got to its pc 0 through {@code call}. */
+        public Frame withNullCall(NullCall call) {
+            return new Frame(index, pc, function, file, line, inlined, kind, args, locals, btArgs, Optional.of(call));
+        }
+    }
+
+    /**
+     * How a frame at pc 0 came about: address 0 holds no function of the build (on a board with flash at 0 it is the
+     * vector table), so the frame is named by the code that went there. {@code registerCall} is true when the
+     * instruction before {@code returnAddress} (lr, the return into {@code caller}) is {@code blx rN}: a call through a
+     * NULL function pointer. Otherwise it was a jump (e.g. {@code bx rN}) and lr only says where the code returns to.
+     */
+    public record NullCall(String caller, String file, int line, long returnAddress, boolean registerCall) {
+        /** "hold_tap_timer_expired (issue10.c:26)", the caller as the report names it. */
+        public String where() {
+            return caller + (file == null ? "" : " (" + file + (line > 0 ? ":" + line : "") + ")");
+        }
+
+        /** The sentence the text report puts on frame 0. */
+        public String sentence() {
+            return registerCall ? "call to address 0 (NULL function pointer) from " + where()
+                    : "jump to address 0, where no function lives; lr returns into " + where();
         }
     }
 

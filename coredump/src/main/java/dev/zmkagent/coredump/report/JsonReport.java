@@ -26,7 +26,8 @@ public final class JsonReport {
         }
     }
 
-    private static List<Object> frames(List<CrashReport.Frame> list) {
+    /** The JSON objects of {@code list} (package-private for tests). */
+    static List<Object> frameMaps(List<CrashReport.Frame> list) {
         List<Object> frames = new ArrayList<>();
         for (CrashReport.Frame f : list) {
             Map<String, Object> fm = new LinkedHashMap<>();
@@ -36,9 +37,22 @@ public final class JsonReport {
             fm.put("file", f.file());
             fm.put("line", f.line() > 0 ? f.line() : null);
             fm.put("inlined", f.inlined());
-            fm.put("kind", f.kind());
+            // "kind" as it always was (inlined frames: "inlined", or "guess" in a guessed frame); "frame_kind" says how
+            // the machine frame an inlined function runs in was found
+            fm.put("kind", f.inlined() && !"guess".equals(f.kind()) ? "inlined" : f.kind());
+            fm.put("frame_kind", f.kind());
             fm.put("args", variables(f.args()));
             fm.put("locals", variables(f.locals()));
+            f.nullCall().ifPresent(c -> {
+                Map<String, Object> nc = new LinkedHashMap<>();
+                nc.put("caller", c.caller());
+                nc.put("file", c.file());
+                nc.put("line", c.line() > 0 ? c.line() : null);
+                nc.put("return_address", Hex.word(c.returnAddress()));
+                nc.put("through", c.registerCall() ? "blx" : "jump");
+                nc.put("text", c.sentence());
+                fm.put("null_call", nc);
+            });
             frames.add(fm);
         }
         return frames;
@@ -107,7 +121,7 @@ public final class JsonReport {
             m.put("registers", null);
         }
         m.put("fault_status", r.faultStatus());
-        m.put("frames", frames(r.frames()));
+        m.put("frames", frameMaps(r.frames()));
 
         List<Object> mem = new ArrayList<>();
         for (CrashReport.MemoryRange mr : r.memory()) {
@@ -148,7 +162,7 @@ public final class JsonReport {
             tm.put("stack_start", t.stack().map(a -> Hex.word(a.start())).orElse(null));
             tm.put("stack_end", t.stack().map(a -> Hex.word(a.end())).orElse(null));
             tm.put("stack_used", t.usedBytes().isPresent() ? t.usedBytes().getAsLong() : null);
-            tm.put("frames", frames(t.frames()));
+            tm.put("frames", frameMaps(t.frames()));
             tm.put("stop_reason", t.stopReason().orElse(null));
             threads.add(tm);
         }

@@ -196,7 +196,7 @@ public final class TextReport {
         }
         StringBuilder s = new StringBuilder();
         s.append(String.format("#%-2d ", f.index()));
-        if (showPc) {
+        if (showPc && f.pc().isPresent()) { // a stack-limit overflow's frame 0 has no pc: the core never saved it
             s.append(Hex.word(f.pc().getAsLong())).append(" in ");
         }
         s.append(f.function() == null ? "??" : f.function()).append(" (").append(f.btArgs().orElse("")).append(')');
@@ -206,11 +206,13 @@ public final class TextReport {
                 s.append(':').append(f.line());
             }
         }
+        // an inlined function is as certain as the machine frame it runs in: "[inlined, guess]"
         if (f.inlined()) {
-            s.append("   [inlined]");
-        } else if (!"normal".equals(f.kind()) && !"inlined".equals(f.kind())) {
+            s.append("   [inlined").append("normal".equals(f.kind()) ? "" : ", " + f.kind()).append(']');
+        } else if (!"normal".equals(f.kind())) {
             s.append("   [").append(f.kind()).append(']');
         }
+        f.nullCall().ifPresent(c -> s.append("  — ").append(c.sentence()));
         return s.toString();
     }
 

@@ -2,6 +2,7 @@ package dev.zmkagent.coredump.unwind;
 
 import dev.zmkagent.coredump.elf.ElfFile;
 import dev.zmkagent.coredump.elf.ElfSection;
+import dev.zmkagent.coredump.elf.SymbolTable;
 import dev.zmkagent.coredump.memory.Memory;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.OptionalInt;
 final class CodeReader {
     private final List<ElfSection> code = new ArrayList<>();
     private final Memory memory;
+    private final SymbolTable symbols;
 
     CodeReader(ElfFile elf, Memory memory) {
+        this.symbols = elf.symbols();
         for (ElfSection s : elf.sections()) {
             if (s.isAllocated() && s.isExecutable() && s.size() > 0) {
                 code.add(s);
@@ -24,10 +27,15 @@ final class CodeReader {
         this.memory = memory;
     }
 
+    /**
+     * Whether {@code addr} holds instructions: inside an executable section, and not inside a data object placed
+     * there. A build linked at the flash base has its vector table at 0 in the executable section (Zephyr's
+     * {@code _vector_table}, a data symbol): a call through a NULL pointer lands there, in no function.
+     */
     boolean isCode(long addr) {
         for (ElfSection s : code) {
             if (s.contains(addr)) {
-                return true;
+                return symbols == null || symbols.containing(addr).filter(o -> o.isObject() && o.size() > 0).isEmpty();
             }
         }
         return false;

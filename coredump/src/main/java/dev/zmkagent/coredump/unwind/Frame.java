@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 /**
  * One row of a backtrace.
  *
- * @param kind      how the frame was found
+ * @param kind      how the frame was found; for an inlined function, how the machine frame it runs in was found
  * @param pc        the frame's pc (a return address for callers); absent for an exception boundary
  * @param function  function name as the symbolizer gives it ("??" when unknown); for an exception boundary a label
  * @param file      source file name, or null
@@ -26,6 +26,6 @@ public record Frame(FrameKind kind, OptionalLong pc, String function, String fil
     @Override
     public String toString() {
         String where = pc.isPresent() ? String.format("0x%08x ", pc.getAsLong()) : "";
-        return kind + " " + where + location() + (note.isEmpty() ? "" : " [" + note + "]");
+        return kind + (inlined ? " inlined " : " ") + where + location() + (note.isEmpty() ? "" : " [" + note + "]");
     }
 }

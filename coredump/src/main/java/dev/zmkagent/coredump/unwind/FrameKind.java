@@ -1,13 +1,15 @@
 package dev.zmkagent.coredump.unwind;
 
-/** How a frame was found, so a report can say how far to trust it. */
+/**
+ * How a frame was found, so a report can say how far to trust it. A function the compiler inlined into the frame that
+ * follows it ({@link Frame#inlined}) shares that machine frame's pc and registers, and its kind: an inlined function
+ * in a guessed frame is a guess too.
+ */
 public enum FrameKind {
     /** Unwound by call-frame information or prologue analysis from the frame below it. */
     NORMAL,
     /** An exception boundary (hardware-stacked frame), shown as its own frame like gdb's "&lt;signal handler called&gt;". */
     EXCEPTION,
-    /** A function the compiler inlined into the frame that follows it; shares that frame's pc and registers. */
-    INLINED,
     /**
      * A function that was left by a tail call (a jump, so no return address of its own is on the stack), placed
      * between a callee and its caller from DWARF call-site information, like gdb's TAILCALL_FRAME. Its pc is the

@@ -32,6 +32,14 @@ import java.util.OptionalLong;
  * </ol>
  * A stale return address of an earlier, shallower call cannot pass (2): a frame that was once allocated fitted above
  * the limit. When no word passes all three, nothing is rebuilt.
+ *
+ * <p>When T ends in tail calls (DWARF {@code DW_AT_call_tail_call} sites, or a {@code b}/{@code b.w} to the start of
+ * another function in T's code), a function T jumped to, U, may be the one that overflowed: U's prologue saves the
+ * same return address, and T's checks pass as well. Then the overflowing function is not claimed: it is "T or a
+ * function T tail-called" ({@link Result#tailCalled}), frame 0 has no name, and the callers are rebuilt only when
+ * every such function's CFI puts lr in the same place (so the caller's sp is the same whichever it was); of r4-r11
+ * only what all of them save at the same offset is kept. A tail call through a register (its target unknown) or to a
+ * function without CFI: nothing is rebuilt.
  */
 public final class StackLimitRecovery {
     private static final int DW_SP = 13;
@@ -48,9 +56,25 @@ public final class StackLimitRecovery {
      * @param frameBytes     how much stack its prologue allocates below the CFA
      * @param bytesBelow     how far below the limit its frame would have reached
      * @param caller         its caller's registers as rebuilt (pc = the return address, sp = cfa, saved registers)
+     * @param tailCalled     empty when {@code function} surely overflowed; else the functions {@code function} tail-called
+     *                       (directly or on), any of which may be the one that overflowed instead (frame 0 is then
+     *                       unnamed, and {@code frameBytes}/{@code bytesBelow} are {@code function}'s own)
      */
     public record Result(Backtrace backtrace, String function, long limit, long returnSlot, long cfa, long frameBytes,
-                         long bytesBelow, RegisterSet caller) {
+                         long bytesBelow, RegisterSet caller, List<String> tailCalled) {
+        public Result {
+            tailCalled = List.copyOf(tailCalled);
+        }
+
+        /** True when the overflowing function is known ({@code function}); false when it may be one it tail-called. */
+        public boolean certain() {
+            return tailCalled.isEmpty();
+        }
+
+        /** "T" or "T or a function it tail-called (U, V)", for sentences. */
+        public String overflowing() {
+            return certain() ? function : function + " or a function it tail-called (" + String.join(", ", tailCalled) + ")";
+        }
     }
 
     private StackLimitRecovery() {
@@ -128,11 +152,35 @@ public final class StackLimitRecovery {
         if (lowest >= limit) {
             return Optional.empty(); // its whole frame fits: it did not overflow in its prologue (or the word is stale)
         }
+        // T may have jumped on (tail calls): each function it reached that way saved the same return address in its
+        // prologue, and may be the one that overflowed
+        Optional<List<Long>> jumped = tailCalled(unwinder, code, target);
+        if (jumped.isEmpty()) {
+            return Optional.empty(); // a jump whose target is not known: the overflowing function cannot be told
+        }
+        List<UnwindRow> rows = new ArrayList<>(List.of(full));
+        List<String> others = new ArrayList<>();
+        for (long u : jumped.get()) {
+            Optional<Fde> uf = unwinder.fdeIndex().find(u);
+            UnwindRow ur = uf.isPresent() && uf.get().start() == u ? largestSpFrame(uf.get(), code) : null;
+            if (ur == null) {
+                return Optional.empty(); // no CFI: whether it saved this word, and where its frame ends, is not known
+            }
+            RegisterRule ulr = ur.rule(DW_LR);
+            if (ulr.type() != RegisterRule.Type.OFFSET || slot - ulr.offset() - ur.cfaOffset() >= limit) {
+                continue; // it saves no lr, or its whole frame fits above the limit: it did not overflow here
+            }
+            if (ulr.offset() != lr.offset()) {
+                return Optional.empty(); // it may have overflowed with another CFA: the caller's sp is not known for sure
+            }
+            others.add(unwinder.elf().symbols().functionAt(u).map(ElfSymbol::name).orElse(String.format("0x%08x", u)));
+            rows.add(ur);
+        }
         // lr as T's CFI restores it for the caller (the saved word), as gdb's unwinder gives it to frame 1
         RegisterSet caller = RegisterSet.empty().with(RegisterSet.PC, ret).with(RegisterSet.SP, cfa).with(RegisterSet.LR, memory.u32(slot).getAsLong());
         for (int r = 4; r <= 11; r++) {
             RegisterRule rule = full.rule(r);
-            if (rule.type() == RegisterRule.Type.OFFSET && cfa + rule.offset() >= limit) {
+            if (rule.type() == RegisterRule.Type.OFFSET && sameRule(rows, r, rule) && cfa + rule.offset() >= limit) {
                 OptionalLong v = memory.u32(cfa + rule.offset());
                 if (v.isPresent()) {
                     caller = caller.with(r, v.getAsLong());
@@ -144,19 +192,119 @@ public final class StackLimitRecovery {
             return Optional.empty();
         }
         List<Frame> frames = new ArrayList<>();
-        frames.add(new Frame(FrameKind.RECOVERED, OptionalLong.empty(), fn.get().name(), null, 0, false, RegisterSet.empty(),
-                OptionalLong.of(cfa), String.format("overflowed the stack limit 0x%08x in its prologue: its frame needs %d bytes below its CFA"
-                        + " 0x%08x, %d bytes below the limit; the core could not stack the exception frame, so its pc was never saved",
-                        limit, frameBytes, cfa, limit - lowest)));
+        String name = fn.get().name();
+        if (others.isEmpty()) {
+            frames.add(new Frame(FrameKind.RECOVERED, OptionalLong.empty(), name, null, 0, false, RegisterSet.empty(),
+                    OptionalLong.of(cfa), String.format("overflowed the stack limit 0x%08x in its prologue: its frame needs %d bytes below its CFA"
+                            + " 0x%08x, %d bytes below the limit; the core could not stack the exception frame, so its pc was never saved",
+                            limit, frameBytes, cfa, limit - lowest)));
+        } else {
+            // unnamed: the function that overflowed is one of several, and a frame named after the wrong one would be
+            // a frame that was never there
+            frames.add(new Frame(FrameKind.RECOVERED, OptionalLong.empty(), "??", null, 0, false, RegisterSet.empty(),
+                    OptionalLong.of(cfa), String.format("overflowed the stack limit 0x%08x in its prologue: %s or a function it tail-called (%s),"
+                            + " which saved the same return address; the core could not stack the exception frame, so its pc was never saved",
+                            limit, name, String.join(", ", others))));
+        }
+        String saver = others.isEmpty() ? name : name + " or a function it tail-called";
         for (Frame f : rest.frames()) {
             String note = f == rest.frames().get(0)
                     ? String.format("recovered from the stack: return address 0x%08x saved at 0x%08x by %s (the instruction before it calls %s)",
-                            ret, slot, fn.get().name(), fn.get().name())
+                            ret, slot, saver, name)
                     : "recovered from the stack: " + f.note();
             frames.add(new Frame(f.kind(), f.pc(), f.function(), f.file(), f.line(), f.inlined(), f.registers(), f.cfa(), note));
         }
-        return Optional.of(new Result(new Backtrace(frames, rest.stopReason()), fn.get().name(), limit, slot, cfa, frameBytes,
-                limit - lowest, caller));
+        return Optional.of(new Result(new Backtrace(frames, rest.stopReason(), rest.establishedAtStart(), rest.notes()), name, limit, slot, cfa, frameBytes,
+                limit - lowest, caller, others));
+    }
+
+    /** True when every row has {@code rule} for register {@code r}. */
+    private static boolean sameRule(List<UnwindRow> rows, int r, RegisterRule rule) {
+        for (UnwindRow row : rows) {
+            RegisterRule o = row.rule(r);
+            if (o.type() != rule.type() || o.offset() != rule.offset()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** At most this many functions are followed through tail calls from the BL's target. */
+    private static final int MAX_TAIL_CALLED = 16;
+
+    /**
+     * The functions {@code entry} jumps to by tail calls, directly or on: from DWARF call sites
+     * ({@code DW_AT_call_tail_call}) and from the code (a {@code b}/{@code b.w} to the start of another function).
+     * Empty when one of them goes through a register (its target unknown) or there are too many to follow.
+     */
+    static Optional<List<Long>> tailCalled(Unwinder unwinder, CodeReader code, long entry) {
+        java.util.LinkedHashSet<Long> found = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(entry));
+        while (!todo.isEmpty()) {
+            long f = todo.poll();
+            List<Long> next = new ArrayList<>();
+            if (unwinder.symbolizer() != null) {
+                for (dev.zmkagent.coredump.symbols.CallSite s : unwinder.symbolizer().callSitesIn(f)) {
+                    if (s.tailCall()) {
+                        if (s.target().isEmpty()) {
+                            return Optional.empty();
+                        }
+                        next.add(s.target().getAsLong());
+                    }
+                }
+            }
+            next.addAll(branchTargets(unwinder, code, f));
+            for (long n : next) {
+                if (n != entry && found.add(n)) {
+                    if (found.size() > MAX_TAIL_CALLED) {
+                        return Optional.empty();
+                    }
+                    todo.add(n);
+                }
+            }
+        }
+        return Optional.of(List.copyOf(found));
+    }
+
+    /** Starts of other functions that an unconditional {@code b} (16-bit T2) or {@code b.w} (T4) in {@code entry}'s code jumps to. */
+    private static List<Long> branchTargets(Unwinder unwinder, CodeReader code, long entry) {
+        Optional<ElfSymbol> fn = unwinder.elf().symbols().functionAt(entry).filter(s -> s.address() == entry && s.size() > 0);
+        List<Long> out = new ArrayList<>();
+        if (fn.isEmpty()) {
+            return out;
+        }
+        long end = entry + Math.min(fn.get().size(), 0x10000);
+        for (long pc = entry; pc + 2 <= end; ) {
+            OptionalInt a = code.halfword(pc);
+            if (a.isEmpty()) {
+                break;
+            }
+            int hw1 = a.getAsInt();
+            long target = -1;
+            if (CodeReader.isWide(hw1)) {
+                OptionalInt b = code.halfword(pc + 2);
+                if (b.isPresent() && (hw1 & 0xF800) == 0xF000 && (b.getAsInt() & 0xD000) == 0x9000) {
+                    target = wideBranchTarget(hw1, b.getAsInt(), pc + 4); // B T4 has BL's immediate layout
+                }
+                pc += 4;
+            } else {
+                if ((hw1 & 0xF800) == 0xE000) { // B T2: imm11, pc-relative from pc + 4
+                    long imm = (hw1 & 0x7FF) << 1;
+                    if ((imm & 0x800) != 0) {
+                        imm -= 0x1000;
+                    }
+                    target = (pc + 4 + imm) & 0xFFFF_FFFFL;
+                }
+                pc += 2;
+            }
+            if (target >= 0 && (target < entry || target >= end)) {
+                long t = target;
+                if (unwinder.elf().symbols().functionAt(t).filter(s -> s.address() == t).isPresent()) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
     }
 
     /** The CFI row with the largest sp-based CFA offset in the function: its whole frame, after the prologue. */
@@ -190,6 +338,11 @@ public final class StackLimitRecovery {
         if ((hw1 & 0xF800) != 0xF000 || (hw2 & 0xD000) != 0xD000) {
             return OptionalLong.empty();
         }
+        return OptionalLong.of(wideBranchTarget(hw1, hw2, ret));
+    }
+
+    /** The target of a 32-bit BL or B.W (T4) whose halfwords are {@code hw1}, {@code hw2}, ending at {@code end}. */
+    private static long wideBranchTarget(int hw1, int hw2, long end) {
         // BL T1 encoding: imm32 = SignExtend(S:I1:I2:imm10:imm11:0), I1 = NOT(J1 XOR S), I2 = NOT(J2 XOR S)
         int s = (hw1 >> 10) & 1;
         int imm10 = hw1 & 0x3FF;
@@ -202,6 +355,6 @@ public final class StackLimitRecovery {
         if (s == 1) {
             imm -= 1L << 25;
         }
-        return OptionalLong.of((ret + imm) & 0xFFFF_FFFFL);
+        return (end + imm) & 0xFFFF_FFFFL;
     }
 }

@@ -19,6 +19,11 @@ import java.util.Set;
  * the sites common to all of them next to the caller, and those common next to the callee, nothing in between (gdb's
  * rule: it shows no frame it cannot be sure of). Chains revisiting a function are not followed; the search is bounded
  * in depth and in the number of chains, and gives nothing when a bound is hit.
+ *
+ * <p>A tail-call site whose target is not known (a jump through a register: DW_AT_call_tail_call without a callee)
+ * met on the search makes the answer unknown: it may lead to the callee by a path no call site names, so no count
+ * of the named paths is proof (gdb gives up there too). Jumps with no call-site information at all (assembly) cannot
+ * be seen: "one path" means one path that the DWARF call sites name.
  */
 final class TailCallChain {
     static final int MAX_DEPTH = 16;
@@ -44,11 +49,21 @@ final class TailCallChain {
      * What the search found from {@code first} (the function the caller's call reached) to {@code calleeEntry}.
      * {@code sites}: the tail-call sites known for sure, innermost first; {@code chains}: how many tail-call paths
      * lead there (0: none, or a bound was hit; more than 1: the path is ambiguous and {@code sites} holds only what
-     * all of them share).
+     * all of them share); {@code indirect}: the tail-call site with an unknown target that the search met, which makes
+     * the answer unknown (no sites, 0 chains).
      */
-    record Result(List<CallSite> sites, int chains) {
+    record Result(List<CallSite> sites, int chains, Optional<CallSite> indirect) {
+        Result(List<CallSite> sites, int chains) {
+            this(sites, chains, Optional.empty());
+        }
+
         boolean ambiguous() {
             return chains > 1;
+        }
+
+        /** The search met a tail call through a pointer ({@code indirect}): nothing is known, whatever else was found. */
+        static Result unknownThrough(CallSite indirect) {
+            return new Result(List.of(), 0, Optional.of(indirect));
         }
     }
 
@@ -60,8 +75,9 @@ final class TailCallChain {
         List<List<CallSite>> chains = new ArrayList<>();
         Set<Long> onPath = new HashSet<>();
         onPath.add(first);
-        if (!search(symbolizer, first, calleeEntry, new ArrayList<>(), onPath, chains)) {
-            return new Result(List.of(), 0);
+        List<CallSite> indirect = new ArrayList<>(1);
+        if (!search(symbolizer, first, calleeEntry, new ArrayList<>(), onPath, chains, indirect)) {
+            return indirect.isEmpty() ? new Result(List.of(), 0) : Result.unknownThrough(indirect.get(0));
         }
         if (chains.isEmpty()) {
             return new Result(List.of(), 0);
@@ -87,15 +103,22 @@ final class TailCallChain {
         return new Result(known, unique ? 1 : chains.size());
     }
 
-    /** Depth-first over tail-call sites; false when a bound was hit (then the answer is unknown). */
+    /**
+     * Depth-first over tail-call sites; false when a bound was hit or a tail call with an unknown target was met (it
+     * goes into {@code indirect}); then the answer is unknown.
+     */
     private static boolean search(Symbolizer symbolizer, long function, long calleeEntry, List<CallSite> path, Set<Long> onPath,
-            List<List<CallSite>> chains) {
+            List<List<CallSite>> chains, List<CallSite> indirect) {
         if (path.size() >= MAX_DEPTH) {
             return false;
         }
         for (CallSite s : symbolizer.callSitesIn(function)) {
-            if (!s.tailCall() || s.target().isEmpty()) {
+            if (!s.tailCall()) {
                 continue;
+            }
+            if (s.target().isEmpty()) {
+                indirect.add(s);
+                return false;
             }
             long next = s.target().getAsLong();
             path.add(s);
@@ -104,7 +127,7 @@ final class TailCallChain {
                 chains.add(List.copyOf(path));
                 ok = chains.size() <= MAX_CHAINS;
             } else if (onPath.add(next)) {
-                ok = search(symbolizer, next, calleeEntry, path, onPath, chains);
+                ok = search(symbolizer, next, calleeEntry, path, onPath, chains, indirect);
                 onPath.remove(next);
             }
             path.remove(path.size() - 1);

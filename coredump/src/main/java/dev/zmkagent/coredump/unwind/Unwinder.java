@@ -82,6 +82,11 @@ public final class Unwinder {
         return fdes;
     }
 
+    /** The symbolizer this unwinder names frames with (DWARF call sites included); null when there is none. */
+    Symbolizer symbolizer() {
+        return symbolizer;
+    }
+
     /**
      * What went wrong with the debug information, for the report's warnings: sections of call-frame information that
      * could not be indexed ({@link FdeIndex#problems}), malformed CFI met by the unwinds so far, and the symbolizer's
@@ -152,7 +157,9 @@ public final class Unwinder {
     /**
      * Unwinds from a caller context rebuilt from a saved return address ({@link StackLimitRecovery}): {@code caller}
      * holds pc = that return address and the caller's sp, so its first frame is looked up at pc-1 like any caller, and
-     * every frame is marked RECOVERED. No stack scan follows an early stop.
+     * every frame is marked RECOVERED (inlined functions too: {@link Frame#inlined} says that they were inlined). No
+     * stack scan follows an early stop. The notes (tail calls that could not be placed) and what the walk established
+     * about {@code caller}'s unknown registers are kept, as for {@link #unwind}.
      */
     public Backtrace unwindFromReturnAddress(Memory memory, RegisterSet caller, UnwindOptions options) {
         CodeReader code = new CodeReader(elf, memory);
@@ -163,8 +170,9 @@ public final class Unwinder {
         });
         List<Frame> frames = new ArrayList<>();
         Walk walk = new Walk(memory, code, stepper, options.withHeuristicScan(false), frames);
+        walk.carriedFromStart = ~knownMask(caller);
         StopReason stop = walk.walk(caller, FrameKind.RECOVERED, false, false);
-        return new Backtrace(frames, stop);
+        return new Backtrace(frames, stop, walk.establishedAtStart, walk.notes);
     }
 
     /** One walk over the frames; holds the mutable state of a single unwind. */
@@ -321,7 +329,7 @@ public final class Unwinder {
          * caller is z_thread_entry, whose call into the thread's entry goes through a pointer (its call site names no
          * callee), the entry function known from the thread object ({@link UnwindOptions#threadEntry}) is where the
          * search starts; those frames are TAILCALL_VIA_ENTRY. Several paths: no frames beyond what all of them share,
-         * and a note saying why.
+         * and a note saying why; a tail call through a pointer on the way: no frames, and a note saying why.
          */
         private void addTailCalls(long calleeLookup, long returnAddress) {
             if (symbolizer == null) {
@@ -347,6 +355,14 @@ public final class Unwinder {
             }
             TailCallChain.Result found = TailCallChain.from(symbolizer, first, entry.getAsLong());
             String callee = functionName(calleeLookup);
+            if (found.indirect().isPresent()) {
+                CallSite jump = found.indirect().get();
+                notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but on the way from %s"
+                        + " %s jumps through a pointer (a tail call at 0x%08x whose target the DWARF call sites do not name): which"
+                        + " functions lie between them is not known, so no tail-call frame is shown between %s and %s.",
+                        callee, functionName(returnAddress - 1), functionName(first), functionName(jump.function()), jump.lookupPc(),
+                        callee, functionName(returnAddress - 1)));
+            }
             if (found.ambiguous()) {
                 notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but the DWARF call sites"
                         + " give %d possible tail-call paths from %s to it: the tail-call path is ambiguous, so %s shown between"
@@ -446,12 +462,13 @@ public final class Unwinder {
                 frames.add(new Frame(kind, OptionalLong.of(pc), name, null, 0, false, regs, cfa, note));
                 return name;
             }
+            // Inlined frames keep the kind of the machine frame they run in: a guess stays a guess, a recovered frame
+            // recovered; inlined() says that they were inlined.
             for (int i = 0; i < sources.size(); i++) {
                 SourceFrame s = sources.get(i);
                 boolean outer = i == sources.size() - 1;
-                FrameKind k = outer ? kind : (kind == FrameKind.GUESS ? FrameKind.GUESS : FrameKind.INLINED);
-                frames.add(new Frame(k, OptionalLong.of(pc), s.function(), s.file(), s.line(), !outer,
-                        regs, cfa, outer ? note : "inlined"));
+                frames.add(new Frame(kind, OptionalLong.of(pc), s.function(), s.file(), s.line(), !outer,
+                        regs, cfa, outer ? note : kind == FrameKind.NORMAL || note.isEmpty() ? "inlined" : "inlined; " + note));
             }
             return sources.get(sources.size() - 1).function();
         }

@@ -33,8 +33,10 @@ public final class GdbClient {
      * "remote | cmd ..."), then running {@code commands}; returns stdout and stderr together, in order.
      */
     public static String run(Path elf, String target, String... commands) throws IOException, InterruptedException {
+        // osabi none: Debian's gdb-multiarch takes a bare-metal ELF for GNU/Linux, whose ARM lowest_pc (0x8000) makes
+        // it stop at the first frame without CFI below 0x8000 (a build linked at flash address 0; crashlab/README.md)
         List<String> cmd = new ArrayList<>(List.of(GDB, "-nx", "-batch", "-ex", "set pagination off", "-ex", "set width 0",
-                "-ex", "set confirm off", "-ex", "target " + target));
+                "-ex", "set confirm off", "-ex", "set osabi none", "-ex", "target " + target));
         for (String c : commands) {
             cmd.add("-ex");
             cmd.add(c);

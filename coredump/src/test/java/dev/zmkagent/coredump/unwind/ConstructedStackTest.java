@@ -244,11 +244,11 @@ class ConstructedStackTest {
     void crashSignatureIsStableAcrossAddressesAndSensitiveToReasonAndFrames() {
         Backtrace a = new Backtrace(List.of(
                 frame(FrameKind.EXCEPTION, "HardFault", 0), frame(FrameKind.NORMAL, "bad_read", 0x190),
-                frame(FrameKind.INLINED, "helper", 0x19e), frame(FrameKind.NORMAL, "fault_chain.constprop.0", 0x19e),
+                inlined(FrameKind.NORMAL, "helper", 0x19e), frame(FrameKind.NORMAL, "fault_chain.constprop.0", 0x19e),
                 frame(FrameKind.NORMAL, "main", 0x244), frame(FrameKind.GUESS, "Reset_Handler", 0x56)), new StopReason(StopReason.Kind.OUTERMOST, "main"));
         Backtrace b = new Backtrace(List.of(
                 frame(FrameKind.NORMAL, "HardFault_Handler", 0x900), frame(FrameKind.EXCEPTION, Unwinder.EXCEPTION_LABEL, 0),
-                frame(FrameKind.NORMAL, "bad_read", 0x1190), frame(FrameKind.INLINED, "helper", 0x11a0),
+                frame(FrameKind.NORMAL, "bad_read", 0x1190), inlined(FrameKind.NORMAL, "helper", 0x11a0),
                 frame(FrameKind.NORMAL, "fault_chain", 0x11a0), frame(FrameKind.NORMAL, "main", 0x1244)), new StopReason(StopReason.Kind.OUTERMOST, "main"));
         assertEquals(List.of("bad_read", "helper", "fault_chain", "main"), CrashSignature.frames(a));
         assertEquals(CrashSignature.compute("K_ERR_ARM_BUS_PRECISE_DATA_BUS", a), CrashSignature.compute("K_ERR_ARM_BUS_PRECISE_DATA_BUS", b));
@@ -261,7 +261,11 @@ class ConstructedStackTest {
 
     static Frame frame(FrameKind kind, String fn, long pc) {
         return new Frame(kind, kind == FrameKind.EXCEPTION ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(pc), fn, null, 0,
-                kind == FrameKind.INLINED, RegisterSet.empty(), java.util.OptionalLong.empty(), "");
+                false, RegisterSet.empty(), java.util.OptionalLong.empty(), "");
+    }
+
+    static Frame inlined(FrameKind kind, String fn, long pc) {
+        return new Frame(kind, java.util.OptionalLong.of(pc), fn, null, 0, true, RegisterSet.empty(), java.util.OptionalLong.empty(), "");
     }
 
     @Test

@@ -158,4 +158,25 @@ class StackLimitRecoveryTest {
         long self = ELF.symbols().byName("display_layer_render").orElseThrow().address();
         assertEquals(self, StackLimitRecovery.blTarget(code, CrashLab.hex(caller.get("pc"))).getAsLong());
     }
+
+    @Test
+    void theFunctionsABlTargetTailCallsAreFoundFromDwarfAndFromTheCodeAlone() {
+        // m33-stack-limit-tailcall: display_layer_scale jumps (b.w) to display_layer_render and display_layer_dim,
+        // and display_layer_dim to display_layer_render
+        ElfFile elf = ElfFile.parse(ByteView.of(CrashLab.scenario("m33-stack-limit-tailcall").appElf()));
+        long scale = elf.symbols().functionAt(sym(elf, "display_layer_scale")).orElseThrow().address();
+        Set<Long> want = Set.of(sym(elf, "display_layer_render"), sym(elf, "display_layer_dim"));
+        RegionMemory none = new RegionMemory();
+        Unwinder dwarf = Unwinder.forElf(elf, DebugInfo.forElf(elf));
+        assertEquals(want, Set.copyOf(StackLimitRecovery.tailCalled(dwarf, new CodeReader(elf, none), scale).orElseThrow()), "DWARF call sites");
+        Unwinder codeOnly = Unwinder.forElf(elf, null);
+        assertEquals(want, Set.copyOf(StackLimitRecovery.tailCalled(codeOnly, new CodeReader(elf, none), scale).orElseThrow()),
+                "b.w found in the code, without DWARF");
+        // the m33-stack-limit render calls itself and jumps nowhere
+        assertEquals(List.of(), StackLimitRecovery.tailCalled(codeOnly, new CodeReader(ELF, none), sym(ELF, "display_layer_render")).orElseThrow());
+    }
+
+    private static long sym(ElfFile elf, String name) {
+        return elf.symbols().byName(name).orElseThrow().address() & ~1L;
+    }
 }

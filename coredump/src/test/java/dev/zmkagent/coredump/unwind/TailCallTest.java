@@ -48,7 +48,8 @@ class TailCallTest {
         }
         List<String> ours = new ArrayList<>();
         for (Frame f : bt.reliableFrames().subList(0, Math.min(gdb.size(), bt.reliableFrames().size()))) {
-            ours.add(f.kind() == FrameKind.EXCEPTION ? "EXCEPTION" : String.format("%s 0x%08x %s", f.kind(), f.pc().getAsLong(), f.location()));
+            ours.add(f.kind() == FrameKind.EXCEPTION ? "EXCEPTION"
+                    : String.format("%s 0x%08x %s", f.inlined() ? "INLINED" : f.kind(), f.pc().getAsLong(), f.location()));
         }
         assertEquals(String.join("\n", gdb), String.join("\n", ours), bt.toString());
     }
@@ -78,6 +79,17 @@ class TailCallTest {
             long ret = f + next;
             next += 4;
             CallSite s = new CallSite(f, OptionalLong.of(ret), OptionalLong.empty(), OptionalLong.of(to * 0x100L), "f" + to, tail);
+            byReturn.put(ret, s);
+            byFunction.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
+            return this;
+        }
+
+        /** A tail call from {@code from} through a register: DW_AT_call_tail_call, no target. */
+        Graph indirectTailCall(int from) {
+            long f = from * 0x100L;
+            long ret = f + next;
+            next += 4;
+            CallSite s = new CallSite(f, OptionalLong.of(ret), OptionalLong.empty(), OptionalLong.empty(), null, true);
             byReturn.put(ret, s);
             byFunction.computeIfAbsent(f, k -> new ArrayList<>()).add(s);
             return this;
@@ -150,6 +162,25 @@ class TailCallTest {
         assertEquals(List.of(3L), functions(one.sites()));
         assertEquals(0, TailCallChain.from(g, 0x500, 0x500).chains(), "the callee itself: no tail call");
         assertEquals(0, TailCallChain.from(g, 0x300, 0x400).chains(), "no path");
+    }
+
+    @Test
+    void aTailCallThroughAPointerOnTheWayMakesTheAnswerUnknown() {
+        // 2 jumps directly to 3 or through a pointer (anywhere, 4 too); 3 jumps to 5, the callee. The one path the
+        // call sites name (2 -> 3 -> 5) is not proof: the pointer may have led to 4, which jumps to 5 as well.
+        Graph g = new Graph().call(1, 2, false).call(2, 3, true).indirectTailCall(2).call(3, 5, true).call(4, 5, true);
+        TailCallChain.Result r = TailCallChain.from(g, 0x200, 0x500);
+        assertTrue(r.sites().isEmpty(), "no frame: " + r);
+        assertEquals(0, r.chains());
+        assertEquals(0x200L, r.indirect().orElseThrow().function(), "the jump that made it unknown");
+        assertTrue(TailCallChain.between(g, g.returnOf(1, 2), 0x500).isEmpty());
+        // deeper on the search too: 2 -> 3 (direct), 3 jumps to 5 or through a pointer
+        Graph h = new Graph().call(2, 3, true).call(3, 5, true).indirectTailCall(3);
+        assertEquals(0x300L, TailCallChain.from(h, 0x200, 0x500).indirect().orElseThrow().function());
+        // an indirect tail call off the search (in a function no path passes) changes nothing
+        Graph k = new Graph().call(2, 3, true).call(3, 5, true).indirectTailCall(4);
+        assertEquals(List.of(3L, 2L), functions(TailCallChain.from(k, 0x200, 0x500).sites()));
+        assertTrue(TailCallChain.from(k, 0x200, 0x500).indirect().isEmpty());
     }
 
     @Test
