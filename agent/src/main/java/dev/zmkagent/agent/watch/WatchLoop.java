@@ -139,8 +139,7 @@ public final class WatchLoop implements AutoCloseable {
         long lastRescan = System.nanoTime();
         try {
             while (!stopped) {
-                // while a capture runs, wake often: if its drive goes away, the worker asks for fast probing (settling)
-                long timeout = settling.isEmpty() && capturing.isEmpty() ? config.rescan().toMillis() : FAST_PROBE_MS;
+                long timeout = settling.isEmpty() ? config.rescan().toMillis() : FAST_PROBE_MS;
                 WatchKey key = watcher.poll(timeout, TimeUnit.MILLISECONDS);
                 boolean changed = false;
                 while (key != null) {
