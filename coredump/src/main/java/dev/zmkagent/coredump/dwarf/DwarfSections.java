@@ -96,10 +96,15 @@ final class DwarfSections {
      * a tombstone (-1 or -2, as lld writes for discarded code) and not address 0 unless a function lives there.
      */
     boolean keeps(long start) {
-        if (start == 0xffffffffL || start == 0xfffffffeL || start == -1L || start == -2L) {
+        if (tombstone(start)) {
             return false;
         }
         return start != 0 || sectionAtZero;
+    }
+
+    /** The -1 and -2 that lld writes, 32- or 64-bit, for the address of something the link discarded. */
+    static boolean tombstone(long address) {
+        return address == 0xffffffffL || address == 0xfffffffeL || address == -1L || address == -2L;
     }
 
     private static ByteView section(ElfFile elf, String name) {

@@ -141,7 +141,7 @@ public final class StaticVariables {
 
         private Optional<Variable> variable(Unit u, Die d) {
             Long address = staticAddress(u, d);
-            if (address == null || discarded(address, u.addressSize)) {
+            if (address == null || address == 0 || DwarfSections.tombstone(address)) {   // no Zephyr object lives at 0
                 return Optional.empty();
             }
             Die decl = d;
@@ -167,13 +167,6 @@ public final class StaticVariables {
                 return Optional.empty();
             }
             return Optional.of(new Variable(name, address, type(typeRef, 0)));
-        }
-
-        /** Address 0 and the tombstones -1/-2 (address-sized) are where linkers leave discarded objects. */
-        private static boolean discarded(long address, int addressSize) {
-            long mask = addressSize >= 8 ? -1L : (1L << (8 * addressSize)) - 1;
-            long a = address & mask;
-            return a == 0 || a == mask || a == (mask - 1);
         }
 
         /** The address of a DW_OP_addr / DW_OP_addrx location expression that is the whole expression, else null. */
