@@ -4,7 +4,6 @@ import dev.zmkagent.agent.io.UserFiles;
 import dev.zmkagent.agent.registry.FirmwareMatcher;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import dev.zmkagent.agent.registry.RegisteredFirmware;
-import dev.zmkagent.agent.store.CaptureStore;
 import dev.zmkagent.agent.store.StoredCapture;
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
@@ -30,7 +29,9 @@ public record BundleElf(byte[] bytes, ElfFile elf, String label, String sharedLa
     public record CiArtifact(String zipFile, String entry) {
     }
 
-    public static Optional<BundleElf> find(StoredCapture c, Optional<Path> given, FirmwareRegistry registry) throws IOException {
+    /** {@code currentUf2}: the capture's CURRENT.UF2 as the caller already read it (empty when the capture has none). */
+    public static Optional<BundleElf> find(StoredCapture c, Optional<Path> given, Optional<byte[]> currentUf2, FirmwareRegistry registry)
+            throws IOException {
         if (given.isPresent()) {
             byte[] b = UserFiles.read(given.get(), "ELF", UserFiles.MAX_INPUT);
             return Optional.of(new BundleElf(b, parse(given.get().toString(), b), given.get().toString(), fileName(given.get()) + " (given with --elf)",
@@ -56,10 +57,8 @@ public record BundleElf(byte[] bytes, ElfFile elf, String label, String sharedLa
                 }
             }
         }
-        Path current = c.file(CaptureStore.CURRENT_UF2);
-        if (Files.isRegularFile(current)) {
-            byte[] uf2 = UserFiles.read(current, "CURRENT.UF2", UserFiles.MAX_INPUT);
-            Optional<FirmwareMatcher.Match> m = FirmwareMatcher.verifyAny(registry.list(), Uf2File.parse(ByteView.of(uf2)).toFlashImage());
+        if (currentUf2.isPresent()) {
+            Optional<FirmwareMatcher.Match> m = FirmwareMatcher.verifyAny(registry.list(), Uf2File.parse(ByteView.of(currentUf2.get())).toFlashImage());
             if (m.isPresent()) {
                 return Optional.of(of(m.get().firmware()));
             }

@@ -94,7 +94,7 @@ public final class Bundler {
         }
         byte[] partition = read(c, CaptureStore.PARTITION_FILE).orElse(new byte[0]);
         Optional<byte[]> uf2 = hasUf2 ? read(c, CaptureStore.CURRENT_UF2) : Optional.empty();
-        Optional<BundleElf> elf = BundleElf.find(c, o.elf(), registry);
+        Optional<BundleElf> elf = BundleElf.find(c, o.elf(), uf2, registry);
         if (o.redact() && elf.isEmpty()) {
             throw new FormatException("capture " + c.id() + ": no ELF found to locate the Bluetooth keys its dump holds, so it cannot be redacted:"
                     + " give --elf FILE, register the build with 'zmk-agent firmware add zmk.elf' (or the CI artifact .zip), or bundle the raw bytes"
