@@ -66,6 +66,87 @@ class TailCallTest {
                 new Backtrace(bt.frames(), bt.stopReason())).subList(0, 5), "tail-call frames count in a signature");
     }
 
+    /**
+     * The O2 capture (leaf_chain_a calls leaf_chain_b, which jumps to leaf_chain_c, which jumps to stop_here) with
+     * made-up tail-call sites added to leaf_chain_b's: the search stops at a bound, no tail-call frame is shown,
+     * and the backtrace's notes say which bound was hit (before, the frames vanished without a word).
+     */
+    @Test
+    void aSearchStoppedAtItsDepthLimitSaysSo() {
+        GdbFixture fx = new GdbFixture("O2-s0");
+        DebugInfo dwarf = DebugInfo.of(fx.elf);
+        long b = fx.elf.symbols().byName("leaf_chain_b").orElseThrow().address() & ~1L;
+        // b also jumps into a chain of MAX_DEPTH + 1 made-up functions (outside the code), each jumping to the next
+        Map<Long, List<CallSite>> extra = new HashMap<>();
+        long fake = 0x0F00_0000L;
+        extra.put(b, List.of(tail(b, 0x40, fake)));
+        for (int i = 0; i <= TailCallChain.MAX_DEPTH; i++) {
+            extra.put(fake + i * 0x100L, List.of(tail(fake + i * 0x100L, 0x10, fake + (i + 1) * 0x100L)));
+        }
+        Backtrace bt = Unwinder.unwind(fx.elf, withSites(dwarf, extra), fx.memory, fx.registers, UnwindOptions.defaults());
+        assertTrue(bt.frames().stream().noneMatch(f -> f.kind() == FrameKind.TAILCALL), bt.toString());
+        String notes = String.join("\n", bt.notes());
+        assertTrue(notes.contains("stop_here was reached from leaf_chain_a through tail calls") && notes.contains("from leaf_chain_b")
+                && notes.contains("stopped at its limit (" + TailCallChain.MAX_DEPTH + " tail calls in a row)")
+                && notes.contains("no tail-call frame is shown between stop_here and leaf_chain_a"), notes);
+        // the same capture without the made-up sites: the two frames, and no such note
+        Backtrace plain = Unwinder.unwind(fx.elf, dwarf, fx.memory, fx.registers, UnwindOptions.defaults());
+        assertEquals(FrameKind.TAILCALL, plain.frames().get(2).kind(), plain.toString());
+        assertTrue(plain.notes().stream().noneMatch(n -> n.contains("stopped at its limit")), plain.notes().toString());
+    }
+
+    @Test
+    void aSearchStoppedAtItsPathLimitSaysSo() {
+        GdbFixture fx = new GdbFixture("O2-s0");
+        DebugInfo dwarf = DebugInfo.of(fx.elf);
+        long b = fx.elf.symbols().byName("leaf_chain_b").orElseThrow().address() & ~1L;
+        long c = fx.elf.symbols().byName("leaf_chain_c").orElseThrow().address() & ~1L;
+        // b jumps to MAX_CHAINS made-up functions besides c, each of which jumps to c: more paths than the search counts
+        Map<Long, List<CallSite>> extra = new HashMap<>();
+        List<CallSite> fromB = new ArrayList<>();
+        for (int i = 0; i < TailCallChain.MAX_CHAINS; i++) {
+            long f = 0x0F00_0000L + i * 0x100L;
+            fromB.add(tail(b, 0x40 + 4 * i, f));
+            extra.put(f, List.of(tail(f, 0x10, c)));
+        }
+        extra.put(b, fromB);
+        Backtrace bt = Unwinder.unwind(fx.elf, withSites(dwarf, extra), fx.memory, fx.registers, UnwindOptions.defaults());
+        assertTrue(bt.frames().stream().noneMatch(f -> f.kind() == FrameKind.TAILCALL), bt.toString());
+        String notes = String.join("\n", bt.notes());
+        assertTrue(notes.contains("stopped at its limit (more than " + TailCallChain.MAX_CHAINS + " paths)"), notes);
+    }
+
+    private static CallSite tail(long function, long offset, long target) {
+        return new CallSite(function, OptionalLong.of(function + offset), OptionalLong.empty(), OptionalLong.of(target), null, true);
+    }
+
+    /** {@code dwarf} with {@code extra} tail-call sites added to the functions they name (before their own). */
+    private static Symbolizer withSites(DebugInfo dwarf, Map<Long, List<CallSite>> extra) {
+        return new Symbolizer() {
+            @Override
+            public List<SourceFrame> frames(long pc) {
+                return dwarf.frames(pc);
+            }
+
+            @Override
+            public OptionalLong functionEntry(long pc) {
+                return dwarf.functionEntry(pc);
+            }
+
+            @Override
+            public Optional<CallSite> callSiteAt(long returnPc) {
+                return dwarf.callSiteAt(returnPc);
+            }
+
+            @Override
+            public List<CallSite> callSitesIn(long entryPc) {
+                List<CallSite> out = new ArrayList<>(extra.getOrDefault(entryPc, List.of()));
+                out.addAll(dwarf.callSitesIn(entryPc));
+                return out;
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- the chain search on made-up call graphs
 
     /** Functions are numbered; function n is entered at n * 0x100. */
