@@ -88,8 +88,15 @@ final class CrashBacktrace {
                 }
             }
         }
-        Optional<StackLimitRecovery.Result> limit = StackLimitRecovery.forCrash(dump.reason(), ArmArchitecture.of(elf.get()), start, bt,
+        StackLimitRecovery.Attempt attempt = StackLimitRecovery.attempt(dump.reason(), ArmArchitecture.of(elf.get()), start, bt,
                 threads.stream().filter(ThreadLister.ThreadEntry::current).findFirst().flatMap(ThreadLister.ThreadEntry::stack), unwinder, memory, options);
+        Optional<StackLimitRecovery.Result> limit = attempt.result();
+        if (attempt.refusal().isPresent()) {
+            // a stack-limit overflow whose callers could not be rebuilt: the plain unwind stays, and the report says why
+            List<String> notes = new ArrayList<>(bt.notes());
+            notes.add(stackLimitRefusal(dump, thread, attempt.refusal().get()));
+            bt = new Backtrace(bt.frames(), bt.stopReason(), bt.establishedAtStart(), notes);
+        }
         if (limit.isPresent()) {
             List<Frame> frames = new ArrayList<>();
             frames.add(bt.frames().get(0)); // the leading fault frame
@@ -134,6 +141,17 @@ final class CrashBacktrace {
                         + " or CONFIG_MAIN_STACK_SIZE) or shrink the recursion or its locals.",
                 r.crashingThread(), bounds, s.function(), s.frameBytes(), s.cfa(), s.cfa() - s.frameBytes(), s.bytesBelow(), a.pc(), a.lr(),
                 s.function());
+    }
+
+    /** What the report says about a stack-limit overflow whose call chain {@link StackLimitRecovery} refused to rebuild. */
+    static String stackLimitRefusal(ZephyrDump dump, String thread, String why) {
+        dev.zmkagent.coredump.format.ArchBlock a = dump.arch().get();
+        return String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): %s overflowed its stack, and"
+                        + " the core could not stack the exception frame (it sets psp to the limit and stacks nothing), so the dump's registers"
+                        + " (pc 0x%08x, lr 0x%08x) are what lay at the bottom of the stack, not the crashed context. The callers are not"
+                        + " rebuilt from the stack: %s. The backtrace shown is the plain unwind from the dump's registers. Raise the"
+                        + " thread's stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE, or CONFIG_MAIN_STACK_SIZE) or shrink"
+                        + " the recursion or its locals.", thread, a.pc(), a.lr(), why);
     }
 
     /**
