@@ -34,19 +34,6 @@ final class TailCallChain {
     }
 
     /**
-     * The tail-call sites between a callee entered at {@code calleeEntry} and the caller whose call returns to
-     * {@code returnAddress}, innermost first (the site that jumped to the callee first). Empty when the call there
-     * reached the callee directly, or nothing is known for sure.
-     */
-    static List<CallSite> between(Symbolizer symbolizer, long returnAddress, long calleeEntry) {
-        Optional<CallSite> call = symbolizer.callSiteAt(returnAddress);
-        if (call.isEmpty() || call.get().target().isEmpty()) {
-            return List.of();
-        }
-        return from(symbolizer, call.get().target().getAsLong(), calleeEntry).sites();
-    }
-
-    /**
      * What the search found from {@code first} (the function the caller's call reached) to {@code calleeEntry}.
      * {@code sites}: the tail-call sites known for sure, innermost first; {@code chains}: how many tail-call paths
      * lead there (0: none, or a bound was hit; more than 1: the path is ambiguous and {@code sites} holds only what
