@@ -204,6 +204,16 @@ SCENARIOS = [
                 "display_layer_scale, whose own (untaken) wide path needs more stack than the render: both pass the "
                 "checks, so the report must not name the overflowing function, only 'display_layer_scale or a function it "
                 "tail-called'; the callers are rebuilt, and the two tail-call paths at every level are said to be ambiguous."),
+    dict(name="m33-stack-limit-indirect", target="mps2_an521/crashlab_m33", bootloader=None, kind="STACK_OVERFLOW", reason=2,
+         fpu=False, mem="THREADS",
+         defines={"LAB_BUILTIN_STACK_GUARD": 1, "LAB_INIT_STACKS": 0, "LAB_LAYER_SCRATCH": 100, "STACK_DEPTH": 40,
+                  "LAB_STACK_LIMIT_INDIRECT": 1},
+         proves="The stack-limit overflow of m33-stack-limit-tailcall, with display_layer_scale reaching the render "
+                "through its device's API table (a tail call through a register, as Zephyr's display API wrappers "
+                "make at -O2). The render overflowed, but the saved return address follows a call to "
+                "display_layer_scale, whose frame would also reach below the limit and which jumps on to a function "
+                "no call site names: the callers cannot be rebuilt, and the report must say why (which function "
+                "jumps through a pointer, and where) instead of falling back in silence."),
     dict(name="nice_nano-bonds", target="nice_nano/zmk_debug", bootloader=NN_092, kind="BONDS", reason=25,
          uf2=True,
          proves="Two bonds: struct bt_keys with Zephyr 4.1's layout in key_pool[2] and identity IRKs in bt_dev, "

@@ -99,3 +99,52 @@ TAILCALLS int display_layer_scale(int depth, uint32_t seed)
 	return display_layer_dim(depth, seed);
 }
 #endif
+
+#ifdef LAB_STACK_LIMIT_INDIRECT
+/* m33-stack-limit-indirect: the same recursion through display_layer_scale, which reaches the render through its
+ * device's API table, as Zephyr's display API wrappers do (include/zephyr/drivers/display.h,
+ * display_set_brightness(): api = dev->api; NULL check; return api->set_brightness(dev, ...)). At -O2 that is a jump
+ * through a register (bx): GCC's call site has DW_AT_call_tail_call and no callee. The wide path (never taken) keeps
+ * display_layer_scale's frame larger than the render's, so at the limit it could have overflowed as well, and what it
+ * jumped to is not known: the stack-limit recovery must refuse, and say so. */
+#define TAILCALLS __attribute__((noinline, optimize("O2")))
+volatile uint32_t display_scale_factor;
+
+struct display_layer_api {
+	int (*render)(int depth, uint32_t seed);
+};
+struct display_layer_device {
+	const struct display_layer_api *api;
+};
+static const struct display_layer_api display_layer_ops = {.render = display_layer_render};
+const struct display_layer_device *volatile display_layer_dev = &(const struct display_layer_device){.api = &display_layer_ops};
+
+NOINLINE uint32_t display_layer_blend(volatile uint8_t *px, uint32_t n)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		sum += px[i];
+	}
+	return sum;
+}
+
+TAILCALLS int display_layer_scale(int depth, uint32_t seed)
+{
+	const struct display_layer_api *api;
+
+	if (display_scale_factor != 0) {
+		volatile uint8_t wide[2 * LAB_LAYER_SCRATCH + 64];
+
+		for (int i = 0; i < (int)sizeof(wide); i++) {
+			wide[i] = (uint8_t)(seed + (uint32_t)i);
+		}
+		return (int)display_layer_blend(wide, sizeof(wide)) + depth;
+	}
+	api = display_layer_dev->api;
+	if (api->render == NULL) {
+		return -88;                           /* -ENOSYS */
+	}
+	return api->render(depth, seed);
+}
+#endif

@@ -111,7 +111,7 @@ void LAB_AFTER_TRIGGER(void);
 
 /* m33-stack-limit-tailcall (fw/armv8m.c, at its end): the render recursion goes through display_layer_scale (a name
  * as long as display_layer_render, so that the other builds keep their line-table columns) */
-#ifdef LAB_STACK_LIMIT_TAILCALL
+#if defined(LAB_STACK_LIMIT_TAILCALL) || defined(LAB_STACK_LIMIT_INDIRECT)
 #include <stdint.h>
 int display_layer_scale(int depth, uint32_t seed);
 #define LAB_LAYER_RECURSE_FN display_layer_scale

@@ -115,7 +115,7 @@ public final class Analyzer {
 
         // 5. Backtrace, threads and signature.
         Optional<Symbolizer> symbols = elf.map(Symbolizers::forElf);
-        CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, symbols, memory, FaultStatus.from(memory), truncated);
+        CrashBacktrace.Result unwound = CrashBacktrace.compute(d, elf, symbols, memory, FaultStatus.from(memory));
         List<CrashReport.Frame> frames;
         // -Dzmkagent.values=off leaves the values out: bench/analyze-bench measures what they cost with it
         Optional<dev.zmkagent.coredump.values.FrameValues> values = "off".equals(System.getProperty("zmkagent.values"))

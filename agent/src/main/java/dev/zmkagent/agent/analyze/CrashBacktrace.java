@@ -1,6 +1,5 @@
 package dev.zmkagent.agent.analyze;
 
-import dev.zmkagent.coredump.cortexm.ArmArchitecture;
 import dev.zmkagent.coredump.cortexm.FaultReason;
 import dev.zmkagent.coredump.cortexm.FaultStatus;
 import dev.zmkagent.coredump.elf.ElfFile;
@@ -9,11 +8,9 @@ import dev.zmkagent.coredump.memory.Memory;
 import dev.zmkagent.coredump.symbols.Symbolizer;
 import dev.zmkagent.coredump.unwind.Backtrace;
 import dev.zmkagent.coredump.unwind.CrashSignature;
-import dev.zmkagent.coredump.unwind.FaultContext;
 import dev.zmkagent.coredump.unwind.StackLimitRecovery;
 import dev.zmkagent.coredump.unwind.Frame;
 import dev.zmkagent.coredump.unwind.ThreadLister;
-import dev.zmkagent.coredump.unwind.UnwindOptions;
 import dev.zmkagent.coredump.unwind.Unwinder;
 import dev.zmkagent.coredump.dwarf.DebugInfo;
 import dev.zmkagent.coredump.values.FrameValues;
@@ -23,8 +20,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The crashing context's backtrace, the thread list and the crash signature for one dump. Needs the ELF (its
- * call-frame information and symbols); without it only the raw pc is known.
+ * The report's side of {@link CrashContext}: the crashing context's backtrace, the thread list and the crash signature
+ * for one dump, and the report's frames and sentences made from them. Needs the ELF (its call-frame information and
+ * symbols); without it only the raw pc is known.
  */
 final class CrashBacktrace {
     /** What the unwinding produced, ready for the report. */
@@ -34,48 +32,31 @@ final class CrashBacktrace {
                   Optional<StackLimitRecovery.Result> stackLimit) {
     }
 
-    /** Where every Zephyr thread context starts; gdb's "main" rule does not apply. */
-    static final java.util.Set<String> OUTERMOST = java.util.Set.of("z_thread_entry");
-
     private CrashBacktrace() {
     }
 
-    static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus,
-                          boolean truncated) {
-        if (dump.arch().isEmpty() || !dump.arch().get().basicComplete() || elf.isEmpty()) {
+    /**
+     * The report's view of {@link CrashContext}: the crashed context's backtrace, the thread list, the signature,
+     * and the crashing thread's stack for the overflow sentences. Nothing is unwound here: the gdbserver serves the
+     * same context, so what the report shows and what gdb is given come from one computation.
+     */
+    static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus) {
+        if (elf.isEmpty()) {
             return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "",
                     List.of(), Optional.empty());
         }
-        Symbolizer symbolizer = symbols.orElseGet(() -> Symbolizers.forElf(elf.get()));
-        Unwinder unwinder = Unwinder.forElf(elf.get(), symbolizer);
-
-        // In Zephyr main() is not where a context starts: it runs in a thread (bg_thread_main -> z_thread_entry).
-        UnwindOptions options = UnwindOptions.defaults().withDumpTruncated(truncated).withOutermostFunctions(OUTERMOST);
-        List<ThreadLister.ThreadEntry> threads = ThreadLister.list(elf.get(), unwinder, memory, dump.threadsMetadata().orElse(null), options);
-        for (ThreadLister.ThreadEntry t : threads) {
-            if (t.current() && t.stack().isPresent()) {
-                options = options.withInterruptedThreadStack(t.stack().get());
-            }
-            if (t.current()) {
-                // the function z_thread_entry called through a pointer: where tail calls from it erased frames, they start there
-                options = options.withThreadEntry(t.entry());
-            }
+        CrashContext context = CrashContext.of(dump, elf.get(), symbols.orElseGet(() -> Symbolizers.forElf(elf.get())), memory, faultStatus);
+        if (context.crashed().isEmpty()) {
+            // no backtrace from an incomplete arch block; the threads the ELF lists are still the report's
+            return new Result(Optional.empty(), context.threads(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(),
+                    Optional.empty(), "", context.unwinder().warnings(), Optional.empty());
         }
-        String reasonName = FaultReason.name(dump.reason());
-        // k_oops/k_panic/__ASSERT stop at an svc: the first frame is looked up at the svc (pc-2), not at the next function
-        options = options.withRaisedBySvc(UnwindOptions.svcRaisedReason(dump.reason()));
-        FaultContext.Resolved start = FaultContext.forDump(dump, memory, unwinder, options);
-        Backtrace bt = unwinder.unwind(memory, start.registers(), options.withLeadingException(faultLabel(dump.reason(), faultStatus)));
+        CrashContext.Crashed crashed = context.crashed().get();
+        Backtrace bt = crashed.backtrace();
         // The crashing thread's stack: from the thread list, or (MIN dumps hold no _kernel) the ELF object that holds the
         // outermost frame of the crashing context.
-        Optional<dev.zmkagent.coredump.memory.AddressRange> stack = Optional.empty();
-        String thread = "the crashing thread";
-        for (ThreadLister.ThreadEntry t : threads) {
-            if (t.current() && t.stack().isPresent()) {
-                stack = t.stack();
-                thread = "thread '" + t.name() + "'";
-            }
-        }
+        Optional<dev.zmkagent.coredump.memory.AddressRange> stack = context.currentStack();
+        String thread = context.current().filter(t -> t.stack().isPresent()).map(t -> "thread '" + t.name() + "'").orElse("the crashing thread");
         if (stack.isEmpty()) {
             List<Frame> fs = bt.frames();
             for (int i = fs.size() - 1; i >= 0 && stack.isEmpty(); i--) {
@@ -88,23 +69,13 @@ final class CrashBacktrace {
                 }
             }
         }
-        Optional<StackLimitRecovery.Result> limit = StackLimitRecovery.forCrash(dump.reason(), ArmArchitecture.of(elf.get()), start, bt,
-                threads.stream().filter(ThreadLister.ThreadEntry::current).findFirst().flatMap(ThreadLister.ThreadEntry::stack), unwinder, memory, options);
-        if (limit.isPresent()) {
-            List<Frame> frames = new ArrayList<>();
-            frames.add(bt.frames().get(0)); // the leading fault frame
-            frames.addAll(limit.get().backtrace().frames());
-            // what the rebuilt chain found and did not show (tail calls it could not place) stays with it; what the
-            // walk from the dump's registers found is dropped with its frames (those registers were not the context)
-            Backtrace rebuilt = limit.get().backtrace();
-            bt = new Backtrace(frames, rebuilt.stopReason(), rebuilt.establishedAtStart(), rebuilt.notes());
-        }
+        Optional<StackLimitRecovery.Result> limit = crashed.stackLimit();
         String spText = limit.isPresent()
                 ? String.format("arch sp 0x%08x is Zephyr's sp for an exception frame at 0x%08x, the stack limit; the core stacked nothing there"
                         + " (see the stack overflow below), so the dump's registers are not the crashed context", dump.arch().get().sp(), limit.get().limit())
-                : start.explanation();
-        return new Result(Optional.of(bt), threads, Optional.of(CrashSignature.shortForm(reasonName, bt)), Optional.of(spText),
-                start.registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, unwinder.warnings(), limit);
+                : crashed.start().explanation();
+        return new Result(Optional.of(bt), context.threads(), Optional.of(CrashSignature.shortForm(FaultReason.name(dump.reason()), bt)), Optional.of(spText),
+                crashed.start().registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, context.unwinder().warnings(), limit);
     }
 
     /** What the report says about a stack-limit overflow that {@link StackLimitRecovery} explained. */
@@ -136,6 +107,17 @@ final class CrashBacktrace {
                 s.function());
     }
 
+    /** What the report says about a stack-limit overflow whose call chain {@link StackLimitRecovery} refused to rebuild. */
+    static String stackLimitRefusal(ZephyrDump dump, String thread, String why) {
+        dev.zmkagent.coredump.format.ArchBlock a = dump.arch().get();
+        return String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): %s overflowed its stack, and"
+                        + " the core could not stack the exception frame (it sets psp to the limit and stacks nothing), so the dump's registers"
+                        + " (pc 0x%08x, lr 0x%08x) are what lay at the bottom of the stack, not the crashed context. The callers are not"
+                        + " rebuilt from the stack: %s. The backtrace shown is the plain unwind from the dump's registers. Raise the"
+                        + " thread's stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE, or CONFIG_MAIN_STACK_SIZE) or shrink"
+                        + " the recursion or its locals.", thread, a.pc(), a.lr(), why);
+    }
+
     /**
      * A stack overflow names itself: the interrupted sp lies below the crashing thread's stack (in its guard or in
      * whatever sits below it).
@@ -152,19 +134,6 @@ final class CrashBacktrace {
         return Optional.of(String.format("The stack pointer 0x%08x is %s the bottom of %s (%s): the thread overflowed its stack."
                 + " Raise its stack size (for ZMK threads the matching CONFIG_ZMK_*_STACK_SIZE, or CONFIG_MAIN_STACK_SIZE).",
                 sp, sp < stack.start() ? (stack.start() - sp) + " bytes below" : "within 64 bytes of", r.crashingThread(), stack));
-    }
-
-    /** The leading frame's label, naming the fault where the stack changes (probe-rs style). */
-    static String faultLabel(long reason, Optional<FaultStatus> status) {
-        StringBuilder s = new StringBuilder("fault: ").append(FaultReason.name(reason));
-        status.ifPresent(fs -> {
-            if ((fs.cfsr() & 0x8000) != 0) {
-                s.append(String.format(", bus fault address 0x%08x", fs.bfar()));
-            } else if ((fs.cfsr() & 0x80) != 0) {
-                s.append(String.format(", memory fault address 0x%08x", fs.mmfar()));
-            }
-        });
-        return s.toString();
     }
 
     /**

@@ -26,7 +26,8 @@ final class NullCall {
         CrashReport.Frame caller = frames.get(1);
         if (top.pc().isEmpty() || top.pc().getAsLong() != 0 || top.function() != null && !"??".equals(top.function())
                 || caller.pc().isEmpty() || caller.function() == null || "??".equals(caller.function())
-                || "exception".equals(caller.kind())) {
+                || "exception".equals(caller.kind()) || "guess".equals(caller.kind())) {
+            // a guessed caller (found by scanning the stack) is not where lr returns: nothing says the code jumped to 0
             return frames;
         }
         long ret = caller.pc().getAsLong();

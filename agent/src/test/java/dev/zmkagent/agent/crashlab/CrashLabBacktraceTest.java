@@ -54,6 +54,11 @@ class CrashLabBacktraceTest {
             assertTrue(r.dump().isEmpty(), "an erased partition holds no crash");
             return;
         }
+        if (s.name().equals("m33-stack-limit-indirect")) {
+            // the callers cannot be rebuilt (a tail call through a pointer): the plain unwind stays, guesses only, and
+            // CrashLabStackLimitRefusalTest checks that each is on gdb's chain and that the report says why
+            return;
+        }
         List<GdbTruth.Row> expected = GdbTruth.withGdbPaths(GdbTruth.afterFaultBoundary(GdbTruth.groundTruthFrames(s.truth())),
                 GdbTruth.gdbPaths(readTruthTxt(s)));
         if (s.truth().get("stack_overflow") != null) {

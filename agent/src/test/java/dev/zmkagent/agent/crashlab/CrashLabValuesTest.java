@@ -107,7 +107,11 @@ class CrashLabValuesTest {
         Tally tally = new Tally();
         List<Map<String, Object>> gdbFrames = framesAfterBoundary(GdbTruth.groundTruthFrames(truth));
         List<CrashReport.Frame> ours = ourFrames(r.frames());
-        compareContext(s.name() + " crash", gdbFrames, ours, r, false, tally);
+        if (!s.name().equals("m33-stack-limit-indirect")) {
+            // there the callers of the overflow cannot be rebuilt: the crash context is pc 0 and guesses, which carry no
+            // values (CrashLabStackLimitRefusalTest); the switched-out threads are compared below
+            compareContext(s.name() + " crash", gdbFrames, ours, r, false, tally);
+        }
         for (Map<String, Object> th : (List<Map<String, Object>>) truth.get("threads")) {
             if (Boolean.TRUE.equals(th.get("running"))) {
                 continue;

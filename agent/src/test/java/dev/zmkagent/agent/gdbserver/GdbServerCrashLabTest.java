@@ -121,7 +121,10 @@ class GdbServerCrashLabTest {
         if (inHandler) { // the fault was in a handler (maybe nested): its frames on the main stack, then the boundary into the thread
             expected.addAll(live.subList(first + 1, last + 1));
         }
-        expected.addAll(frames(truth.get(stacked)));
+        // m33-stack-limit-indirect: the callers cannot be rebuilt (a tail call through a pointer), so thread 1 is served
+        // with the dump's registers as stored: pc = lr = 0 (lab.py checks that the dumped pc and lr are 0), one frame
+        boolean refused = s.name().equals("m33-stack-limit-indirect");
+        expected.addAll(refused ? List.of("0x00000000 ??") : frames(truth.get(stacked)));
         List<String> got = frames(ours.get(1L));
         Optional<GdbZeroMistake> mistake = GdbZeroMistake.of(s);
         if (mistake.isPresent()) {      // gdb names a discarded function at pc 0, live and over our server alike
@@ -129,7 +132,7 @@ class GdbServerCrashLabTest {
             got = mistake.get().normalized(got);
         }
         assertEquals(expected, got, s.name() + " thread 1\n" + String.join("\n", ours.get(1L)));
-        if (!inHandler) {
+        if (!inHandler && !refused) {
             assertRegisters(stacked, ours.get(1L), s.name() + " thread 1");
         }
 

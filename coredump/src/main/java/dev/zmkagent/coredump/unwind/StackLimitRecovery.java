@@ -40,6 +40,10 @@ import java.util.OptionalLong;
  * every such function's CFI puts lr in the same place (so the caller's sp is the same whichever it was); of r4-r11
  * only what all of them save at the same offset is kept. A tail call through a register (its target unknown) or to a
  * function without CFI: nothing is rebuilt.
+ *
+ * <p>When nothing is rebuilt, {@link Attempt#refusal} says why, in a sentence for the report: the first refusal of the
+ * lowest word that passed (1) and (2) (a tail call through a pointer, a tail-called function without CFI or saving lr
+ * elsewhere, an unwind from the return address that does not reach the thread's entry), else that no word passed.
  */
 public final class StackLimitRecovery {
     private static final int DW_SP = 13;
@@ -77,6 +81,25 @@ public final class StackLimitRecovery {
         }
     }
 
+    /**
+     * What {@link #attempt} found: the rebuilt chain, or (empty {@code result}) why none was rebuilt; both empty when
+     * the crash is not a stack-limit overflow whose frame the core could not stack (nothing was tried).
+     */
+    public record Attempt(Optional<Result> result, Optional<String> refusal) {
+        static Attempt notTried() {
+            return new Attempt(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** One candidate's outcome: a result, or why it was refused (null: not a candidate at all, no reason worth telling). */
+    private record Candidate(Result result, String refusal) {
+        static final Candidate NONE = new Candidate(null, null);
+
+        static Candidate refused(String why, Object... args) {
+            return new Candidate(null, String.format(why, args));
+        }
+    }
+
     private StackLimitRecovery() {
     }
 
@@ -91,16 +114,22 @@ public final class StackLimitRecovery {
      */
     public static Optional<Result> forCrash(long reason, ArmArchitecture arch, FaultContext.Resolved start, Backtrace normal,
                                             Optional<AddressRange> threadStack, Unwinder unwinder, Memory memory, UnwindOptions options) {
+        return attempt(reason, arch, start, normal, threadStack, unwinder, memory, options).result();
+    }
+
+    /** {@link #forCrash}, and when the crash is such an overflow but nothing could be rebuilt, why. */
+    public static Attempt attempt(long reason, ArmArchitecture arch, FaultContext.Resolved start, Backtrace normal,
+                                  Optional<AddressRange> threadStack, Unwinder unwinder, Memory memory, UnwindOptions options) {
         if (reason != 2 || !arch.hasStackLimit() || start.frameAddress().isEmpty() || normal.stopReason().isClean()) {
-            return Optional.empty();
+            return Attempt.notTried();
         }
         long psp = start.frameAddress().getAsLong();
         Optional<AddressRange> stack = threadStack.or(() -> unwinder.elf().symbols().containing(psp).filter(ElfSymbol::isObject)
                 .map(sym -> new AddressRange(sym.address(), sym.address() + sym.size())));
         if (stack.isEmpty() || psp < stack.get().start() || psp >= stack.get().start() + 64 || psp >= stack.get().end()) {
-            return Optional.empty();
+            return Attempt.notTried();
         }
-        return recover(unwinder, memory, psp, stack.get(), options);
+        return attemptRecover(unwinder, memory, psp, stack.get(), options);
     }
 
     /**
@@ -109,11 +138,18 @@ public final class StackLimitRecovery {
      * @param stack the thread's stack; the search runs from {@code limit} to its end
      */
     public static Optional<Result> recover(Unwinder unwinder, Memory memory, long limit, AddressRange stack, UnwindOptions options) {
+        return attemptRecover(unwinder, memory, limit, stack, options).result();
+    }
+
+    /** {@link #recover}, and why nothing was rebuilt when it was not. */
+    public static Attempt attemptRecover(Unwinder unwinder, Memory memory, long limit, AddressRange stack, UnwindOptions options) {
         CodeReader code = new CodeReader(unwinder.elf(), memory);
+        String firstRefusal = null;
         for (long slot = (limit + 3) & ~3L; slot + 4 <= stack.end(); slot += 4) {
             OptionalLong w = memory.u32(slot);
             if (w.isEmpty()) {
-                return Optional.empty();
+                return refused(firstRefusal != null ? firstRefusal : String.format(
+                        "the stack word at 0x%08x is not in the dump, and no return address below it led to the thread's entry", slot));
             }
             long ret = w.getAsLong() & ~1L;
             if ((w.getAsLong() & 1) == 0 || !code.isCode(ret) || !code.isCode(ret - 4)) {
@@ -123,57 +159,75 @@ public final class StackLimitRecovery {
             if (target.isEmpty()) {
                 continue;
             }
-            Optional<Result> r = tryCandidate(unwinder, memory, code, limit, slot, ret, target.getAsLong(), options);
-            if (r.isPresent()) {
-                return r;
+            Candidate c = tryCandidate(unwinder, memory, code, limit, slot, ret, target.getAsLong(), options);
+            if (c.result() != null) {
+                return new Attempt(Optional.of(c.result()), Optional.empty());
+            }
+            if (firstRefusal == null && c.refusal() != null) {
+                firstRefusal = c.refusal(); // the innermost evidence: the word nearest the limit that was a candidate
             }
         }
-        return Optional.empty();
+        return refused(firstRefusal != null ? firstRefusal : String.format("no word of the stack from the limit 0x%08x up is a return"
+                + " address after a call to a function whose frame (by its call-frame information) would reach below the limit", limit));
     }
 
-    private static Optional<Result> tryCandidate(Unwinder unwinder, Memory memory, CodeReader code, long limit, long slot, long ret,
-                                                 long target, UnwindOptions options) {
+    private static Attempt refused(String why) {
+        return new Attempt(Optional.empty(), Optional.of(why));
+    }
+
+    private static Candidate tryCandidate(Unwinder unwinder, Memory memory, CodeReader code, long limit, long slot, long ret,
+                                          long target, UnwindOptions options) {
         Optional<ElfSymbol> fn = unwinder.elf().symbols().functionAt(target).filter(s -> s.address() == target);
         Optional<Fde> fde = unwinder.fdeIndex().find(target);
         if (fn.isEmpty() || fde.isEmpty() || fde.get().start() != target) {
-            return Optional.empty();
+            return Candidate.NONE;
         }
         UnwindRow full = largestSpFrame(fde.get(), code);
         if (full == null) {
-            return Optional.empty();
+            return Candidate.NONE;
         }
         RegisterRule lr = full.rule(DW_LR);
         if (lr.type() != RegisterRule.Type.OFFSET) {
-            return Optional.empty();
+            return Candidate.NONE;
         }
         long cfa = slot - lr.offset();
         long frameBytes = full.cfaOffset();
         long lowest = cfa - frameBytes;
         if (lowest >= limit) {
-            return Optional.empty(); // its whole frame fits: it did not overflow in its prologue (or the word is stale)
+            return Candidate.NONE; // its whole frame fits: it did not overflow in its prologue (or the word is stale)
         }
+        String name = fn.get().name();
+        String evidence = String.format("the lowest return address on the stack that could be the overflowing function's (0x%08x, saved at"
+                + " 0x%08x) follows a call to %s, whose frame would reach below the limit", ret, slot, name);
         // T may have jumped on (tail calls): each function it reached that way saved the same return address in its
         // prologue, and may be the one that overflowed
-        Optional<List<Long>> jumped = tailCalled(unwinder, code, target);
-        if (jumped.isEmpty()) {
-            return Optional.empty(); // a jump whose target is not known: the overflowing function cannot be told
+        TailCalled jumped = tailCalled(unwinder, code, target);
+        if (jumped.unknown().isPresent()) {
+            // a jump whose target is not known: the overflowing function cannot be told
+            return Candidate.refused("%s; but %s, so the function that overflowed (%s or one it jumped to) and its caller's stack"
+                    + " pointer are not known", evidence, jumped.unknown().get(), name);
         }
         List<UnwindRow> rows = new ArrayList<>(List.of(full));
         List<String> others = new ArrayList<>();
-        for (long u : jumped.get()) {
+        for (long u : jumped.functions()) {
             Optional<Fde> uf = unwinder.fdeIndex().find(u);
             UnwindRow ur = uf.isPresent() && uf.get().start() == u ? largestSpFrame(uf.get(), code) : null;
+            String uname = unwinder.elf().symbols().functionAt(u).map(ElfSymbol::name).orElse(String.format("0x%08x", u));
             if (ur == null) {
-                return Optional.empty(); // no CFI: whether it saved this word, and where its frame ends, is not known
+                // no CFI: whether it saved this word, and where its frame ends, is not known
+                return Candidate.refused("%s; but %s tail-calls %s, which has no call-frame information: whether %s overflowed, and"
+                        + " where its caller's stack pointer was, is not known", evidence, name, uname, uname);
             }
             RegisterRule ulr = ur.rule(DW_LR);
             if (ulr.type() != RegisterRule.Type.OFFSET || slot - ulr.offset() - ur.cfaOffset() >= limit) {
                 continue; // it saves no lr, or its whole frame fits above the limit: it did not overflow here
             }
             if (ulr.offset() != lr.offset()) {
-                return Optional.empty(); // it may have overflowed with another CFA: the caller's sp is not known for sure
+                // it may have overflowed with another CFA: the caller's sp is not known for sure
+                return Candidate.refused("%s; but %s, a function it tail-called, may have overflowed as well and saves lr at CFA%+d, %s at"
+                        + " CFA%+d: the caller's stack pointer depends on which one overflowed", evidence, uname, ulr.offset(), name, lr.offset());
             }
-            others.add(unwinder.elf().symbols().functionAt(u).map(ElfSymbol::name).orElse(String.format("0x%08x", u)));
+            others.add(uname);
             rows.add(ur);
         }
         // lr as T's CFI restores it for the caller (the saved word), as gdb's unwinder gives it to frame 1
@@ -189,10 +243,10 @@ public final class StackLimitRecovery {
         }
         Backtrace rest = unwinder.unwindFromReturnAddress(memory, caller, options);
         if (!rest.stopReason().isClean() || rest.frames().isEmpty()) {
-            return Optional.empty();
+            return Candidate.refused("%s; but the unwind from that return address does not reach the thread's entry (%s)", evidence,
+                    rest.frames().isEmpty() ? "no frame" : rest.stopReason().sentence());
         }
         List<Frame> frames = new ArrayList<>();
-        String name = fn.get().name();
         if (others.isEmpty()) {
             frames.add(new Frame(FrameKind.RECOVERED, OptionalLong.empty(), name, null, 0, false, RegisterSet.empty(),
                     OptionalLong.of(cfa), String.format("overflowed the stack limit 0x%08x in its prologue: its frame needs %d bytes below its CFA"
@@ -214,8 +268,8 @@ public final class StackLimitRecovery {
                     : "recovered from the stack: " + f.note();
             frames.add(new Frame(f.kind(), f.pc(), f.function(), f.file(), f.line(), f.inlined(), f.registers(), f.cfa(), note));
         }
-        return Optional.of(new Result(new Backtrace(frames, rest.stopReason(), rest.establishedAtStart(), rest.notes()), name, limit, slot, cfa, frameBytes,
-                limit - lowest, caller, others));
+        return new Candidate(new Result(new Backtrace(frames, rest.stopReason(), rest.establishedAtStart(), rest.notes()), name, limit, slot, cfa,
+                frameBytes, limit - lowest, caller, others), null);
     }
 
     /** True when every row has {@code rule} for register {@code r}. */
@@ -233,11 +287,22 @@ public final class StackLimitRecovery {
     private static final int MAX_TAIL_CALLED = 16;
 
     /**
+     * The functions a function jumps to by tail calls, directly or on ({@code functions}); {@code unknown}: why they
+     * are not all known (a jump through a register, or too many to follow), as words for a sentence; then
+     * {@code functions} is empty.
+     */
+    record TailCalled(List<Long> functions, Optional<String> unknown) {
+        static TailCalled unknown(String why, Object... args) {
+            return new TailCalled(List.of(), Optional.of(String.format(why, args)));
+        }
+    }
+
+    /**
      * The functions {@code entry} jumps to by tail calls, directly or on: from DWARF call sites
      * ({@code DW_AT_call_tail_call}) and from the code (a {@code b}/{@code b.w} to the start of another function).
-     * Empty when one of them goes through a register (its target unknown) or there are too many to follow.
+     * Unknown when one of them goes through a register (its target unknown) or there are too many to follow.
      */
-    static Optional<List<Long>> tailCalled(Unwinder unwinder, CodeReader code, long entry) {
+    static TailCalled tailCalled(Unwinder unwinder, CodeReader code, long entry) {
         java.util.LinkedHashSet<Long> found = new java.util.LinkedHashSet<>();
         java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(List.of(entry));
         while (!todo.isEmpty()) {
@@ -247,7 +312,10 @@ public final class StackLimitRecovery {
                 for (dev.zmkagent.coredump.symbols.CallSite s : unwinder.symbolizer().callSitesIn(f)) {
                     if (s.tailCall()) {
                         if (s.target().isEmpty()) {
-                            return Optional.empty();
+                            String from = unwinder.elf().symbols().functionAt(f).map(ElfSymbol::name).orElse(String.format("0x%08x", f));
+                            return TailCalled.unknown("%s jumps through a pointer (the tail call %s 0x%08x, whose target the DWARF call"
+                                    + " sites do not name)", f == entry ? "it" : from + ", which it tail-calls,",
+                                    s.callPc().isPresent() ? "at" : "just before", s.callPc().orElse(s.framePc()));
                         }
                         next.add(s.target().getAsLong());
                     }
@@ -257,13 +325,14 @@ public final class StackLimitRecovery {
             for (long n : next) {
                 if (n != entry && found.add(n)) {
                     if (found.size() > MAX_TAIL_CALLED) {
-                        return Optional.empty();
+                        return TailCalled.unknown("it reaches more than %d functions by tail calls, more than the search follows",
+                                MAX_TAIL_CALLED);
                     }
                     todo.add(n);
                 }
             }
         }
-        return Optional.of(List.copyOf(found));
+        return new TailCalled(List.copyOf(found), Optional.empty());
     }
 
     /** Starts of other functions that an unconditional {@code b} (16-bit T2) or {@code b.w} (T4) in {@code entry}'s code jumps to. */

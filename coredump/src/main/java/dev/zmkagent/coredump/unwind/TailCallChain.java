@@ -18,7 +18,8 @@ import java.util.Set;
  * from g to f's entry is a candidate. One chain gives all its functions. Several chains give only what they agree on:
  * the sites common to all of them next to the caller, and those common next to the callee, nothing in between (gdb's
  * rule: it shows no frame it cannot be sure of). Chains revisiting a function are not followed; the search is bounded
- * in depth and in the number of chains, and gives nothing when a bound is hit.
+ * in depth and in the number of chains, and gives nothing when a bound is hit ({@link Result#limit} says which, so
+ * the report can say why no frame is shown).
  *
  * <p>A tail-call site whose target is not known (a jump through a register: DW_AT_call_tail_call without a callee)
  * met on the search makes the answer unknown: it may lead to the callee by a path no call site names, so no count
@@ -33,28 +34,16 @@ final class TailCallChain {
     }
 
     /**
-     * The tail-call sites between a callee entered at {@code calleeEntry} and the caller whose call returns to
-     * {@code returnAddress}, innermost first (the site that jumped to the callee first). Empty when the call there
-     * reached the callee directly, or nothing is known for sure.
-     */
-    static List<CallSite> between(Symbolizer symbolizer, long returnAddress, long calleeEntry) {
-        Optional<CallSite> call = symbolizer.callSiteAt(returnAddress);
-        if (call.isEmpty() || call.get().target().isEmpty()) {
-            return List.of();
-        }
-        return from(symbolizer, call.get().target().getAsLong(), calleeEntry).sites();
-    }
-
-    /**
      * What the search found from {@code first} (the function the caller's call reached) to {@code calleeEntry}.
      * {@code sites}: the tail-call sites known for sure, innermost first; {@code chains}: how many tail-call paths
      * lead there (0: none, or a bound was hit; more than 1: the path is ambiguous and {@code sites} holds only what
      * all of them share); {@code indirect}: the tail-call site with an unknown target that the search met, which makes
-     * the answer unknown (no sites, 0 chains).
+     * the answer unknown (no sites, 0 chains); {@code limit}: the bound the search stopped at ("16 tail calls in a
+     * row", "64 paths"), which makes the answer unknown too (no sites, 0 chains).
      */
-    record Result(List<CallSite> sites, int chains, Optional<CallSite> indirect) {
+    record Result(List<CallSite> sites, int chains, Optional<CallSite> indirect, Optional<String> limit) {
         Result(List<CallSite> sites, int chains) {
-            this(sites, chains, Optional.empty());
+            this(sites, chains, Optional.empty(), Optional.empty());
         }
 
         boolean ambiguous() {
@@ -63,7 +52,12 @@ final class TailCallChain {
 
         /** The search met a tail call through a pointer ({@code indirect}): nothing is known, whatever else was found. */
         static Result unknownThrough(CallSite indirect) {
-            return new Result(List.of(), 0, Optional.of(indirect));
+            return new Result(List.of(), 0, Optional.of(indirect), Optional.empty());
+        }
+
+        /** The search stopped at one of its bounds ({@code limit} says which): nothing is known. */
+        static Result stoppedAt(String limit) {
+            return new Result(List.of(), 0, Optional.empty(), Optional.of(limit));
         }
     }
 
@@ -77,7 +71,11 @@ final class TailCallChain {
         onPath.add(first);
         List<CallSite> indirect = new ArrayList<>(1);
         if (!search(symbolizer, first, calleeEntry, new ArrayList<>(), onPath, chains, indirect)) {
-            return indirect.isEmpty() ? new Result(List.of(), 0) : Result.unknownThrough(indirect.get(0));
+            if (!indirect.isEmpty()) {
+                return Result.unknownThrough(indirect.get(0));
+            }
+            return Result.stoppedAt(chains.size() > MAX_CHAINS ? "more than " + MAX_CHAINS + " paths"
+                    : MAX_DEPTH + " tail calls in a row");
         }
         if (chains.isEmpty()) {
             return new Result(List.of(), 0);

@@ -329,7 +329,8 @@ public final class Unwinder {
          * caller is z_thread_entry, whose call into the thread's entry goes through a pointer (its call site names no
          * callee), the entry function known from the thread object ({@link UnwindOptions#threadEntry}) is where the
          * search starts; those frames are TAILCALL_VIA_ENTRY. Several paths: no frames beyond what all of them share,
-         * and a note saying why; a tail call through a pointer on the way: no frames, and a note saying why.
+         * and a note saying why; a tail call through a pointer on the way, or a search stopped at its depth or path
+         * limit: no frames, and a note saying why.
          */
         private void addTailCalls(long calleeLookup, long returnAddress) {
             if (symbolizer == null) {
@@ -362,6 +363,12 @@ public final class Unwinder {
                         + " functions lie between them is not known, so no tail-call frame is shown between %s and %s.",
                         callee, functionName(returnAddress - 1), functionName(first), functionName(jump.function()), jump.lookupPc(),
                         callee, functionName(returnAddress - 1)));
+            }
+            if (found.limit().isPresent()) {
+                notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but the search of the"
+                        + " DWARF call sites for the tail-call path from %s to it stopped at its limit (%s): which functions lie"
+                        + " between them is not known, so no tail-call frame is shown between %s and %s.",
+                        callee, functionName(returnAddress - 1), functionName(first), found.limit().get(), callee, functionName(returnAddress - 1)));
             }
             if (found.ambiguous()) {
                 notes.add(String.format("%s was reached from %s through tail calls (jumps that leave no frame), but the DWARF call sites"

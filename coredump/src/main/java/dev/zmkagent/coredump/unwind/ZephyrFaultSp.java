@@ -29,8 +29,4 @@ public final class ZephyrFaultSp {
         return sp & 0xFFFF_FFFFL;
     }
 
-    /** True when Zephyr 4.1's stored sp differs from the interrupted context's real sp (Armv8-M with bit 9 set). */
-    public static boolean differsFromRealSp(long stackedXpsr, ArmArchitecture arch) {
-        return arch.isArmv8mMainline() && (stackedXpsr & (1L << 9)) != 0;
-    }
 }

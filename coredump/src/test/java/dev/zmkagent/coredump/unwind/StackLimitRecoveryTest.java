@@ -95,6 +95,30 @@ class StackLimitRecoveryTest {
         StackLimitRecovery.Result real = recover(memory(dump(), 0, 0), limit).orElseThrow();
         // every return address above it belongs to a frame that fitted: no other word proves an overflow
         assertEquals(Optional.empty(), recover(memory(dump(), real.returnSlot(), 0), limit).map(StackLimitRecovery.Result::function));
+        // and the refusal says why, for the report
+        Unwinder u = Unwinder.forElf(ELF, DebugInfo.forElf(ELF));
+        AddressRange stack = ELF.symbols().containing(limit).map(s -> new AddressRange(s.address(), s.address() + s.size())).orElseThrow();
+        StackLimitRecovery.Attempt a = StackLimitRecovery.attemptRecover(u, memory(dump(), real.returnSlot(), 0), limit, stack, OPTIONS);
+        assertEquals(Optional.of(String.format("no word of the stack from the limit 0x%08x up is a return address after a call to a function"
+                + " whose frame (by its call-frame information) would reach below the limit", limit)), a.refusal());
+        assertTrue(StackLimitRecovery.attemptRecover(u, memory(dump(), 0, 0), limit, stack, OPTIONS).refusal().isEmpty(), "rebuilt: no refusal");
+    }
+
+    @Test
+    void aCallerChainThatDoesNotReachTheEntryIsRefusedAndSaysSo() {
+        long limit = CrashLab.hex(overflow().get("stack_start"));
+        StackLimitRecovery.Result real = recover(memory(dump(), 0, 0), limit).orElseThrow();
+        // a saved lr further up the chain (just below frame 2's CFA, where the render's push put it) overwritten with an
+        // address outside the code: the innermost return address still passes, but the walk from it stops on the way
+        Unwinder u = Unwinder.forElf(ELF, DebugInfo.forElf(ELF));
+        AddressRange stack = ELF.symbols().containing(limit).map(s -> new AddressRange(s.address(), s.address() + s.size())).orElseThrow();
+        long callerSlot = real.backtrace().frames().get(2).cfa().orElseThrow() - 4;
+        StackLimitRecovery.Attempt a = StackLimitRecovery.attemptRecover(u, memory(dump(), callerSlot, 0x1234_5679L), limit, stack, OPTIONS);
+        assertTrue(a.result().isEmpty());
+        String why = a.refusal().orElseThrow();
+        assertTrue(why.startsWith(String.format("the lowest return address on the stack that could be the overflowing function's (0x%08x, saved at"
+                + " 0x%08x) follows a call to %s", real.caller().value(RegisterSet.PC), real.returnSlot(), real.function()))
+                && why.contains("but the unwind from that return address does not reach the thread's entry"), why);
     }
 
     @Test
@@ -168,12 +192,12 @@ class StackLimitRecoveryTest {
         Set<Long> want = Set.of(sym(elf, "display_layer_render"), sym(elf, "display_layer_dim"));
         RegionMemory none = new RegionMemory();
         Unwinder dwarf = Unwinder.forElf(elf, DebugInfo.forElf(elf));
-        assertEquals(want, Set.copyOf(StackLimitRecovery.tailCalled(dwarf, new CodeReader(elf, none), scale).orElseThrow()), "DWARF call sites");
+        assertEquals(want, Set.copyOf(StackLimitRecovery.tailCalled(dwarf, new CodeReader(elf, none), scale).functions()), "DWARF call sites");
         Unwinder codeOnly = Unwinder.forElf(elf, null);
-        assertEquals(want, Set.copyOf(StackLimitRecovery.tailCalled(codeOnly, new CodeReader(elf, none), scale).orElseThrow()),
+        assertEquals(want, Set.copyOf(StackLimitRecovery.tailCalled(codeOnly, new CodeReader(elf, none), scale).functions()),
                 "b.w found in the code, without DWARF");
         // the m33-stack-limit render calls itself and jumps nowhere
-        assertEquals(List.of(), StackLimitRecovery.tailCalled(codeOnly, new CodeReader(ELF, none), sym(ELF, "display_layer_render")).orElseThrow());
+        assertEquals(List.of(), StackLimitRecovery.tailCalled(codeOnly, new CodeReader(ELF, none), sym(ELF, "display_layer_render")).functions());
     }
 
     private static long sym(ElfFile elf, String name) {

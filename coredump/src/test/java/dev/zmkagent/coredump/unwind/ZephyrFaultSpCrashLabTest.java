@@ -83,6 +83,7 @@ class ZephyrFaultSpCrashLabTest {
     }
 
     /** On the M33 builds whose frame was padded, the Armv7-M rule would not find the frame below sp: the architecture decides. */
+    @SuppressWarnings("unchecked")
     @Test
     void armv8mLeavesBit9Alone() {
         for (String name : new String[] {"m33-div0", "m33-fpu-div0"}) {
@@ -93,7 +94,9 @@ class ZephyrFaultSpCrashLabTest {
             boolean extended = name.contains("fpu");
             assertEquals(a.sp(), ZephyrFaultSp.v41(frame, extended, a.xpsr(), ArmArchitecture.ARMV8_M_MAINLINE));
             assertNotEquals(a.sp(), ZephyrFaultSp.v41(frame, extended, a.xpsr(), ArmArchitecture.ARMV7E_M));
-            assertTrue(ZephyrFaultSp.differsFromRealSp(a.xpsr(), ArmArchitecture.ARMV8_M_MAINLINE));
+            // the real sp (gdb on the live core) is 4 bytes above the stored one: the pad Zephyr did not add back
+            long real = CrashLab.hex(((Map<String, Object>) c.interrupted().get("registers")).get("sp"));
+            assertEquals(a.sp() + 4, real, name + ": Zephyr 4.1 on Armv8-M stores an sp 4 bytes below the real one");
             FaultContext.Resolved v7 = FaultContext.resolve(new long[] {a.r(0), a.r(1), a.r(2), a.r(3), a.r(ArchBlock.R12), a.lr(), a.pc(), a.xpsr(), a.sp()},
                     null, false, false, c.memory(), ArmArchitecture.ARMV7E_M);
             assertNotEquals(FaultContext.SpMeaning.PRE_EXCEPTION_SP, v7.meaning(), name + " read with the Armv7-M rule: " + v7.explanation());
