@@ -1,5 +1,8 @@
 package dev.zmkagent.coredump.dwarf;
 
+import dev.zmkagent.coredump.memory.AddressRange;
+import java.util.List;
+
 /**
  * One decoded debugging information entry. Attribute values are kept raw (see {@link Unit#readValue}); the unit
  * resolves strings, addresses and references on access. {@code end} is the index one past the DIE's last
@@ -13,6 +16,8 @@ final class Die {
     final int[] names;
     final int[] forms;
     final long[] values;
+    /** {@link Unit#ranges} of this DIE once read: the scope and call-site lookups ask for the same DIEs again and again. */
+    List<AddressRange> ranges;
 
     Die(long offset, int tag, int parent, int[] names, int[] forms, long[] values) {
         this.offset = offset;

@@ -5,6 +5,7 @@ import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.bytes.FormatException;
 import dev.zmkagent.coredump.memory.AddressRange;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -491,6 +492,13 @@ final class Unit {
      * are ranges starting at 0 when no section lives at 0 (what a linker leaves for discarded code), as gdb does.
      */
     List<AddressRange> ranges(Die d) {
+        if (d.ranges == null) {
+            d.ranges = Collections.unmodifiableList(decodeRanges(d)); // a failure is not kept: it is thrown again, with its reason
+        }
+        return d.ranges;
+    }
+
+    private List<AddressRange> decodeRanges(Die d) {
         root();
         List<AddressRange> out = new ArrayList<>(1);
         int r = d.find(Dw.AT_RANGES);

@@ -1,6 +1,7 @@
 package dev.zmkagent.coredump.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,13 @@ class ConsoleLogDumpTest {
         String bad = log(true).replaceFirst("#CD:5a45", "#CD:5g45");
         FormatException e = assertThrows(FormatException.class, () -> ConsoleLogDump.extract(bad.getBytes(StandardCharsets.US_ASCII)));
         assertTrue(e.getMessage().contains("'g' is not a hex digit in #CD: line 4"), e.getMessage());
+    }
+
+    @Test
+    void offsetOfABadDigitIsItsPlaceInACrLfLog() {
+        String bad = log(true).replaceFirst("#CD:5a45", "#CD:5g45");
+        FormatException e = assertThrows(FormatException.class, () -> ConsoleLogDump.extract(bad.getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(bad.indexOf("5g45") + 1, e.offset(), "the 'g' of line 4, counting both bytes of each \\r\\n before it");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.zmkagent.device.info;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,8 @@ public record InfoUf2(
     }
 
     public static InfoUf2 parse(String text) {
-        String[] lines = text.split("\r?\n|\r");
+        // String.lines() ends lines at \n, \r\n and \r as the bootloader's file may; no regex (cheap, and quick to fuzz).
+        List<String> lines = text.lines().toList();
         String first = "";
         Optional<String> version = Optional.empty();
         Map<String, String> fields = new LinkedHashMap<>();
@@ -44,7 +46,7 @@ public record InfoUf2(
                 first = line;
                 String rest = line.substring("UF2 Bootloader".length()).strip();
                 if (!rest.isEmpty()) {
-                    version = Optional.of(rest.split("\\s+", 2)[0]);
+                    version = Optional.of(firstWord(rest));
                 }
                 continue;
             }
@@ -56,6 +58,16 @@ public record InfoUf2(
         Optional<String> sdText = Optional.ofNullable(fields.get("softdevice"));
         return new InfoUf2(first, version, Optional.ofNullable(fields.get("model")), Optional.ofNullable(fields.get("board-id")),
                 Optional.ofNullable(fields.get("date")), sdText, sdText.flatMap(SoftDevice::parse), Map.copyOf(fields));
+    }
+
+    /** {@code text} up to its first ASCII white space (regex {@code \\s}). */
+    private static String firstWord(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (" \t\n\u000B\f\r".indexOf(text.charAt(i)) >= 0) {
+                return text.substring(0, i);
+            }
+        }
+        return text;
     }
 
     /** True when the bootloader reported that no SoftDevice is installed. */
