@@ -136,13 +136,18 @@ final class PrologueAnalyzer {
 
     /**
      * The first instruction in {@code [from, end)} that moves sp down or sets it from a register other than the frame
-     * pointer r7, decoding linearly (literal pools decode as something too: at worst a false hit, which only makes the
-     * caller more careful); -1 when code there cannot be read. Epilogues ({@code add sp, #imm}, {@code mov sp, r7},
-     * pops) raise sp back and do not count.
+     * pointer r7, decoding linearly and skipping literal pools the ELF's mapping symbols ({@code $d}) mark (without
+     * them a literal decodes as something too: at worst a false hit, which only makes the caller more careful); -1
+     * when code there cannot be read. Epilogues ({@code add sp, #imm}, {@code mov sp, r7}, pops) raise sp back and
+     * do not count.
      */
     private static OptionalLong firstSpMove(CodeReader code, long from, long end) {
         long addr = from;
         while (addr < end) {
+            if (code.isDataInCode(addr)) {
+                addr += 2;
+                continue;
+            }
             OptionalInt h = code.halfword(addr);
             if (h.isEmpty()) {
                 return OptionalLong.of(-1);

@@ -167,6 +167,18 @@ class AllocaFrameTest {
     }
 
     @Test
+    void literalPoolsAreNoInstructionsForTheSpSearch() {
+        // the mapping symbols of the lab ELF: the alloca function's code is $t, the literal word after its last
+        // instruction $d (GCC's literal pool, found from objdump-free facts: the function's last 4 bytes)
+        ElfFile elf = ElfFile.parse(ByteView.of(CrashLab.scenario("nice_nano-vla-self").appElf()));
+        var fn = elf.symbols().byName(ALLOCA).orElseThrow();
+        long start = fn.address() & ~1L;
+        CodeReader reader = new CodeReader(elf, new RegionMemory());
+        assertFalse(reader.isDataInCode(start), "its first instruction is code");
+        assertTrue(reader.isDataInCode(start + fn.size() - 4), "the function ends with a literal pool word");
+    }
+
+    @Test
     void aCallRightBeforeThePcIsWhereTheAnalysisReachesIt() {
         long base = 0x2000_0000L;
         byte[] ram = new byte[0x100];
