@@ -250,6 +250,20 @@ def bt_of(regs, title):
 
 
 
+def alloca_frame(fn):
+    """The frame of the function whose sp moved at run time (alloca scenarios), in the context just loaded: its sp, its
+    CFA (the caller's sp) and its frame pointer r7, as gdb unwinds them with the live registers."""
+    f = gdb.newest_frame()
+    while f is not None and (f.name() != fn or f.type() == gdb.INLINE_FRAME):
+        f = f.older()
+    if f is None or f.older() is None:
+        return None
+    rec = {"function": fn, "pc": h32(f.pc()), "sp": h32(reg("sp", f)), "r7": h32(reg("r7", f)),
+           "cfa": h32(reg("sp", f.older()))}
+    note("alloca frame %s: sp=%s cfa=%s r7=%s" % (fn, rec["sp"], rec["cfa"], rec["r7"]))
+    return rec
+
+
 def tail_call_frames(spec):
     """The frames tail calls erased, innermost first, from the scenario's stated path (outermost first) into the faulting
     function, each checked against the code: the function must end its part of the path with exactly one unconditional
@@ -490,6 +504,8 @@ elif crash and psp_boundary is not None:
     callee = psp_boundary.get("_callee") or [regs_now["r%d" % i] for i in range(4, 12)]
     regs = stacked_context(psp, exc_ret, callee)
     fr2 = bt_of(regs, "context stacked on the PSP of thread '%s' at %s" % (cur_t["name"], h32(psp)))
+    if P.get("alloca") is not None:
+        truth["alloca_frame"] = alloca_frame(P["alloca"]["function"])
     tails = P.get("tail_calls")
     if tails is not None:
         # frames no debugger sees (the call into the entry was indirect): the lab knows the path and checked it above

@@ -48,7 +48,8 @@ C_SOURCES = ["startup.c", "kernel.c", "fault.c", "coredump.c", "app.c"]
 KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR": 5, "STACK_OVERFLOW": 6,
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
          "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14, "TIMER_NULLPTR_GC": 15, "TAILCALL_INDIRECT": 16, "IDLE_IRQ": 30,
-         "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60}
+         "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60,
+         "VLA_CALLEE": 80, "VLA_SELF": 81}
 # kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
 BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
 # Triage build variants (60-69): the same bug built with another shield's code and data (fw/shield.c) linked in
@@ -144,6 +145,8 @@ def build_app(sc, build):
         debug = ["-g0"] if src.endswith(".S") else ["-g", "-gdwarf-%d" % sc["dwarf"]]
         if src == "bt_keys.c" and sc["kind"] == "BONDS_NO_TYPES":
             debug = ["-g0"]             # no DWARF for struct bt_keys / bt_dev: the redaction's fallback path
+        if src in sc["no_debug_sources"]:
+            debug = ["-g0"]             # a unit without DWARF and without .debug_frame (prologue analysis only)
         fdefs = ["-D%s=%s" % kv for kv in sorted(sc["file_defines"].get(src, {}).items())]
         sh([CC] + cpu + FLAGS + [sc["opt"]] + debug + dflags + fdefs + prefix_maps(build) +
            ["-c", os.path.join(FW, src), "-o", obj], cwd=build)
@@ -262,6 +265,8 @@ def run_qemu_gdb(sc, d, app_elf, flash_in, overflow_run=False, overflow=None):
     }
     if sc["tail_calls"] is not None:
         params["tail_calls"] = sc["tail_calls"]
+    if sc["alloca"] is not None:
+        params["alloca"] = sc["alloca"]
     if t["app_start"] < 0x8000:
         params["osabi_none"] = True         # code below gdb's GNU/Linux lowest_pc (see gdb_truth.py)
     pfile = os.path.join(d, "gdb-params-overflow.json" if overflow_run else "gdb-params.json")
@@ -462,11 +467,62 @@ def run_scenario(sc, out, mbr_elf):
         f.write(render.cd_console_log(uart, part))
     truth = json.load(open(os.path.join(d, "truth.json")))
     check_truth(sc, truth, facts)
+    if sc["alloca"] is not None:
+        check_alloca(sc, truth, app_elf)
     if settings is not None:
         check_bonds(sc, truth, settings_facts)
         settings_facts.update({"address": "0x%x" % t["settings_addr"], "size": "0x%x" % t["settings_size"]})
     write_scenario_json(sc, d, truth, facts, settings_facts if settings is not None else None)
     return sc["name"], time.time() - t0
+
+
+def static_frame_bytes(elf, fn):
+    """What the prologue of `fn` moves sp by (pushes and `sub sp` by an immediate), from objdump."""
+    dis = sh(["arm-none-eabi-objdump", "-d", "--no-show-raw-insn", elf])
+    body = dis.split("<%s>:" % fn, 1)[1].split("\n\n", 1)[0]
+    total = 0
+    for line in body.splitlines():
+        m = re.match(r"\s*[0-9a-f]+:\s+(\S+)\s*(.*)", line)
+        if not m:
+            continue
+        op, args = m.group(1), m.group(2)
+        if op in ("push", "push.w") or op.startswith("stmdb") and args.startswith("sp!"):
+            regs = args[args.index("{") + 1:args.index("}")]
+            total += 4 * count_regs(regs)
+        elif op in ("sub", "sub.w", "subw") and re.match(r"sp, (sp, )?#\d+", args):
+            total += int(args.rsplit("#", 1)[1].split()[0])
+        elif op == "add" and args.startswith("r7, sp") or op == "mov" and args == "r7, sp":
+            continue
+        else:
+            break
+    return total
+
+
+def count_regs(regs):
+    """Registers in an objdump register list such as 'r4, r5, r7, r8, r9, sl, fp, lr' or 'r4-r7, lr'."""
+    names = ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "sl", "fp", "ip", "sp", "lr", "pc"]
+    n = 0
+    for item in [x.strip() for x in regs.split(",")]:
+        if "-" in item:
+            a, b = item.split("-")
+            n += names.index(b) - names.index(a) + 1
+        else:
+            n += 1
+    return n
+
+
+def check_alloca(sc, truth, app_elf):
+    """The alloca scenarios must be what they claim: at the fault, gdb's CFA of the alloca function lies further above
+    its sp than its prologue moved sp (sp moved again at run time), and its frame pointer r7 is between the two."""
+    fr = truth.get("alloca_frame")
+    fn = sc["alloca"]["function"]
+    if fr is None or fr["function"] != fn:
+        raise LabError("%s: no frame of %s in gdb's backtrace" % (sc["name"], fn))
+    static = static_frame_bytes(app_elf, fn)
+    cfa, sp, r7 = (int(fr[k], 16) for k in ("cfa", "sp", "r7"))
+    if not (cfa - sp > static and sp < r7 < cfa):
+        raise LabError("%s: %s's sp did not move after its prologue (cfa 0x%x, sp 0x%x, r7 0x%x, prologue %d bytes)" % (
+            sc["name"], fn, cfa, sp, r7, static))
 
 
 def check_gaps(sc, d, app_elf):
@@ -514,6 +570,8 @@ def write_scenario_json(sc, d, truth, facts, settings=None):
                             "compose: 1 MiB of 0xFF + PT_LOAD segments of ../mbr.elf and app.elf + partition.bin"
                             if t["mbr"] else "compose: 1 MiB of 0xFF + PT_LOAD segments of app.elf + partition.bin")},
     }
+    if sc["alloca"] is not None:
+        doc["alloca"] = sc["alloca"]
     if sc["bootloader"] is not None:
         fam_key, blver = sc["bootloader"]
         doc["bootloader"] = {"board": fam_key, "version": blver, "family_id": "0x%08X" % render.FAMILY[fam_key],

@@ -41,7 +41,7 @@ DEFAULTS = {
     "opt": "-Og", "dwarf": 5, "mem": "LINKER_RAM", "hdr": 2, "sp": "4.1", "chunk": 64,
     "fsr_region": False, "extra_exception_info": False, "end": "normal", "escalate": False,
     "defines": {}, "uf2": False, "example": None, "fpu": True, "layout": "lab",
-    "sources": [], "file_defines": {}, "tail_calls": None,
+    "sources": [], "file_defines": {}, "tail_calls": None, "no_debug_sources": [], "alloca": None,
 }
 
 SCENARIOS = [
@@ -277,6 +277,46 @@ SCENARIOS = [
                 "DWARF call site without a known target) into a function that jumps to the faulting one; the run takes "
                 "the pointer. The DWARF call sites name one path, which was not taken: the report must show no frame "
                 "of either path and say that an indirect tail call makes the path unknown."),
+]
+
+
+# alloca: the function whose sp moved at run time; provable: whether the dump proves its CFA (r7 known), i.e. whether a
+# backtrace may go beyond it. The harness checks through gdb that its CFA lies above its static frame (sp really moved).
+VLA = dict(sources=["log_msg.c"], defines={"LAB_AFTER_TRIGGER": "lab_vla_trigger"})
+VLA_FN = "z_log_msg_runtime_vcreate"
+SCENARIOS += [
+    dict(VLA, name="nice_nano-vla-callee", alloca={"function": VLA_FN, "provable": False}, target="nice_nano/zmk_debug", bootloader=NN_092, kind="VLA_CALLEE",
+         reason=25,
+         proves="A callee faults while a function whose sp moved at run time is on the stack: ZMK's LOG_DBG in "
+                "zmk_keymap_apply_position_state -> z_log_msg_runtime_vcreate, which in immediate mode puts the "
+                "message on its stack with alloca (GCC: r7 frame pointer, CFA = r7 in .debug_frame, sp moved by a "
+                "computed amount after the early-return branch) -> z_log_msg_finalize -> z_log_msg_commit -> "
+                "msg_process -> log_output_msg_process, which reads the '%s' argument through a stale pointer. "
+                "r4-r11 are not in the dump, so r7 is unknown: the frame of the alloca function cannot be proved."),
+    dict(VLA, name="nice_nano-vla-self", alloca={"function": VLA_FN, "provable": False}, target="nice_nano/zmk_debug", bootloader=NN_092, kind="VLA_SELF",
+         reason=25,
+         proves="The fault in the alloca function itself after its sp moved: LOG_HEXDUMP_DBG of a stale binding, "
+                "z_log_msg_finalize inlined into z_log_msg_runtime_vcreate copies the data into the message on the "
+                "stack and faults. Frame 0 is the alloca function; with r7 unknown its CFA is not known."),
+    dict(VLA, name="nice_nano-vla-callee-extra-info", alloca={"function": VLA_FN, "provable": True}, target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="VLA_CALLEE", reason=25, mem="MIN", extra_exception_info=True,
+         proves="nice_nano-vla-callee with CONFIG_EXTRA_EXCEPTION_INFO: r4-r11 are in the dump, the callees leave r7 "
+                "alone, so the alloca function's CFA is r7 + 48 by its call-frame information, and the whole chain to "
+                "z_thread_entry is proved."),
+    dict(VLA, name="xiao-vla-self-extra-info", alloca={"function": VLA_FN, "provable": True}, target="xiao_ble/zmk_debug", bootloader=XIAO_080,
+         kind="VLA_SELF", reason=25, mem="THREADS", extra_exception_info=True,
+         proves="nice_nano-vla-self with CONFIG_EXTRA_EXCEPTION_INFO (THREADS dump, XIAO layout): r7 at the fault is "
+                "the frame pointer of the alloca function that faulted, so its CFA and every caller are proved."),
+    dict(VLA, name="xiao-vla-self-nocfi", alloca={"function": VLA_FN, "provable": False}, target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="VLA_SELF",
+         reason=25, no_debug_sources=["log_msg.c"],
+         proves="nice_nano-vla-self's fault with log_msg.c built without debug information (-g0: no DWARF and no "
+                ".debug_frame for it, as a library built without -g): only prologue analysis is left. The prologue "
+                "makes r7 the frame pointer, sp moves after it by a run-time amount, and r7 is not in the dump."),
+    dict(VLA, name="nice_nano-vla-callee-nocfi-extra-info", alloca={"function": VLA_FN, "provable": True}, target="nice_nano/zmk_debug", bootloader=NN_092,
+         kind="VLA_CALLEE", reason=25, mem="MIN", extra_exception_info=True, no_debug_sources=["log_msg.c"],
+         proves="nice_nano-vla-callee's fault with log_msg.c built without debug information and "
+                "CONFIG_EXTRA_EXCEPTION_INFO: every log function is unwound by prologue analysis, the alloca "
+                "function's CFA from its frame pointer r7 (known from the dump), as gdb's Thumb prologue analyzer does."),
 ]
 
 

@@ -26,7 +26,7 @@
 #define KIND_BONDS_NO_TYPES 51  /* the same, bt_keys.c built without DWARF (no struct bt_keys type) */
 /* New kinds take a number from a range of their own (and the same number in KINDS in lab.py):
  * 12-19 gap fill / NULL calls / tail calls, 20-29 Cortex-M33, 30-39 threads without a thread list,
- * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor. */
+ * 40-49 values, 50-59 Bluetooth keys and settings, 60-69 triage build variants, 70-79 doctor, 80-89 alloca/VLA frames. */
 
 #ifndef SCENARIO_KIND
 #define SCENARIO_KIND KIND_BUSFAULT
@@ -118,5 +118,10 @@ int display_layer_scale(int depth, uint32_t seed);
 #else
 #define LAB_LAYER_RECURSE_FN display_layer_render
 #endif
+
+/* kinds 80-89 (fw/log_msg.c): a function whose sp moves after its prologue by a run-time amount (alloca/VLA: GCC's
+ * r7 frame pointer), on the stack at the fault */
+#define KIND_VLA_CALLEE    80   /* the fault in a callee of the alloca function */
+#define KIND_VLA_SELF      81   /* the fault in the alloca function itself, after sp moved */
 
 #endif

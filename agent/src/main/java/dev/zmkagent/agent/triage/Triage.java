@@ -54,6 +54,19 @@ public final class Triage {
             return members.size();
         }
 
+        /**
+         * How certain each of {@link #frames} is: per frame the labels ({@code inlined}, {@code recovered},
+         * {@code tailcall}, {@code tailcall_via_entry}) it has in any member's report; empty when it was unwound from
+         * registers and call-frame information in every dump.
+         */
+        public List<List<String>> frameLabels() {
+            List<List<List<String>>> each = new ArrayList<>();
+            for (Member m : members) {
+                SignatureFrames.labels(m.analysis().report()).ifPresent(each::add);
+            }
+            return SignatureFrames.union(each, frames.size());
+        }
+
         /** The inputs as given, in the order met, each once. */
         public List<String> inputs() {
             return members.stream().map(Member::input).distinct().toList();

@@ -21,10 +21,25 @@ public final class TriageReport {
     private static List<String[]> rows(Triage.Result r) {
         List<String[]> rows = new ArrayList<>();
         for (Triage.Group g : r.groups()) {
-            rows.add(new String[] {g.signature(), Integer.toString(g.count()), g.reason(), String.join(" < ", g.frames()),
+            rows.add(new String[] {g.signature(), Integer.toString(g.count()), g.reason(), topFrames(g),
                     String.join(", ", g.boards()), String.join(", ", g.firmware()), time(g.firstSeen()), time(g.lastSeen())});
         }
         return rows;
+    }
+
+    /** The frames innermost first, each followed by its tag when it is not certain: {@code binding_param [i] < hold_tap_binding_pressed}. */
+    static String topFrames(Triage.Group g) {
+        List<List<String>> labels = g.frameLabels();
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < g.frames().size(); i++) {
+            String tag = SignatureFrames.tag(labels.get(i));
+            cells.add(tag.isEmpty() ? g.frames().get(i) : g.frames().get(i) + " " + tag);
+        }
+        return String.join(" < ", cells);
+    }
+
+    private static Optional<String> legend(Triage.Result r) {
+        return SignatureFrames.legend(r.groups().stream().map(Triage.Group::frameLabels).toList());
     }
 
     public static String text(Triage.Result r) {
@@ -46,6 +61,7 @@ public final class TriageReport {
             for (String[] row : rows) {
                 line(s, row, w);
             }
+            legend(r).ifPresent(l -> s.append(l).append('\n'));
             for (Triage.Group g : r.groups()) {
                 s.append('\n').append(g.signature()).append("  ").append(g.headline()).append('\n');
                 for (Triage.Member m : g.members()) {
@@ -91,6 +107,7 @@ public final class TriageReport {
                 }
                 s.append('\n');
             }
+            legend(r).ifPresent(l -> s.append('\n').append(md(l)).append('\n'));
             s.append("\n<details><summary>Inputs per group</summary>\n\n");
             for (Triage.Group g : r.groups()) {
                 s.append("- `").append(g.signature()).append("` ").append(md(g.headline())).append(": ")
@@ -122,6 +139,7 @@ public final class TriageReport {
             m.put("inputs", g.inputs());
             m.put("reason", g.reason());
             m.put("frames", g.frames());
+            m.put("frame_labels", g.frameLabels());
             m.put("headline", g.headline());
             m.put("boards", g.boards());
             m.put("firmware", g.firmware());

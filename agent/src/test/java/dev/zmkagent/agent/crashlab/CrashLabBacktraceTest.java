@@ -69,6 +69,15 @@ class CrashLabBacktraceTest {
             // (CrashLabStackLimitTailCallTest checks that the diagnosis names gdb's function among them)
             expected = GdbTruth.withoutInnermostFunction(expected);
         }
+        Optional<String> alloca = s.unprovableAllocaFrame();
+        if (alloca.isPresent()) {
+            // the alloca function's CFA is r7-based and r7 is not in the dump: its frame is the last one, and the
+            // report says why (no stack-scan guesses after it)
+            expected = GdbTruth.throughFunction(expected, alloca.get());
+            String stop = "The backtrace stops early: " + alloca.get() + ": ";
+            assertTrue(r.diagnosis().stream().anyMatch(l -> l.startsWith(stop) && l.contains("r7") && l.contains("moves sp")),
+                    s.name() + "\n" + String.join("\n", r.diagnosis()));
+        }
         List<GdbTruth.Row> actual = GdbTruth.ours(r.frames());
         assertEquals(render(expected), render(actual), s.name() + "\n" + String.join("\n", r.diagnosis()));
     }

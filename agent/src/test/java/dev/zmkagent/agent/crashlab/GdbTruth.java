@@ -122,6 +122,20 @@ final class GdbTruth {
         return out;
     }
 
+    /**
+     * The rows up to and including the (machine) frame of {@code function}, with the inlined frames in it: where a
+     * backtrace from a dump must end when that frame's CFA cannot be proved (an alloca function whose frame pointer r7
+     * is not in the dump).
+     */
+    static List<Row> throughFunction(List<Row> rows, String function) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (!rows.get(i).inlined() && function.equals(rows.get(i).function())) {
+                return new ArrayList<>(rows.subList(0, i + 1));
+            }
+        }
+        throw new IllegalStateException(function + " is not in gdb's frames " + rows);
+    }
+
     /** Our frames after the leading fault frame. */
     static List<Row> ours(List<CrashReport.Frame> frames) {
         List<Row> out = new ArrayList<>();

@@ -125,6 +125,17 @@ class GdbServerCrashLabTest {
         // with the dump's registers as stored: pc = lr = 0 (lab.py checks that the dumped pc and lr are 0), one frame
         boolean refused = s.name().equals("m33-stack-limit-indirect");
         expected.addAll(refused ? List.of("0x00000000 ??") : frames(truth.get(stacked)));
+        if (s.unprovableAllocaFrame().isPresent()) {
+            // the dump lacks r7, the alloca function's frame pointer: gdb cannot unwind past that frame, and the server
+            // must not give it a frame pointer the dump does not prove
+            String fn = s.unprovableAllocaFrame().get();
+            int at = 0;
+            while (at < expected.size() && !(" " + expected.get(at) + " ").contains(" " + fn + " ")) {
+                at++;
+            }
+            assertTrue(at < expected.size(), s.name() + ": " + fn + " not in the truth " + expected);
+            expected = new ArrayList<>(expected.subList(0, at + 1));
+        }
         List<String> got = frames(ours.get(1L));
         Optional<GdbZeroMistake> mistake = GdbZeroMistake.of(s);
         if (mistake.isPresent()) {      // gdb names a discarded function at pc 0, live and over our server alike

@@ -15,14 +15,27 @@ public final class SymbolTable {
     private final ElfSymbol[] byAddress;
     private final long[] starts;
     private Map<String, ElfSymbol> byName;
+    /** ARM mapping symbols ($a, $t, $d, with optional ".suffix"), by address: where code and literal data begin. */
+    private final long[] mappingStarts;
+    private final char[] mappingKinds;
 
     SymbolTable(List<ElfSymbol> symbols) {
         this.all = Collections.unmodifiableList(symbols);
         List<ElfSymbol> located = new ArrayList<>();
+        List<ElfSymbol> mappings = new ArrayList<>();
         for (ElfSymbol s : symbols) {
             if (s.isFunction() || s.isObject()) {
                 located.add(s);
+            } else if (isMappingSymbol(s.name())) {
+                mappings.add(s);
             }
+        }
+        mappings.sort(Comparator.comparingLong(ElfSymbol::address));
+        this.mappingStarts = new long[mappings.size()];
+        this.mappingKinds = new char[mappings.size()];
+        for (int i = 0; i < mappings.size(); i++) {
+            mappingStarts[i] = mappings.get(i).address();
+            mappingKinds[i] = mappings.get(i).name().charAt(1);
         }
         // Sort by address, larger first at equal addresses so a sized symbol wins over an alias of size 0.
         located.sort(Comparator.comparingLong(ElfSymbol::address).thenComparing(Comparator.comparingLong(ElfSymbol::size).reversed()));
@@ -60,6 +73,27 @@ public final class SymbolTable {
     /** The function symbol containing {@code addr}. */
     public Optional<ElfSymbol> functionAt(long addr) {
         return containing(addr).filter(ElfSymbol::isFunction);
+    }
+
+    private static boolean isMappingSymbol(String name) {
+        return name.length() >= 2 && name.charAt(0) == '$' && "atd".indexOf(name.charAt(1)) >= 0
+                && (name.length() == 2 || name.charAt(2) == '.');
+    }
+
+    /**
+     * Whether {@code addr} lies in data inside code (a literal pool, a jump table) by the ARM ELF mapping symbols: the
+     * last of {@code $a}/{@code $t}/{@code $d} at or below it is {@code $d}. False when the ELF has no mapping symbols.
+     */
+    public boolean isDataInCode(long addr) {
+        int i = Arrays.binarySearch(mappingStarts, addr);
+        if (i < 0) {
+            i = -i - 2;
+        } else {
+            while (i + 1 < mappingStarts.length && mappingStarts[i + 1] == addr) {
+                i++;
+            }
+        }
+        return i >= 0 && mappingKinds[i] == 'd';
     }
 
     public Optional<ElfSymbol> byName(String name) {

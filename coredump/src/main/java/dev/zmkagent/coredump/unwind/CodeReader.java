@@ -41,6 +41,22 @@ final class CodeReader {
         return false;
     }
 
+    /**
+     * Whether {@code addr}, inside an executable section of the ELF, is data placed in code (a literal pool) by the ELF's
+     * ARM mapping symbols. Code outside the ELF (running from RAM) has no mapping symbols: false.
+     */
+    boolean isDataInCode(long addr) {
+        if (symbols == null) {
+            return false;
+        }
+        for (ElfSection s : code) {
+            if (s.contains(addr)) {
+                return symbols.isDataInCode(addr);
+            }
+        }
+        return false;
+    }
+
     OptionalInt halfword(long addr) {
         for (ElfSection s : code) {
             if (s.contains(addr) && s.contains(addr + 1) && s.hasFileData()) {

@@ -64,17 +64,26 @@ final class FrameStepper {
             if (row.cfaExpression() == null && !regs.has(row.cfaRegister())) {
                 // Typically -O0 code whose CFA is r7-based, in a dump where r4-r11 were not saved. Its prologue
                 // (push {r7, lr}; sub sp; add r7, sp) gives the same CFA from sp, and the CFI still says where the
-                // caller's registers are, so combine the two.
+                // caller's registers are, so combine the two -- but only where sp has not moved since the prologue.
+                // A function with alloca or a variable-length array moves sp by a run-time amount after it (that is
+                // why GCC gave it a frame pointer): there sp says nothing about the CFA, and neither does anything else.
                 Optional<Long> start = functionStart(lookup);
-                Optional<UnwindRow> analysed = start.flatMap(s -> PrologueAnalyzer.analyze(code, s, pc));
+                Optional<PrologueAnalyzer.Analysis> analysed = start.flatMap(s -> PrologueAnalyzer.analysis(code, s, functionEnd(lookup, s), pc));
                 if (analysed.isPresent() && regs.has(RegisterSet.SP)) {
+                    if (!analysed.get().holdsAtPc()) {
+                        throw new UnwindStop(StopReason.Kind.REGISTER_UNKNOWN, spMovedSentence(lookup, analysed.get(),
+                                String.format("by its call-frame information the CFA is %s + %d (%s is its frame pointer), and %s is not known in this"
+                                                + " frame (not in the dump, and no frame below saved it)", RegisterSet.name(row.cfaRegister()),
+                                        row.cfaOffset(), RegisterSet.name(row.cfaRegister()), RegisterSet.name(row.cfaRegister())),
+                                row.cfaRegister() == 7), true);
+                    }
                     String unknown = RegisterSet.name(row.cfaRegister());
                     // The CFI rule CFA = reg + n holds at this pc, so the frame register's value follows from the CFA.
-                    long cfa = (regs.value(RegisterSet.SP) + analysed.get().cfaOffset()) & 0xFFFF_FFFFL;
+                    long cfa = (regs.value(RegisterSet.SP) + analysed.get().row().cfaOffset()) & 0xFFFF_FFFFL;
                     long fromReg = row.cfaOffset();
                     established = established.with(row.cfaRegister(), cfa - fromReg);
                     UnwindRow merged = row.copy();
-                    merged.setCfa(RegisterSet.SP, analysed.get().cfaOffset());
+                    merged.setCfa(RegisterSet.SP, analysed.get().row().cfaOffset());
                     row = merged;
                     method = String.format("cfi with the CFA from prologue analysis (%s unknown; by the CFI it is CFA - %d = 0x%08x)",
                             unknown, fromReg, (cfa - fromReg) & 0xFFFF_FFFFL);
@@ -86,15 +95,33 @@ final class FrameStepper {
                 throw new UnwindStop(StopReason.Kind.NO_UNWIND_INFO, String.format(
                         "no call-frame information and no function symbol for pc 0x%08x", pc));
             }
-            Optional<UnwindRow> analysed = PrologueAnalyzer.analyze(code, start.get(), pc);
+            Optional<PrologueAnalyzer.Analysis> analysed = PrologueAnalyzer.analysis(code, start.get(), functionEnd(lookup, start.get()), pc);
             if (analysed.isEmpty()) {
                 boolean cant = exidx.find(lookup).map(ExidxTable.Entry::cantUnwind).orElse(false);
                 throw new UnwindStop(cant ? StopReason.Kind.UNSUPPORTED : StopReason.Kind.NO_UNWIND_INFO, String.format(
                         "no call-frame information for pc 0x%08x and its prologue at 0x%08x could not be analysed%s",
                         pc, start.get(), cant ? "; .ARM.exidx marks it EXIDX_CANTUNWIND" : ""));
             }
-            row = analysed.get();
+            PrologueAnalyzer.Analysis a = analysed.get();
+            row = a.row();
             method = "prologue analysis";
+            if (!a.holdsAtPc() && a.spMovedAt().isPresent()) {
+                // sp moved after the analysed prologue. If that prologue set up r7 as frame pointer (GCC does for
+                // alloca and variable-length arrays), the CFA is r7 + k, as gdb's Thumb prologue analyzer takes it.
+                if (a.framePointer().isEmpty() || !regs.has(7)) {
+                    throw new UnwindStop(a.framePointer().isEmpty() ? StopReason.Kind.NO_UNWIND_INFO : StopReason.Kind.REGISTER_UNKNOWN,
+                            spMovedSentence(lookup, a, a.framePointer().isEmpty()
+                                    ? "it has no call-frame information and its prologue sets up no frame pointer"
+                                    : String.format("it has no call-frame information; its prologue makes r7 the frame pointer (CFA = r7 + %d),"
+                                            + " and r7 is not known in this frame (not in the dump, and no frame below saved it)",
+                                            a.framePointer().getAsLong()), a.framePointer().isPresent()), a.framePointer().isPresent());
+                }
+                UnwindRow fromFp = row.copy();
+                fromFp.setCfa(7, a.framePointer().getAsLong());
+                row = fromFp;
+                method = String.format("prologue analysis, the CFA from the frame pointer r7 (r7 + %d; sp moved after the prologue)",
+                        a.framePointer().getAsLong());
+            }
         }
         RegisterSet known = regs;
         for (int r = 0; r < RegisterSet.COUNT; r++) {
@@ -104,6 +131,28 @@ final class FrameStepper {
         }
         Step step = apply(memory, known, row, method, dumpTruncated);
         return new Step(step.caller(), step.cfa(), step.returnAddress(), step.method(), established, step.carried());
+    }
+
+    /** The end of the function symbol holding {@code lookup} that starts at {@code start}; {@code start} when not known. */
+    private long functionEnd(long lookup, long start) {
+        return elf.symbols().functionAt(lookup).filter(f -> f.address() == start && f.size() > 0).map(f -> f.address() + f.size()).orElse(start);
+    }
+
+    /**
+     * Why a frame whose sp moved after its prologue cannot be unwound: {@code known} says what the unwind information
+     * gives and what it lacks; the rest names the instruction that moves sp and why no stack scan follows.
+     */
+    private String spMovedSentence(long lookup, PrologueAnalyzer.Analysis a, String known, boolean framePointerMissing) {
+        String fn = elf.symbols().functionAt(lookup).map(ElfSymbol::name).orElse(String.format("the function at 0x%08x", lookup));
+        String where = a.spMovedAt().isPresent()
+                ? String.format("at 0x%08x, after its prologue (analysed up to 0x%08x)", a.spMovedAt().getAsLong(), a.stoppedAt())
+                : String.format("after where its prologue could be analysed (up to 0x%08x)", a.stoppedAt());
+        return String.format("%s: %s; sp cannot stand in for it, because %s moves sp %s, by an amount only known at run time"
+                        + " (as GCC does for alloca or a variable-length array), so where its caller's frame starts is not known;"
+                        + " the stack is not scanned for return addresses either, because above sp lies the area it allocated,"
+                        + " uninitialised stack that still holds return addresses of calls that have returned%s",
+                fn, known, fn, where, framePointerMissing
+                        ? " (a dump with r4-r11, Zephyr's CONFIG_EXTRA_EXCEPTION_INFO=y, holds r7 and gives the callers)" : "");
     }
 
     private Optional<Long> functionStart(long pc) {

@@ -4,23 +4,63 @@ import dev.zmkagent.coredump.unwind.cfi.RegisterRule;
 import dev.zmkagent.coredump.unwind.cfi.UnwindRow;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Unwinds a function that has no CFI (Zephyr's assembly: {@code _isr_wrapper}, {@code arch_cpu_idle},
  * {@code z_arm_pendsv}, ...) by decoding its Thumb prologue from the function start up to the pc, as gdb's
  * {@code thumb_analyze_prologue} does: {@code push {..., lr}} (16-bit and {@code push.w}/{@code stmdb sp!}),
  * {@code str.w rX, [sp, #-4]!}, {@code sub sp, #imm} (16-bit, {@code sub.w}, {@code subw}), {@code vpush}
- * and {@code add r7, sp, #imm}. Analysis stops at the first branch, call, return or sp write it does not understand
- * (the latter makes it give up rather than guess).
+ * and {@code add r7, sp, #imm} / {@code mov r7, sp} (the frame pointer). Analysis stops at the first branch, call,
+ * return or sp write it does not understand (the latter makes it give up rather than guess).
+ *
+ * <p>A row found from sp holds at the pc only if sp did not move between where the analysis stopped and the pc. That
+ * is proved when the analysis reached the pc (for a caller: the call that ends at its return address), or when no
+ * instruction of the rest of the function moves sp down ({@link Analysis#spMovedAt}). A function with alloca or a
+ * variable-length array fails that test: GCC sets up r7 as frame pointer and later moves sp by a computed amount
+ * ({@code sub sp, sp, rN}), usually after a branch, where the analysis has already stopped.
  */
 final class PrologueAnalyzer {
     private static final int MAX_BYTES = 96;
+    /** How far the rest of a function is searched for an sp move (longer functions count as unchecked). */
+    private static final int MAX_FUNCTION_BYTES = 64 * 1024;
 
     private PrologueAnalyzer() {
     }
 
+    /**
+     * What the analysis found at a pc.
+     *
+     * @param row          the unwind row from sp (CFA = sp + offset) as the analysed instructions leave it
+     * @param stoppedAt    the address of the first instruction not analysed
+     * @param reachedPc    every instruction from the function start up to the pc was analysed (for a caller frame the
+     *                     analysis ended at the call that returns to the pc), so the row holds at the pc
+     * @param framePointer the analysed prologue set up r7 as frame pointer: r7 = CFA - this value
+     * @param spMovedAt    the first instruction after {@code stoppedAt} in the function that moves sp down (a push, a
+     *                     {@code sub sp} by an immediate or a register, or sp set from a register other than r7); empty
+     *                     when the function has none, or when its end is not known ({@link #restChecked} false)
+     * @param restChecked  the rest of the function (to its end, from the ELF symbol's size) was searched for sp moves
+     */
+    record Analysis(UnwindRow row, long stoppedAt, boolean reachedPc, OptionalLong framePointer, OptionalLong spMovedAt,
+                    boolean restChecked) {
+        /** The sp-based row holds at the pc: the analysis reached it, or nothing after where it stopped moves sp. */
+        boolean holdsAtPc() {
+            return reachedPc || restChecked && spMovedAt.isEmpty();
+        }
+    }
+
     /** The unwind row at {@code pc} for a function starting at {@code start}, or empty if the prologue is not understood. */
     static Optional<UnwindRow> analyze(CodeReader code, long start, long pc) {
+        return analysis(code, start, start, pc).map(Analysis::row);
+    }
+
+    /**
+     * The analysis of the function {@code [start, end)} at {@code pc} ({@code end <= start} when its end is not known),
+     * or empty if the prologue is not understood.
+     */
+    static Optional<Analysis> analysis(CodeReader code, long start, long end, long pc) {
+        long framePointer = -1;
+        boolean reached = false;
         long spOffset = 0; // bytes the function has moved sp down by
         long[] savedAt = new long[16]; // offset below the CFA of each saved register, 0 = not saved
         long addr = start;
@@ -48,6 +88,8 @@ final class PrologueAnalyzer {
                 } else if ((hw1 & 0xFFBF) == 0xED2D && (hw2 & 0x0E00) == 0x0A00) { // vpush / vstmdb sp!
                     spOffset += (hw2 & 0xFF) * 4L;
                 } else if ((hw1 & 0xF800) == 0xF000 && (hw2 & 0x8000) != 0) {
+                    // a caller frame: the call (bl, blx) that returns to pc
+                    reached = addr + 4 == pc && ((hw2 & 0xD000) == 0xD000 || (hw2 & 0xD001) == 0xC000);
                     break; // b.w, bl, blx, conditional branches: the prologue is over
                 } else if (writesSp32(hw1, hw2)) {
                     return Optional.empty();
@@ -61,14 +103,19 @@ final class PrologueAnalyzer {
             } else if ((hw1 & 0xFF80) == 0xB080) { // sub sp, #imm7*4
                 spOffset += (hw1 & 0x7F) * 4L;
             } else if ((hw1 & 0xFF00) == 0xAF00 || hw1 == 0x466F) {
-                // add r7, sp, #imm / mov r7, sp: frame pointer setup; sp-relative analysis already covers it
+                // add r7, sp, #imm / mov r7, sp: the frame pointer, r7 = sp + imm = CFA - (spOffset - imm)
+                framePointer = spOffset - ((hw1 & 0xFF00) == 0xAF00 ? (hw1 & 0xFF) * 4L : 0);
             } else if ((hw1 & 0xF000) == 0xD000 || (hw1 & 0xF800) == 0xE000 || (hw1 & 0xF500) == 0xB100
                     || (hw1 & 0xFF00) == 0xBD00 || (hw1 & 0xFF00) == 0xBC00 || (hw1 & 0xFF00) == 0x4700) {
+                reached = (hw1 & 0xFF87) == 0x4780 && addr + 2 == pc; // blx rN returning to pc
                 break; // branch, cbz/cbnz, pop, bx/blx: stop
             } else if ((hw1 & 0xFF80) == 0xB000 || (hw1 & 0xFF87) == 0x4685 || (hw1 & 0xFF87) == 0x4485) {
                 return Optional.empty(); // add sp / mov sp, rX / add sp, rX in a prologue: not understood
             }
             addr += 2;
+        }
+        if (addr >= pc) {
+            reached = true;
         }
         UnwindRow row = new UnwindRow();
         row.setCfa(RegisterSet.SP, spOffset);
@@ -77,7 +124,60 @@ final class PrologueAnalyzer {
                 row.setRule(r, RegisterRule.offset(-savedAt[r]));
             }
         }
-        return Optional.of(row);
+        boolean checked = end > addr && end - addr <= MAX_FUNCTION_BYTES;
+        OptionalLong moved = checked && !reached ? firstSpMove(code, addr, end) : OptionalLong.empty();
+        if (moved.isPresent() && moved.getAsLong() < 0) {
+            moved = OptionalLong.empty();
+            checked = false; // code that could not be read
+        }
+        return Optional.of(new Analysis(row, addr, reached, framePointer >= 0 ? OptionalLong.of(framePointer) : OptionalLong.empty(),
+                moved, checked));
+    }
+
+    /**
+     * The first instruction in {@code [from, end)} that moves sp down or sets it from a register other than the frame
+     * pointer r7, decoding linearly and skipping literal pools the ELF's mapping symbols ({@code $d}) mark (without
+     * them a literal decodes as something too: at worst a false hit, which only makes the caller more careful); -1
+     * when code there cannot be read. Epilogues ({@code add sp, #imm}, {@code mov sp, r7}, pops) raise sp back and
+     * do not count.
+     */
+    private static OptionalLong firstSpMove(CodeReader code, long from, long end) {
+        long addr = from;
+        while (addr < end) {
+            if (code.isDataInCode(addr)) {
+                addr += 2;
+                continue;
+            }
+            OptionalInt h = code.halfword(addr);
+            if (h.isEmpty()) {
+                return OptionalLong.of(-1);
+            }
+            int hw1 = h.getAsInt();
+            if (CodeReader.isWide(hw1)) {
+                OptionalInt h2 = code.halfword(addr + 2);
+                if (h2.isEmpty()) {
+                    return OptionalLong.of(-1);
+                }
+                int hw2 = h2.getAsInt();
+                boolean push = hw1 == 0xE92D || hw1 == 0xF84D && (hw2 & 0x0FFF) == 0x0D04 || (hw1 & 0xFFBF) == 0xED2D;
+                boolean subImm = (hw1 & 0xFBEF) == 0xF1AD && (hw2 & 0x8F00) == 0x0D00 || (hw1 & 0xFBFF) == 0xF2AD && (hw2 & 0x8F00) == 0x0D00;
+                boolean fromRegister = (hw1 & 0xFE00) == 0xEA00 && ((hw2 >>> 8) & 0xF) == 13;
+                if (push || subImm || fromRegister) {
+                    return OptionalLong.of(addr);
+                }
+                addr += 4;
+                continue;
+            }
+            boolean push = (hw1 & 0xFE00) == 0xB400;
+            boolean subImm = (hw1 & 0xFF80) == 0xB080;
+            boolean movSp = (hw1 & 0xFF87) == 0x4685 && ((hw1 >>> 3) & 0xF) != 7; // mov sp, rN (not the frame pointer)
+            boolean addSpReg = (hw1 & 0xFF87) == 0x4485;                            // add sp, rN
+            if (push || subImm || movSp || addSpReg) {
+                return OptionalLong.of(addr);
+            }
+            addr += 2;
+        }
+        return OptionalLong.empty();
     }
 
     /** Applies a push of {@code list} (bit n = rn); lowest register at the lowest address. */

@@ -13,7 +13,7 @@ public record StopReason(Kind kind, String sentence) {
         NO_UNWIND_INFO,
         /** The unwind information says the function cannot be unwound (EXIDX_CANTUNWIND) or uses what we refuse. */
         UNSUPPORTED,
-        /** A register the next frame needs (sp, psp) is not known. */
+        /** A register the next frame needs (sp, psp, the frame pointer r7 of a function that moved sp at run time) is not known. */
         REGISTER_UNKNOWN,
         /** The configured frame limit was hit. */
         FRAME_LIMIT

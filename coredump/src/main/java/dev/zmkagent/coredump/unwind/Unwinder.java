@@ -190,6 +190,8 @@ public final class Unwinder {
         RegisterSet establishedAtStart = RegisterSet.empty();
         /** What the walk found but did not show as frames (see {@link Backtrace#notes}). */
         final List<String> notes = new ArrayList<>();
+        /** The last frame's stop forbids the heuristic scan ({@link UnwindStop#noScan}). */
+        private boolean scanRefused;
 
         Walk(Memory memory, CodeReader code, FrameStepper stepper, UnwindOptions options, List<Frame> frames) {
             this.memory = memory;
@@ -201,7 +203,7 @@ public final class Unwinder {
 
         StopReason run(RegisterSet start, FrameKind kind) {
             StopReason stop = walk(start, kind, options.raisedBySvc(), true);
-            if (!stop.isClean() && options.heuristicScan() && lastSp >= 0 && frames.size() < options.maxFrames()) {
+            if (!stop.isClean() && options.heuristicScan() && !scanRefused && lastSp >= 0 && frames.size() < options.maxFrames()) {
                 List<StackScanner.Hit> hits = StackScanner.scan(memory, code, lastSp, options.scanWords(),
                         Math.min(options.maxGuesses(), options.maxFrames() - frames.size()));
                 for (StackScanner.Hit h : hits) {
@@ -269,6 +271,7 @@ public final class Unwinder {
                     return new StopReason(StopReason.Kind.FRAME_LIMIT, "stopped after " + options.maxFrames() + " frames");
                 }
                 if (failure != null) {
+                    scanRefused = failure.noScan();
                     return failure.reason();
                 }
                 for (int r = 0; r < RegisterSet.COUNT; r++) {

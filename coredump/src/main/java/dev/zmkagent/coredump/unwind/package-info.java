@@ -21,6 +21,14 @@
  * frame 1 is the svc itself (pc-2, when the halfword there is 0xDFxx): its function, line and CFI row. Here gdb's live
  * view is wrong (it names the function after a noreturn one); the crash lab's {@code frames_at_svc} is the truth.
  *
+ * <p><b>Frame pointers and an sp that moves at run time.</b> A frame whose CFI says CFA = r7 + n (GCC's frame pointer on
+ * Thumb) in a dump without r4-r11 is unwound from sp only where the Thumb prologue analysis proves sp unchanged since
+ * the prologue: it reached the pc, or nothing in the rest of the function moves sp down. A function with alloca or a
+ * variable-length array ({@code sub sp, sp, rN} after its prologue, e.g. Zephyr's {@code z_log_msg_runtime_vcreate})
+ * fails that test: its frame is the last one, the stop says why (REGISTER_UNKNOWN), r7 is not "established", and no
+ * stack scan follows (above its sp lies the uninitialised area it allocated). Without CFI, such a function's CFA comes
+ * from r7 as its prologue set it up, when r7 is known.
+ *
  * <p><b>Untrusted input</b>: thread names and ELF/DWARF strings are escaped where they are read
  * ({@link dev.zmkagent.coredump.bytes.SafeText}); problems with CFI and DWARF are collected by
  * {@link dev.zmkagent.coredump.unwind.Unwinder#warnings}. Thread states are named by {@link dev.zmkagent.coredump.unwind.ThreadState}.

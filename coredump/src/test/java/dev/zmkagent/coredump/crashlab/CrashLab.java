@@ -190,6 +190,17 @@ public final class CrashLab {
             return flash;
         }
 
+        /**
+         * The alloca scenarios' function whose sp moved at run time, when the dump does not prove its CFA (scenario.json
+         * "alloca" with provable false: its frame pointer r7 is not in the dump): a backtrace from the dump must end with
+         * that function's frame and say why. Empty for every other scenario.
+         */
+        @SuppressWarnings("unchecked")
+        public java.util.Optional<String> unprovableAllocaFrame() {
+            Map<String, Object> a = (Map<String, Object>) meta().get("alloca");
+            return a == null || Boolean.TRUE.equals(a.get("provable")) ? java.util.Optional.empty() : java.util.Optional.of((String) a.get("function"));
+        }
+
         /** The bond scenarios' settings facts (scenario.json "settings": address, size, format, records, bonds, identity IRKs). */
         @SuppressWarnings("unchecked")
         public java.util.Optional<Map<String, Object>> settings() {

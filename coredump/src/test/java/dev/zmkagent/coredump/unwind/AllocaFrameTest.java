@@ -1,0 +1,204 @@
+package dev.zmkagent.coredump.unwind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zmkagent.coredump.bytes.ByteView;
+import dev.zmkagent.coredump.crashlab.CrashLab;
+import dev.zmkagent.coredump.dwarf.DebugInfo;
+import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.format.MemoryBlock;
+import dev.zmkagent.coredump.format.StoredDump;
+import dev.zmkagent.coredump.format.ZephyrDump;
+import dev.zmkagent.coredump.memory.RegionMemory;
+import dev.zmkagent.coredump.unwind.cfi.UnwindRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames of a function whose sp moves after its prologue by a run-time amount (alloca, variable-length arrays): GCC
+ * makes r7 its frame pointer and describes its CFA by r7. The crash-lab scenarios fw/log_msg.c (Zephyr's
+ * z_log_msg_runtime_vcreate in immediate mode) crash below such a frame or in it; gdb's live backtrace is the truth.
+ * Without r7 in the dump the frame's CFA is not known, and sp cannot stand in for it: the unwind stops there, says
+ * why, proves no r7 and scans for no guesses. With r7 (CONFIG_EXTRA_EXCEPTION_INFO) every caller is proved, by the CFI
+ * or, for code without CFI, by the frame pointer the prologue set up.
+ */
+class AllocaFrameTest {
+    private static final String ALLOCA = "z_log_msg_runtime_vcreate";
+
+    private record Run(Backtrace bt, List<String> truth) {
+    }
+
+    /** Our unwind from the dump's own registers (r4-r11 only where the dump has them), and gdb's frames at the fault. */
+    @SuppressWarnings("unchecked")
+    private static Run run(String name) {
+        CrashLab.Scenario s = CrashLab.scenario(name);
+        ElfFile elf = ElfFile.parse(ByteView.of(s.appElf()));
+        ZephyrDump d = StoredDump.read(ByteView.of(s.partition())).dump().orElseThrow();
+        RegionMemory memory = new RegionMemory();
+        for (MemoryBlock mb : d.memory()) {
+            memory.add("dump", mb.start(), mb.data().toArray());
+        }
+        Unwinder u = Unwinder.forElf(elf, DebugInfo.forElf(elf));
+        UnwindOptions o = UnwindOptions.defaults().withOutermostFunctions(Set.of("z_thread_entry"));
+        Backtrace bt = u.unwind(memory, FaultContext.forDump(d, memory, u, o).registers(), o);
+        List<String> truth = new ArrayList<>();
+        for (Map<String, Object> f : (List<Map<String, Object>>) ((Map<String, Object>) s.truth().get("interrupted_thread")).get("frames")) {
+            if (f.get("function") != null) {
+                truth.add(f.get("pc") + " " + f.get("function") + (Boolean.TRUE.equals(f.get("inlined")) ? " [inlined]" : ""));
+            }
+        }
+        return new Run(bt, truth);
+    }
+
+    private static List<String> ours(Backtrace bt) {
+        List<String> out = new ArrayList<>();
+        for (Frame f : bt.frames()) {
+            out.add(String.format("0x%08x %s%s", f.pc().getAsLong(), f.function(), f.inlined() ? " [inlined]" : ""));
+        }
+        return out;
+    }
+
+    /** gdb's frames up to and including the alloca function's machine frame. */
+    private static List<String> throughAlloca(List<String> truth) {
+        for (int i = 0; i < truth.size(); i++) {
+            if (truth.get(i).endsWith(" " + ALLOCA)) {
+                return truth.subList(0, i + 1);
+            }
+        }
+        throw new AssertionError(ALLOCA + " not in " + truth);
+    }
+
+    private static void assertStopsAtTheAllocaFrame(Run r, String what) {
+        String detail = what + "\n" + r.bt();
+        assertEquals(throughAlloca(r.truth()), ours(r.bt()), detail);
+        assertEquals(StopReason.Kind.REGISTER_UNKNOWN, r.bt().stopReason().kind(), detail);
+        String why = r.bt().stopReason().sentence();
+        assertTrue(why.startsWith(ALLOCA + ": ") && why.contains("r7 is not known") && why.contains("moves sp at 0x"), why);
+        assertTrue(r.bt().frames().stream().noneMatch(f -> f.kind() == FrameKind.GUESS), "no stack-scan guesses above an alloca area: " + detail);
+        assertFalse(r.bt().establishedAtStart().has(7), "r7 is not proved: " + detail);
+    }
+
+    @Test
+    void aCalleeFaultBelowAnAllocaFrameEndsAtThatFrameAndSaysWhy() {
+        // before: sp + 56 (the prologue's offset) was taken as the CFA, r7 "proved" from it, and the word read as the
+        // return address was 0: a clean "outermost" stop that hid six callers
+        assertStopsAtTheAllocaFrame(run("nice_nano-vla-callee"), "nice_nano-vla-callee");
+    }
+
+    @Test
+    void aFaultInTheAllocaFunctionAfterSpMovedEndsThere() {
+        // before: a wrong r7, then stack-scan guesses, the first of them a stale return address never on the call path
+        assertStopsAtTheAllocaFrame(run("nice_nano-vla-self"), "nice_nano-vla-self");
+    }
+
+    @Test
+    void withoutCallFrameInformationOrR7TheAllocaFrameEndsTheBacktraceToo() {
+        Run r = run("xiao-vla-self-nocfi");
+        assertStopsAtTheAllocaFrame(r, "xiao-vla-self-nocfi");
+        assertTrue(r.bt().stopReason().sentence().contains("no call-frame information"), r.bt().stopReason().sentence());
+    }
+
+    @Test
+    void withR7InTheDumpTheCfiRuleProvesEveryCaller() {
+        for (String name : List.of("nice_nano-vla-callee-extra-info", "xiao-vla-self-extra-info")) {
+            Run r = run(name);
+            assertEquals(r.truth(), ours(r.bt()), name + "\n" + r.bt());
+            assertTrue(r.bt().stopReason().isClean(), r.bt().toString());
+        }
+    }
+
+    @Test
+    void withoutCallFrameInformationTheFramePointerGivesTheCallers() {
+        // before: sp-based prologue analysis of the alloca function read 0 as its return address: "outermost" after 5 frames
+        Run r = run("nice_nano-vla-callee-nocfi-extra-info");
+        assertEquals(r.truth(), ours(r.bt()), r.bt().toString());
+        Frame alloca = r.bt().frames().stream().filter(f -> f.function().equals(ALLOCA)).findFirst().orElseThrow();
+        assertTrue(alloca.note().contains("frame pointer r7"), alloca.note());
+        assertTrue(r.bt().stopReason().isClean(), r.bt().toString());
+    }
+
+    /** Thumb code in the dump's RAM (no ELF symbol, no CFI), as CodeReader reads it. */
+    private static CodeReader code(RegionMemory mem, byte[] ram, long base, int... hw) {
+        for (int i = 0; i < hw.length; i++) {
+            ram[2 * i] = (byte) hw[i];
+            ram[2 * i + 1] = (byte) (hw[i] >>> 8);
+        }
+        return new CodeReader(ElfFile.parse(ByteView.of(CrashLab.scenario("nice_nano-vla-self").appElf())), mem);
+    }
+
+    @Test
+    void prologueAnalysisSaysWhetherItsRowHoldsAtThePc() {
+        long base = 0x2000_0000L;
+        byte[] ram = new byte[0x100];
+        RegionMemory mem = new RegionMemory().add("ram", base, ram);
+        // GCC's shape of z_log_msg_runtime_vcreate: frame pointer, an early-return branch, then sp moved by a register
+        CodeReader reader = code(mem, ram, base,
+                0xE92D, 0x4FF0, // 0x00 push.w {r4-r11, lr}
+                0xB085,         // 0x04 sub sp, #20
+                0xAF02,         // 0x06 add r7, sp, #8
+                0xD010,         // 0x08 beq: the analysis stops here
+                0xEBAD, 0x0D03, // 0x0a sub.w sp, sp, r3
+                0xF000, 0xF800, // 0x0e bl
+                0x370C,         // 0x12 adds r7, #12
+                0x46BD,         // 0x14 mov sp, r7 (the epilogue: does not count)
+                0xE8BD, 0x8FF0  // 0x16 pop.w {r4-r11, pc}
+        );
+        PrologueAnalyzer.Analysis a = PrologueAnalyzer.analysis(reader, base, base + 0x1a, base + 0x12).orElseThrow();
+        assertEquals(56, a.row().cfaOffset());
+        assertEquals(base + 0x08, a.stoppedAt());
+        assertFalse(a.reachedPc());
+        assertEquals(48, a.framePointer().getAsLong(), "r7 = CFA - 48");
+        assertEquals(base + 0x0a, a.spMovedAt().getAsLong());
+        assertFalse(a.holdsAtPc());
+        // at the beq itself the analysed prologue is all that ran
+        assertTrue(PrologueAnalyzer.analysis(reader, base, base + 0x1a, base + 0x08).orElseThrow().holdsAtPc());
+        // the end of the function not known: nothing is proved past the branch
+        PrologueAnalyzer.Analysis open = PrologueAnalyzer.analysis(reader, base, base, base + 0x12).orElseThrow();
+        assertFalse(open.restChecked());
+        assertFalse(open.holdsAtPc());
+        // the same old entry point keeps its row (tests and callers that only want the row)
+        UnwindRow row = PrologueAnalyzer.analyze(reader, base, base + 0x12).orElseThrow();
+        assertEquals(56, row.cfaOffset());
+    }
+
+    @Test
+    void literalPoolsAreNoInstructionsForTheSpSearch() {
+        // the mapping symbols of the lab ELF: the alloca function's code is $t, the literal word after its last
+        // instruction $d (GCC's literal pool, found from objdump-free facts: the function's last 4 bytes)
+        ElfFile elf = ElfFile.parse(ByteView.of(CrashLab.scenario("nice_nano-vla-self").appElf()));
+        var fn = elf.symbols().byName(ALLOCA).orElseThrow();
+        long start = fn.address() & ~1L;
+        CodeReader reader = new CodeReader(elf, new RegionMemory());
+        assertFalse(reader.isDataInCode(start), "its first instruction is code");
+        assertTrue(reader.isDataInCode(start + fn.size() - 4), "the function ends with a literal pool word");
+    }
+
+    @Test
+    void aCallRightBeforeThePcIsWhereTheAnalysisReachesIt() {
+        long base = 0x2000_0000L;
+        byte[] ram = new byte[0x100];
+        RegionMemory mem = new RegionMemory().add("ram", base, ram);
+        CodeReader reader = code(mem, ram, base,
+                0xB580,         // 0x00 push {r7, lr}
+                0xB082,         // 0x02 sub sp, #8
+                0xAF00,         // 0x04 add r7, sp, #0
+                0xF000, 0xF800, // 0x06 bl: returns to 0x0a
+                0xD001,         // 0x0a beq
+                0xB401,         // 0x0c push {r0}: sp moves in the body (a shrink-wrapped or hand-written push)
+                0xBD80          // 0x0e pop {r7, pc}
+        );
+        PrologueAnalyzer.Analysis caller = PrologueAnalyzer.analysis(reader, base, base + 0x10, base + 0x0a).orElseThrow();
+        assertTrue(caller.reachedPc(), "the bl that returns to the pc ends the analysis there");
+        assertTrue(caller.holdsAtPc());
+        assertEquals(16, caller.framePointer().getAsLong(), "r7 = sp after push {r7, lr}; sub sp, #8: CFA - 16");
+        PrologueAnalyzer.Analysis later = PrologueAnalyzer.analysis(reader, base, base + 0x10, base + 0x0e).orElseThrow();
+        assertFalse(later.reachedPc());
+        assertEquals(base + 0x0c, later.spMovedAt().getAsLong(), "a push after the analysed prologue moves sp");
+        assertFalse(later.holdsAtPc());
+    }
+}
