@@ -150,10 +150,10 @@ public final class Analyzer {
         } else {
             CrashBacktrace.overflow(unwound).ifPresent(diagnosis::add);
         }
-        if (d.arch().isPresent() && d.arch().get().known(ArchBlock.PC) && !frames.isEmpty() && frames.get(0).pc().isPresent()
-                && frames.get(0).pc().getAsLong() != (d.arch().get().pc() & ~1L)) {
+        if (unwound.svc().isPresent()) {
+            // the same decision that puts gdbserver's pc at the svc (CrashContext.Crashed.pcIsSvc)
             diagnosis.add(String.format("The error was raised by the svc instruction at 0x%08x: the stacked pc 0x%08x is the instruction after it,"
-                    + " which can belong to the next function, so frame 0 shows the svc.", frames.get(0).pc().getAsLong(), d.arch().get().pc()));
+                    + " which can belong to the next function, so frame 0 shows the svc.", unwound.svc().getAsLong(), d.arch().get().pc()));
         }
         warnings.addAll(unwound.warnings());
         if (d.arch().isPresent() && d.arch().get().basicComplete() && frames.stream().filter(f -> !"guess".equals(f.kind())).count() <= 1) {

@@ -25,11 +25,14 @@ import java.util.Optional;
  * symbols); without it only the raw pc is known.
  */
 final class CrashBacktrace {
-    /** What the unwinding produced, ready for the report. */
+    /**
+     * What the unwinding produced, ready for the report. {@code svc}: the address of the svc that raised the error
+     * (k_oops, k_panic, __ASSERT), where frame 0 and the gdbserver's pc are, when the stacked pc is the instruction after it.
+     */
     record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
                   Optional<String> spExplanation, java.util.OptionalLong interruptedSp,
                   Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings,
-                  Optional<StackLimitRecovery.Result> stackLimit) {
+                  Optional<StackLimitRecovery.Result> stackLimit, java.util.OptionalLong svc) {
     }
 
     private CrashBacktrace() {
@@ -43,13 +46,13 @@ final class CrashBacktrace {
     static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus) {
         if (elf.isEmpty()) {
             return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "",
-                    List.of(), Optional.empty());
+                    List.of(), Optional.empty(), java.util.OptionalLong.empty());
         }
         CrashContext context = CrashContext.of(dump, elf.get(), symbols.orElseGet(() -> Symbolizers.forElf(elf.get())), memory, faultStatus);
         if (context.crashed().isEmpty()) {
             // no backtrace from an incomplete arch block; the threads the ELF lists are still the report's
             return new Result(Optional.empty(), context.threads(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(),
-                    Optional.empty(), "", context.unwinder().warnings(), Optional.empty());
+                    Optional.empty(), "", context.unwinder().warnings(), Optional.empty(), java.util.OptionalLong.empty());
         }
         CrashContext.Crashed crashed = context.crashed().get();
         Backtrace bt = crashed.backtrace();
@@ -75,7 +78,9 @@ final class CrashBacktrace {
                         + " (see the stack overflow below), so the dump's registers are not the crashed context", dump.arch().get().sp(), limit.get().limit())
                 : crashed.start().explanation();
         return new Result(Optional.of(bt), context.threads(), Optional.of(CrashSignature.shortForm(FaultReason.name(dump.reason()), bt)), Optional.of(spText),
-                crashed.start().registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, context.unwinder().warnings(), limit);
+                crashed.start().registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, context.unwinder().warnings(), limit,
+                crashed.pcIsSvc() ? java.util.OptionalLong.of(crashed.innermost().value(dev.zmkagent.coredump.unwind.RegisterSet.PC))
+                        : java.util.OptionalLong.empty());
     }
 
     /** What the report says about a stack-limit overflow that {@link StackLimitRecovery} explained. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The gdbserver serves the crash context of our report, not one of its own (both come from
  * {@code analyze.CrashContext}); without gdb, so that a divergence shows wherever the tests run. For every crash-lab
  * scenario with a dump: gdb's threads are the report's threads, in the report's order, and thread 1's pc is the pc of
- * the report's frame 0 (the svc for k_oops/__ASSERT, the overflowing function's caller after a stack-limit overflow).
+ * the report's frame 0 (the svc for k_oops/__ASSERT, the overflowing function's caller after a stack-limit overflow);
+ * the report and the server say that an error was raised by an svc exactly where gdb's truth was taken at one.
  * And for an arch block that lacks registers, where the old separate path served values the dump never held.
  */
 class ServedContextIsTheReportsTest {
@@ -45,7 +46,14 @@ class ServedContextIsTheReportsTest {
     @MethodSource("scenarios")
     void gdbIsServedTheReportsThreadsAndFrameZero(CrashLab.Scenario s) throws Exception {
         LoadedDump loaded = new DumpLoader(CATALOG).load(new AnalyzeRequest(s.file("partition.bin"), Optional.of(s.appElfPath()), OptionalLong.empty()));
-        assertThreadsAndFrameZeroAgree(new Analyzer(CATALOG).analyze(loaded), ServedDump.of(loaded).target().threads(), s.name());
+        CrashReport report = new Analyzer(CATALOG).analyze(loaded);
+        List<GdbThread> served = ServedDump.of(loaded).target().threads();
+        assertThreadsAndFrameZeroAgree(report, served, s.name());
+        // an svc-raised error (the lab's truth has gdb's view at the svc): the report says so, and gdb's pc is the svc
+        boolean atSvc = Files.readString(s.file("truth.txt")).contains("# the same context at its svc instruction");
+        assertEquals(atSvc, report.diagnosis().stream().anyMatch(d -> d.startsWith("The error was raised by the svc instruction")),
+                s.name() + ": " + report.diagnosis());
+        assertEquals(atSvc, served.get(0).extraInfo().contains("pc is the svc that raised it"), s.name() + ": " + served.get(0).extraInfo());
     }
 
     static void assertThreadsAndFrameZeroAgree(CrashReport report, List<GdbThread> served, String what) {
