@@ -127,7 +127,8 @@ final class CrashBacktrace {
 
     /**
      * A stack overflow names itself: the interrupted sp lies below the crashing thread's stack (in its guard or in
-     * whatever sits below it).
+     * whatever sits below it). Not for a stack-limit overflow whose callers were not rebuilt: its sentence says so and
+     * gives the advice, once.
      */
     static Optional<String> overflow(Result r) {
         if (r.stackLimitRefused() || r.interruptedSp().isEmpty() || r.crashingStack().isEmpty()) {
