@@ -49,7 +49,7 @@ KINDS = {"NONE": 0, "BUSFAULT": 1, "IRQ": 2, "IRQ_NESTED": 3, "FPU": 4, "NULLPTR
          "OOPS": 7, "ASSERT": 8, "DIV0": 9, "UNALIGNED": 10, "UNDEF": 11,
          "TIMER_NULLPTR": 12, "TAILCALL_ENTRY": 13, "TAILCALL_AMBIGUOUS": 14, "TIMER_NULLPTR_GC": 15, "TAILCALL_INDIRECT": 16, "IDLE_IRQ": 30,
          "VALUES": 40, "BONDS": 50, "BONDS_NO_TYPES": 51, "BUSFAULT_OTHER_SHIELD": 60,
-         "VLA_CALLEE": 80, "VLA_SELF": 81}
+         "VLA_CALLEE": 80, "VLA_SELF": 81, "VLA_MACRO": 82}
 # kinds whose firmware holds Bluetooth bonds: fw/bt_keys.c is linked in and the settings partition is written
 BOND_KINDS = {"BONDS", "BONDS_NO_TYPES"}
 # Triage build variants (60-69): the same bug built with another shield's code and data (fw/shield.c) linked in

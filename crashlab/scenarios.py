@@ -317,6 +317,18 @@ SCENARIOS += [
          proves="nice_nano-vla-callee's fault with log_msg.c built without debug information and "
                 "CONFIG_EXTRA_EXCEPTION_INFO: every log function is unwound by prologue analysis, the alloca "
                 "function's CFA from its frame pointer r7 (known from the dump), as gdb's Thumb prologue analyzer does."),
+    dict(name="nice_nano-vla-macro", target="nice_nano/zmk_debug", bootloader=NN_092, kind="VLA_MACRO", reason=25,
+         sources=["behavior_macro.c"], defines={"LAB_AFTER_TRIGGER": "lab_macro_trigger"},
+         alloca={"function": "queue_macro", "provable": False},
+         proves="A variable-length array sized at run time in a behavior (queue_macro resolves the macro's steps into "
+                "`struct zmk_behavior_binding resolved[state.count]`), the fault in zmk_behavior_queue_add while the "
+                "array is live: GCC's r7 frame pointer, sp saved in a register, moved by the computed size after the "
+                "empty-macro branch and restored at the end of the array's scope. r7 is not in the dump."),
+    dict(name="xiao-vla-macro-extra-info", target="xiao_ble/zmk_debug", bootloader=XIAO_080, kind="VLA_MACRO",
+         reason=25, mem="MIN", extra_exception_info=True, sources=["behavior_macro.c"],
+         defines={"LAB_AFTER_TRIGGER": "lab_macro_trigger"}, alloca={"function": "queue_macro", "provable": True},
+         proves="nice_nano-vla-macro with CONFIG_EXTRA_EXCEPTION_INFO (MIN dump, XIAO layout): r7 is in the dump and "
+                "the callee leaves it alone, so the VLA function's CFA and every caller are proved by the CFI."),
 ]
 
 

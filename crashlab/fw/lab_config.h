@@ -123,5 +123,6 @@ int display_layer_scale(int depth, uint32_t seed);
  * r7 frame pointer), on the stack at the fault */
 #define KIND_VLA_CALLEE    80   /* the fault in a callee of the alloca function */
 #define KIND_VLA_SELF      81   /* the fault in the alloca function itself, after sp moved */
+#define KIND_VLA_MACRO     82   /* a variable-length array in a behavior, the fault in a callee while it is live */
 
 #endif

@@ -1,6 +1,7 @@
 package dev.zmkagent.cli;
 
 import dev.zmkagent.agent.capture.Capturer;
+import dev.zmkagent.agent.doctor.WatchStartupChecks;
 import dev.zmkagent.agent.notify.Notifier;
 import dev.zmkagent.agent.notify.Notifiers;
 import dev.zmkagent.agent.notify.Tray;
@@ -39,7 +40,9 @@ final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--media", paramLabel = "DIR", description = "A folder drives are mounted in (repeatable; default: /media/$USER, /run/media/$USER, /media, /mnt; /Volumes on macOS; drive letters on Windows).")
+    @Option(names = "--media", paramLabel = "DIR", description = "A folder drives are mounted in (repeatable; default: ZMK_AGENT_MEDIA_ROOTS when set, "
+            + "else /media/$USER, /run/media/$USER, /media, /mnt; /Volumes on macOS; drive letters on Windows). On Linux every FAT or FUSE mount "
+            + "in /proc/self/mounts is watched as well.")
     List<Path> media = new ArrayList<>();
 
     @Option(names = "--no-notify", description = "No desktop notifications (headless use; the log still names every capture).")
@@ -91,7 +94,9 @@ final class WatchCommand implements Callable<Integer> {
             return 0;
         }
         Journal log = Journal.forStderr(debug);
-        List<Path> roots = media.isEmpty() ? MediaRoots.defaults() : media;
+        List<Path> roots = MediaRoots.forWatch(media, System.getenv(), System.getProperty("os.name", ""));
+        // doctor's checks once, in the background: a watch nobody looks at logs what will stop it capturing
+        WatchStartupChecks.inBackground(data.dirs().root(), media, log);
         Notifier notifier = Notifier.NONE;
         if (!noNotify) {
             Optional<Notifier> n = Notifiers.forPlatform();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,7 @@ public final class Machine implements AutoCloseable {
     private final BoardCatalog catalog;
     private SessionBusProbe bus;
     private UserIdentity identity;
+    private Optional<List<Path>> watchMedia = Optional.empty();
 
     public Machine(Path root, Map<String, String> env, CommandRunner runner, Optional<String> busAddress, Path dataDir, Path configHome,
                    BoardCatalog catalog) {
@@ -43,6 +45,20 @@ public final class Machine implements AutoCloseable {
         String xdg = env.get("XDG_CONFIG_HOME");
         Path config = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
         return new Machine(Path.of("/"), env, CommandRunner.SYSTEM, Optional.empty(), dataDir, config, BoardCatalog.builtin());
+    }
+
+    /**
+     * This machine as seen from a running watch started with {@code media} (its {@code --media} options, maybe none):
+     * the media folder check then checks those, not the user unit's.
+     */
+    public Machine watching(List<Path> media) {
+        this.watchMedia = Optional.of(List.copyOf(media));
+        return this;
+    }
+
+    /** The running watch's {@code --media} options, when the checks run inside one ({@link #watching}). */
+    public Optional<List<Path>> watchMedia() {
+        return watchMedia;
     }
 
     /** An absolute path of the machine ("/etc/udev/rules.d") under the root. */

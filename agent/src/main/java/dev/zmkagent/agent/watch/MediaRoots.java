@@ -34,6 +34,29 @@ public final class MediaRoots {
         return out;
     }
 
+    /**
+     * The folders a watch started with {@code media} (its {@code --media} options) watches, on {@code osName} with
+     * the environment {@code env}: {@code media} when given; else the ones {@link DriveRoots#ENV_MEDIA_ROOTS} names;
+     * else the platform's media folders. Whichever they are, a watch also reads the mount table where there is one
+     * ({@link #hasMountTable}): a folder list adds to it, it does not replace it. WatchCommand and doctor's media
+     * folder check both ask this.
+     */
+    public static List<Path> forWatch(List<Path> media, java.util.Map<String, String> env, String osName) {
+        if (!media.isEmpty()) {
+            return List.copyOf(media);
+        }
+        DriveRoots roots = DriveRoots.forPlatform(osName, env, () -> {
+            List<Path> drives = new ArrayList<>();
+            for (java.io.File f : java.io.File.listRoots()) {
+                drives.add(f.toPath());
+            }
+            return drives;
+        });
+        List<Path> out = new ArrayList<>(roots.mediaRoots());
+        out.addAll(roots.driveRoots());
+        return List.copyOf(out);
+    }
+
     /** True where the mount table can be read (Linux). */
     public static boolean hasMountTable() {
         return Files.isReadable(MOUNTS);

@@ -287,7 +287,7 @@ class DesktopDoctorTest {
         Finding f = fake.finding(r, "media_folders");
         assertEquals(Finding.Status.BLOCKING, f.status(), r.text());
         assertTrue(f.message().startsWith("a bootloader drive is mounted at /srv/vm-share/NICENANO (virtiofs), which zmk-agent watch neither"), f.message());
-        assertTrue(f.fix().orElseThrow().endsWith("or run watch with ZMK_AGENT_MEDIA_ROOTS=/srv/vm-share"), f.fix().toString());
+        assertTrue(f.fix().orElseThrow().endsWith("or run watch with --media /srv/vm-share)"), f.fix().toString());
         assertEquals(1, r.exitStatus());
 
         // With that folder a media root, the watch finds it.

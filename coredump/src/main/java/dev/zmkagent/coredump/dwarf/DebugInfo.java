@@ -987,6 +987,11 @@ public final class DebugInfo implements Symbolizer {
                 count = u.constant(r, Dw.AT_COUNT, -1);
             } else if (r.has(Dw.AT_UPPER_BOUND) && isConstantForm(r, Dw.AT_UPPER_BOUND)) {
                 count = u.constant(r, Dw.AT_UPPER_BOUND, -1) - lower + 1;
+            } else if (r.has(Dw.AT_COUNT) || r.has(Dw.AT_UPPER_BOUND)) {
+                // a reference to a variable or an expression: a variable-length array (GCC refers to an artificial
+                // local that holds the upper bound)
+                out.add(new DwarfType.Dimension(lower, DwarfType.Dimension.RUN_TIME));
+                continue;
             }
             out.add(new DwarfType.Dimension(lower, count < 0 ? -1 : count));
             if (out.size() > 16) {

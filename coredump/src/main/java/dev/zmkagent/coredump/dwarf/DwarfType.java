@@ -28,8 +28,17 @@ public final class DwarfType {
     public record Enumerator(String name, long value) {
     }
 
-    /** {@code count} is -1 when the dimension's size is unknown (a flexible array). */
+    /**
+     * {@code count} is -1 when the dimension's size is unknown (a flexible array), {@link #RUN_TIME} when DWARF gives it
+     * by a variable or an expression (a variable-length array: the length is computed at run time).
+     */
     public record Dimension(long lowerBound, long count) {
+        public static final long RUN_TIME = -2;
+
+        /** A variable-length array's dimension: its length is a run-time value, not part of the type. */
+        public boolean runTime() {
+            return count == RUN_TIME;
+        }
     }
 
     public static final DwarfType VOID = new DwarfType(Kind.VOID, "void", -1, 0, () -> null, List::of, List::of, List::of, List::of, false, false);

@@ -277,7 +277,7 @@ final class ExpressionEvaluator {
                         case 0x9c: {                                                            // call_frame_cfa
                             OptionalLong cfa = frame.cfa();
                             if (cfa.isEmpty()) {
-                                throw new Missing.Unavailable(Missing.register(13));
+                                throw new Missing.Unavailable(Missing.cfa());
                             }
                             push(cfa.getAsLong());
                             break;

@@ -254,7 +254,10 @@ public final class FrameValues {
             if (depth >= MAX_ENTRY_DEPTH) {
                 throw noEntryValue("entry values nest too deep");
             }
-            if (caller == null || caller.scopes == null || caller.frame.kind() == FrameKind.EXCEPTION) {
+            if (caller == null) {
+                throw noEntryValue("its caller is not known: the backtrace ends at this frame");
+            }
+            if (caller.scopes == null || caller.frame.kind() == FrameKind.EXCEPTION) {
                 throw noEntryValue("this frame's caller is not a function call with call-site information");
             }
             long entry = machine.scopes.get(machine.scopes.size() - 1).entryPc();

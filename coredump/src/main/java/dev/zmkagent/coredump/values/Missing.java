@@ -5,13 +5,20 @@ package dev.zmkagent.coredump.values;
  * ({@link MissingReasons}).
  *
  * @param kind     what was missing
- * @param number   the register number (REGISTER), the address (MEMORY)
+ * @param number   the register number (REGISTER; {@link #CFA} for the frame's CFA), the address (MEMORY)
  * @param detail   for UNSUPPORTED / ERROR: what went wrong
  */
 public record Missing(Kind kind, long number, String detail) {
     public enum Kind { OPTIMIZED_OUT, REGISTER, MEMORY, UNSUPPORTED, ERROR }
 
     public static final Missing OPTIMIZED = new Missing(Kind.OPTIMIZED_OUT, 0, "");
+
+    /** {@link Kind#REGISTER} with this number: the frame's CFA (its caller's sp) is not known. */
+    public static final long CFA = -1;
+
+    static Missing cfa() {
+        return new Missing(Kind.REGISTER, CFA, "");
+    }
 
     static Missing register(int reg) {
         return new Missing(Kind.REGISTER, reg, "");

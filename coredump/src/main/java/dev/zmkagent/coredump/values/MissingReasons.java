@@ -71,6 +71,9 @@ public final class MissingReasons {
     }
 
     private String register(int reg, boolean outerFrame) {
+        if (reg == Missing.CFA) {
+            return "its location is relative to this frame's CFA (its caller's sp), which is not known: the backtrace ends at this frame";
+        }
         String name = registerName(reg);
         if (reg >= 64) {
             return "it is in the floating-point register " + name + ", which a Zephyr coredump does not hold (an FPU exception frame"

@@ -27,6 +27,9 @@ final class ValueFormatter {
         java.util.OptionalLong read(long address, int size);
     }
 
+    /** What a variable-length array's value says instead of its elements. */
+    static final String VARIABLE_LENGTH = "the length of a variable-length array (a run-time value kept in another variable)";
+
     private final SymbolTable symbols;
     private final ByteSource memory;
     private final List<Missing> missing = new ArrayList<>();
@@ -460,6 +463,11 @@ final class ValueFormatter {
 
     private void array(StringBuilder sb, DwarfType t, ValueBytes v, int offset, int depth) {
         List<DwarfType.Dimension> dims = t.dimensions();
+        if (dims.stream().anyMatch(DwarfType.Dimension::runTime)) {
+            // its length is in another variable (DW_AT_upper_bound refers to it); printing "{}" would be a lie
+            sb.append(missingText(Missing.unsupported(VARIABLE_LENGTH)));
+            return;
+        }
         DwarfType element = t.target() == null ? DwarfType.UNKNOWN : t.target();
         array(sb, dims, 0, element, v, offset, depth);
     }

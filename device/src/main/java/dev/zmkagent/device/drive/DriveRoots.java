@@ -17,7 +17,11 @@ import java.util.Optional;
  * @param driveRoots   each of these is a candidate drive
  */
 public record DriveRoots(Optional<Path> mountTable, List<Path> mediaRoots, List<Path> driveRoots) {
-    /** Replaces the default roots (path-separator list); the mount table is then not read. */
+    /**
+     * Replaces the default media folders (path-separator list). Here (the device discovery of {@code devices}) the
+     * mount table is then not read; {@code watch} still reads it, and its {@code --media} options come first
+     * (agent's {@code MediaRoots.forWatch}, which doctor checks too).
+     */
     public static final String ENV_MEDIA_ROOTS = "ZMK_AGENT_MEDIA_ROOTS";
 
     public static DriveRoots only(List<Path> mediaRoots) {
