@@ -28,11 +28,13 @@ final class CrashBacktrace {
     /**
      * What the unwinding produced, ready for the report. {@code svc}: the address of the svc that raised the error
      * (k_oops, k_panic, __ASSERT), where frame 0 and the gdbserver's pc are, when the stacked pc is the instruction after it.
+     * {@code stackLimitRefused}: a stack-limit overflow whose callers were not rebuilt; the backtrace's notes carry its
+     * sentence and stack-size advice ({@link #stackLimitRefusal}), so {@link #overflow} adds none.
      */
     record Result(Optional<Backtrace> backtrace, List<ThreadLister.ThreadEntry> threads, Optional<String> signature,
                   Optional<String> spExplanation, java.util.OptionalLong interruptedSp,
                   Optional<dev.zmkagent.coredump.memory.AddressRange> crashingStack, String crashingThread, List<String> warnings,
-                  Optional<StackLimitRecovery.Result> stackLimit, java.util.OptionalLong svc) {
+                  Optional<StackLimitRecovery.Result> stackLimit, java.util.OptionalLong svc, boolean stackLimitRefused) {
     }
 
     private CrashBacktrace() {
@@ -46,20 +48,20 @@ final class CrashBacktrace {
     static Result compute(ZephyrDump dump, Optional<ElfFile> elf, Optional<Symbolizer> symbols, Memory memory, Optional<FaultStatus> faultStatus) {
         if (elf.isEmpty()) {
             return new Result(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty(), "",
-                    List.of(), Optional.empty(), java.util.OptionalLong.empty());
+                    List.of(), Optional.empty(), java.util.OptionalLong.empty(), false);
         }
         CrashContext context = CrashContext.of(dump, elf.get(), symbols.orElseGet(() -> Symbolizers.forElf(elf.get())), memory, faultStatus);
         if (context.crashed().isEmpty()) {
             // no backtrace from an incomplete arch block; the threads the ELF lists are still the report's
             return new Result(Optional.empty(), context.threads(), Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(),
-                    Optional.empty(), "", context.unwinder().warnings(), Optional.empty(), java.util.OptionalLong.empty());
+                    Optional.empty(), "", context.unwinder().warnings(), Optional.empty(), java.util.OptionalLong.empty(), false);
         }
         CrashContext.Crashed crashed = context.crashed().get();
         Backtrace bt = crashed.backtrace();
         // The crashing thread's stack: from the thread list, or (MIN dumps hold no _kernel) the ELF object that holds the
         // outermost frame of the crashing context.
         Optional<dev.zmkagent.coredump.memory.AddressRange> stack = context.currentStack();
-        String thread = context.current().filter(t -> t.stack().isPresent()).map(t -> "thread '" + t.name() + "'").orElse("the crashing thread");
+        String thread = context.current().filter(t -> t.stack().isPresent()).map(ThreadLister.ThreadEntry::inSentence).orElse("the crashing thread");
         if (stack.isEmpty()) {
             List<Frame> fs = bt.frames();
             for (int i = fs.size() - 1; i >= 0 && stack.isEmpty(); i--) {
@@ -80,7 +82,7 @@ final class CrashBacktrace {
         return new Result(Optional.of(bt), context.threads(), Optional.of(CrashSignature.shortForm(FaultReason.name(dump.reason()), bt)), Optional.of(spText),
                 crashed.start().registers().get(dev.zmkagent.coredump.unwind.RegisterSet.SP), stack, thread, context.unwinder().warnings(), limit,
                 crashed.pcIsSvc() ? java.util.OptionalLong.of(crashed.innermost().value(dev.zmkagent.coredump.unwind.RegisterSet.PC))
-                        : java.util.OptionalLong.empty());
+                        : java.util.OptionalLong.empty(), crashed.stackLimitRefused());
     }
 
     /** What the report says about a stack-limit overflow that {@link StackLimitRecovery} explained. */
@@ -125,10 +127,11 @@ final class CrashBacktrace {
 
     /**
      * A stack overflow names itself: the interrupted sp lies below the crashing thread's stack (in its guard or in
-     * whatever sits below it).
+     * whatever sits below it). Not for a stack-limit overflow whose callers were not rebuilt: its sentence says so and
+     * gives the advice, once.
      */
     static Optional<String> overflow(Result r) {
-        if (r.interruptedSp().isEmpty() || r.crashingStack().isEmpty()) {
+        if (r.stackLimitRefused() || r.interruptedSp().isEmpty() || r.crashingStack().isEmpty()) {
             return Optional.empty();
         }
         long sp = r.interruptedSp().getAsLong();

@@ -56,9 +56,11 @@ public final class CrashContext {
      *                    function that overflowed (its own pc was never saved)
      * @param ipsr        the exception number the context ran in (0: thread mode), from the stacked xPSR; 0 for the
      *                    rebuilt caller of an overflow (a thread's function)
+     * @param stackLimitRefused true when the core could not stack the exception frame at the stack limit and the callers
+     *                    could not be rebuilt: the backtrace's notes say why, with the stack-size advice
      */
     public record Crashed(FaultContext.Resolved start, Backtrace backtrace, Optional<StackLimitRecovery.Result> stackLimit,
-                          RegisterSet innermost, int ipsr) {
+                          RegisterSet innermost, int ipsr, boolean stackLimitRefused) {
         /**
          * Registers of the innermost frame that the unwind proved on the way although the dump did not hold them (a
          * frame pointer that some frame's call-frame information determines, in a register no frame in between
@@ -118,7 +120,7 @@ public final class CrashContext {
         if (attempt.refusal().isPresent()) {
             // a stack-limit overflow whose callers could not be rebuilt: the plain unwind stays, and the report says why
             List<String> notes = new ArrayList<>(bt.notes());
-            notes.add(CrashBacktrace.stackLimitRefusal(dump, current.map(t -> "thread '" + t.name() + "'").orElse("the crashing thread"),
+            notes.add(CrashBacktrace.stackLimitRefusal(dump, current.map(ThreadLister.ThreadEntry::inSentence).orElse("the crashing thread"),
                     attempt.refusal().get()));
             bt = new Backtrace(bt.frames(), bt.stopReason(), bt.establishedAtStart(), notes);
         }
@@ -144,7 +146,7 @@ public final class CrashContext {
             }
             ipsr = (int) (a.xpsr() & 0x1FF);
         }
-        return new CrashContext(unwinder, threads, Optional.of(new Crashed(start, bt, limit, innermost, ipsr)));
+        return new CrashContext(unwinder, threads, Optional.of(new Crashed(start, bt, limit, innermost, ipsr, attempt.refusal().isPresent())));
     }
 
     /** The unwinder built for this ELF; ask it for {@link Unwinder#warnings} after everything was unwound. */

@@ -149,7 +149,7 @@ final class ZephyrThreads implements ThreadSource {
     }
 
     private static String label(ThreadLister.ThreadEntry t) {
-        return t.name().isEmpty() ? String.format("thread 0x%08x", t.address()) : t.name();
+        return t.label();
     }
 
 

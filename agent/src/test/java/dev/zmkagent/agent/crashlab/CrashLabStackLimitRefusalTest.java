@@ -14,9 +14,19 @@ import dev.zmkagent.coredump.report.JsonReport;
 import dev.zmkagent.coredump.report.MarkdownReport;
 import dev.zmkagent.coredump.report.TextReport;
 import dev.zmkagent.coredump.symbols.CallSite;
+import dev.zmkagent.agent.analyze.Analyzer;
+import dev.zmkagent.agent.analyze.DumpInput;
+import dev.zmkagent.agent.analyze.InputReader;
+import dev.zmkagent.coredump.unwind.UnwindOptions;
+import dev.zmkagent.device.boards.BoardCatalog;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +64,33 @@ class CrashLabStackLimitRefusalTest {
         @SuppressWarnings("unchecked")
         List<String> json = (List<String>) JSON.std.mapFrom(JsonReport.render(r)).get("diagnosis");
         assertTrue(json.stream().anyMatch(d -> d.contains(jump)), "JSON diagnosis: " + json);
+        // one piece of stack-size advice, the refusal's (before: also "The stack pointer ... is within 64 bytes of the
+        // bottom of thread 'kscan' ... Raise its stack size")
+        assertEquals(1, r.diagnosis().stream().filter(d -> d.contains("stack size")).count(), diagnosis);
+        assertTrue(r.diagnosis().stream().noneMatch(d -> d.contains("within 64 bytes of")), diagnosis);
+    }
+
+    /** A thread without a name is named as everywhere else, by its address (before: "thread ''"). */
+    @Test
+    void anUnnamedThreadIsNamedByItsAddress() {
+        byte[] partition = S.partition();
+        byte[] name = "kscan\0".getBytes(StandardCharsets.US_ASCII);
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i + name.length <= partition.length; i++) {
+            if (Arrays.equals(partition, i, i + name.length, name, 0, name.length)) {
+                at.add(i);
+            }
+        }
+        assertEquals(1, at.size(), "the dump holds the kscan thread's name once (its k_thread's name[])");
+        partition[at.get(0)] = 0; // the thread's name is empty (as with CONFIG_THREAD_NAME's name unset)
+        DumpInput in = new InputReader(BoardCatalog.builtin()).read("partition.bin", partition, OptionalLong.empty());
+        CrashReport r = new Analyzer(BoardCatalog.builtin()).analyze(in, Optional.of(ElfFile.parse(ByteView.of(S.appElf()))), Optional.empty());
+        CrashReport.ThreadInfo current = r.threads().stream().filter(CrashReport.ThreadInfo::current).findFirst().orElseThrow();
+        assertEquals("", current.name(), "the patch emptied the crashing thread's name");
+        String diagnosis = String.join("\n", r.diagnosis());
+        assertTrue(diagnosis.contains(String.format("Stack overflow stopped by the stack limit (PSPLIM, CONFIG_BUILTIN_STACK_GUARD): thread 0x%08x"
+                + " overflowed its stack", current.address())), diagnosis);
+        assertFalse(diagnosis.contains("''"), diagnosis);
     }
 
     @SuppressWarnings("unchecked")
@@ -74,6 +111,18 @@ class CrashLabStackLimitRefusalTest {
             assertEquals("guess", f.kind(), "nothing is recovered: " + f);
             assertTrue(onPath.contains(f.function() + " " + String.format("0x%08x", f.pc().orElseThrow())), "a guess off the real call path: " + f);
         }
+        // the scan finds the callers' saved return addresses, innermost first, up to its limit: every caller gdb saw
+        // above the overflowing frame (the truth's frames after frame 0 that have a function) or as many as it takes
+        List<String> callers = new ArrayList<>();
+        for (Map<String, Object> f : ((List<Map<String, Object>>) overflow.get("frames")).subList(1, ((List<?>) overflow.get("frames")).size())) {
+            if (f.get("function") != null) {
+                callers.add(f.get("function") + " " + f.get("pc"));
+            }
+        }
+        int guesses = Math.min(callers.size(), UnwindOptions.defaults().maxGuesses());
+        assertTrue(guesses > 0, "the truth has callers on the stack");
+        assertEquals(callers.subList(0, guesses), frames.subList(1, frames.size()).stream()
+                .map(f -> f.function() + " " + String.format("0x%08x", f.pc().orElseThrow())).toList(), "the guesses");
         assertTrue(frames.stream().noneMatch(f -> "display_layer_scale".equals(f.function())), "the function that jumped is no frame");
     }
 }

@@ -83,7 +83,8 @@ public final class StackLimitRecovery {
 
     /**
      * What {@link #attempt} found: the rebuilt chain, or (empty {@code result}) why none was rebuilt; both empty when
-     * the crash is not a stack-limit overflow whose frame the core could not stack (nothing was tried).
+     * the crash is not a stack-limit overflow whose frame the core could not stack (nothing was tried): then the dump's
+     * registers do not show a failed stacking ({@link #nothingStacked}), and no sentence may claim one.
      */
     public record Attempt(Optional<Result> result, Optional<String> refusal) {
         static Attempt notTried() {
@@ -107,8 +108,9 @@ public final class StackLimitRecovery {
      * The crash of a dump, if it is a stack overflow stopped by the Armv8-M stack limit where the core could not stack
      * the exception frame: reason K_ERR_STACK_CHK_FAIL (2, CONFIG_BUILTIN_STACK_GUARD's STKOF), a core with PSPLIM
      * ({@code arch}), the dump's frame at the bottom of the crashing thread's stack (psp = PSPLIM = stack_info.start,
-     * which is the stack object's start or just above an MPU guard carved from it), and registers there that do not
-     * unwind ({@code normal} did not reach the thread's entry). A frame the core did stack at the limit unwinds
+     * which is the stack object's start or just above an MPU guard carved from it) with pc = lr = never-written stack
+     * ({@link #nothingStacked}), and registers there that do not unwind ({@code normal} did not reach the thread's
+     * entry). A frame the core did stack at the limit unwinds
      * normally and is left alone. The stack is the crashing thread's from the thread list, else the ELF object that
      * holds psp.
      */
@@ -126,10 +128,29 @@ public final class StackLimitRecovery {
         long psp = start.frameAddress().getAsLong();
         Optional<AddressRange> stack = threadStack.or(() -> unwinder.elf().symbols().containing(psp).filter(ElfSymbol::isObject)
                 .map(sym -> new AddressRange(sym.address(), sym.address() + sym.size())));
-        if (stack.isEmpty() || psp < stack.get().start() || psp >= stack.get().start() + 64 || psp >= stack.get().end()) {
+        if (stack.isEmpty() || psp >= stack.get().end() || !nothingStacked(start.registers(), psp, stack.get())) {
+            // a frame the core did stack near the bottom of the stack (__stack_chk_fail's svc, a fault with real pc and
+            // lr) is the crashed context: nothing to rebuild, and no word that the core could not stack it
             return Attempt.notTried();
         }
         return attemptRecover(unwinder, memory, psp, stack.get(), options);
+    }
+
+    /** The never-written stack Zephyr's 0xAA fill leaves (CONFIG_INIT_STACKS, kernel/thread.c setup_thread_stack()). */
+    private static final long STACK_FILL = 0xAAAA_AAAAL;
+
+    /**
+     * True when the dump's registers are what a failed stacking leaves, as far as a dump can show it: psp is the stack
+     * limit itself (PSPLIM = {@code stack_info.start}, Zephyr's swap_helper.S/thread.c configure_builtin_stack_guard(),
+     * the start of {@code stack}), where the core put it without stacking anything, and pc = lr = a never-written
+     * stack word (0, or the 0xAA fill): no stacked frame has pc and lr both 0 (a jump to 0 leaves its caller in lr).
+     */
+    static boolean nothingStacked(RegisterSet regs, long psp, AddressRange stack) {
+        if (psp != stack.start() || !regs.has(RegisterSet.PC) || !regs.has(RegisterSet.LR)) {
+            return false;
+        }
+        long pc = regs.value(RegisterSet.PC);
+        return pc == regs.value(RegisterSet.LR) && (pc == 0 || pc == STACK_FILL);
     }
 
     /**

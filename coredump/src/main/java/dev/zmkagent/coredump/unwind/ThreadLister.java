@@ -60,6 +60,19 @@ public final class ThreadLister {
             return state.isPresent() ? ThreadState.names(state.getAsLong()) : List.of();
         }
 
+        /**
+         * The thread's name wherever the project shows one (the report, gdb's thread list): its name, or for a thread
+         * without one (CONFIG_THREAD_NAME off, or an empty name) "thread 0x%08x", its k_thread's address.
+         */
+        public String label() {
+            return name.isEmpty() ? String.format("thread 0x%08x", address) : name;
+        }
+
+        /** {@link #label} in a sentence: "thread 'kscan'", or "thread 0x20001234" for a thread without a name. */
+        public String inSentence() {
+            return name.isEmpty() ? label() : "thread '" + name + "'";
+        }
+
         /** The state for a report line, e.g. "pending (0x02)", or empty when the dump does not hold it. */
         public Optional<String> stateText() {
             return state.isPresent() ? Optional.of(ThreadState.text(state.getAsLong())) : Optional.empty();

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +151,44 @@ class StackLimitRecoveryTest {
         Backtrace clean = new Backtrace(List.of(), new StopReason(StopReason.Kind.OUTERMOST, "reached z_thread_entry"));
         assertEquals(Optional.empty(), StackLimitRecovery.forCrash(2, ArmArchitecture.ARMV8_M_MAINLINE, start, clean, Optional.empty(), u, m, OPTIONS),
                 "a frame that unwinds was stacked: nothing to rebuild");
+    }
+
+    /**
+     * Only a dump whose registers show a failed stacking is taken for one: psp at the limit (PSPLIM = the thread's
+     * stack start) and pc = lr = the never-written stack bottom. A frame stacked normally near the bottom (a
+     * __stack_chk_fail or k_panic with real pc and lr, 32 bytes above the start) is the crashed context: nothing is
+     * rebuilt and no refusal claims that the core could not stack it (before: a refusal, or a chain rebuilt over it).
+     */
+    @SuppressWarnings("unchecked")
+    @Test
+    void onlyRegistersThatWereNeverStackedAreTakenForAFailedStacking() {
+        ZephyrDump d = dump();
+        long limit = CrashLab.hex(overflow().get("stack_start"));
+        Unwinder u = Unwinder.forElf(ELF, DebugInfo.forElf(ELF));
+        AddressRange object = ELF.symbols().containing(limit).map(s -> new AddressRange(s.address(), s.address() + s.size())).orElseThrow();
+        Optional<AddressRange> thread = Optional.of(new AddressRange(limit, object.end()));
+        StackLimitRecovery.Result real = recover(memory(d, 0, 0), limit).orElseThrow();
+        Backtrace stopped = new Backtrace(List.of(), new StopReason(StopReason.Kind.CORRUPT_FRAME, "a stack smashed below its canary"));
+        // the real context at the overflowing instruction (from the lab's first run): registers that were stacked
+        Map<String, Object> live = (Map<String, Object>) overflow().get("registers");
+        for (RegionMemory m : List.of(memory(d, 0, 0), memory(d, real.returnSlot(), 0))) {
+            FaultContext.Resolved lab = FaultContext.forDump(d, m, u, OPTIONS);
+            assertEquals(OptionalLong.of(limit), lab.frameAddress(), "the lab's psp is PSPLIM");
+            StackLimitRecovery.Attempt failed = StackLimitRecovery.attempt(2, ArmArchitecture.ARMV8_M_MAINLINE, lab, stopped, thread, u, m, OPTIONS);
+            assertTrue(failed.result().isPresent() || failed.refusal().isPresent(), "the lab's dump: pc = lr = 0 at PSPLIM");
+            RegisterSet stacked = lab.registers().with(RegisterSet.PC, CrashLab.hex(live.get("pc"))).with(RegisterSet.LR, CrashLab.hex(live.get("lr")));
+            Map<String, FaultContext.Resolved> notFailed = Map.of(
+                    "real pc and lr 32 bytes above the start", new FaultContext.Resolved(stacked, lab.meaning(), OptionalLong.of(limit + 32), ""),
+                    "real pc and lr at the start", new FaultContext.Resolved(stacked, lab.meaning(), OptionalLong.of(limit), ""),
+                    "pc = lr = 0 but 32 bytes above the limit", new FaultContext.Resolved(lab.registers(), lab.meaning(), OptionalLong.of(limit + 32), ""),
+                    "pc 0 after a jump to 0 (lr is its caller)", new FaultContext.Resolved(lab.registers().with(RegisterSet.LR, CrashLab.hex(live.get("lr"))),
+                            lab.meaning(), OptionalLong.of(limit), ""));
+            for (Map.Entry<String, FaultContext.Resolved> e : notFailed.entrySet()) {
+                StackLimitRecovery.Attempt a = StackLimitRecovery.attempt(2, ArmArchitecture.ARMV8_M_MAINLINE, e.getValue(), stopped, thread, u, m, OPTIONS);
+                assertEquals(Optional.empty(), a.refusal(), e.getKey());
+                assertEquals(Optional.empty(), a.result().map(StackLimitRecovery.Result::function), e.getKey());
+            }
+        }
     }
 
     /** Stack use needs the 0xAA fill: this build has none (no CONFIG_INIT_STACKS), so no thread claims a full stack. */
