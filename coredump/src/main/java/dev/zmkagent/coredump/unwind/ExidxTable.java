@@ -32,6 +32,11 @@ public final class ExidxTable {
         return new ExidxTable(new long[0], new boolean[0], 0);
     }
 
+    /** A table of one function {@code [start, end)}, as an ELF's .ARM.exidx with one entry gives it. */
+    static ExidxTable of(long start, long end) {
+        return new ExidxTable(new long[] {start}, new boolean[] {false}, end);
+    }
+
     public static ExidxTable build(ElfFile elf) {
         Optional<ElfSection> s = elf.section(".ARM.exidx");
         if (s.isEmpty() || !s.get().hasFileData()) {

@@ -70,23 +70,32 @@ final class FrameStepper {
                 Optional<Long> start = functionStart(lookup);
                 Optional<PrologueAnalyzer.Analysis> analysed = start.flatMap(s -> PrologueAnalyzer.analysis(code, s, functionEnd(lookup, s), pc));
                 if (analysed.isPresent() && regs.has(RegisterSet.SP)) {
-                    if (!analysed.get().holdsAtPc()) {
-                        throw new UnwindStop(StopReason.Kind.REGISTER_UNKNOWN, spMovedSentence(lookup, analysed.get(),
+                    PrologueAnalyzer.Analysis a = analysed.get();
+                    if (!a.holdsAtPc() && a.spMovedAt().isPresent()) {
+                        throw new UnwindStop(StopReason.Kind.REGISTER_UNKNOWN, spMovedSentence(lookup, a,
                                 String.format("by its call-frame information the CFA is %s + %d (%s is its frame pointer), and %s is not known in this"
                                                 + " frame (not in the dump, and no frame below saved it)", RegisterSet.name(row.cfaRegister()),
                                         row.cfaOffset(), RegisterSet.name(row.cfaRegister()), RegisterSet.name(row.cfaRegister())),
                                 row.cfaRegister() == 7), true);
                     }
                     String unknown = RegisterSet.name(row.cfaRegister());
-                    // The CFI rule CFA = reg + n holds at this pc, so the frame register's value follows from the CFA.
-                    long cfa = (regs.value(RegisterSet.SP) + analysed.get().row().cfaOffset()) & 0xFFFF_FFFFL;
+                    long cfa = (regs.value(RegisterSet.SP) + a.row().cfaOffset()) & 0xFFFF_FFFFL;
                     long fromReg = row.cfaOffset();
-                    established = established.with(row.cfaRegister(), cfa - fromReg);
+                    if (a.holdsAtPc()) {
+                        // The CFI rule CFA = reg + n holds at this pc, so the frame register's value follows from the CFA.
+                        established = established.with(row.cfaRegister(), cfa - fromReg);
+                    }
                     UnwindRow merged = row.copy();
-                    merged.setCfa(RegisterSet.SP, analysed.get().row().cfaOffset());
+                    merged.setCfa(RegisterSet.SP, a.row().cfaOffset());
                     row = merged;
-                    method = String.format("cfi with the CFA from prologue analysis (%s unknown; by the CFI it is CFA - %d = 0x%08x)",
-                            unknown, fromReg, (cfa - fromReg) & 0xFFFF_FFFFL);
+                    method = a.holdsAtPc()
+                            ? String.format("cfi with the CFA from prologue analysis (%s unknown; by the CFI it is CFA - %d = 0x%08x)",
+                                    unknown, fromReg, (cfa - fromReg) & 0xFFFF_FFFFL)
+                            // As before sp moves were looked for: no sp move was found, but the search could not run, so
+                            // the CFA rests on sp not having moved since the prologue. Say so; the r7 it gives is not proved.
+                            : String.format("cfi with the CFA from prologue analysis, unchecked (%s unknown; the CFA assumes sp has not moved since the"
+                                    + " prologue, analysed up to 0x%08x, and the rest of the function could not be searched for sp moves: %s)",
+                                    unknown, a.stoppedAt(), whyUnchecked(lookup, start.get(), a));
                 }
             }
         } else {
@@ -104,7 +113,9 @@ final class FrameStepper {
             }
             PrologueAnalyzer.Analysis a = analysed.get();
             row = a.row();
-            method = "prologue analysis";
+            method = a.holdsAtPc() ? "prologue analysis" : String.format("prologue analysis, unchecked (the CFA assumes sp has not moved"
+                    + " since the prologue, analysed up to 0x%08x, and the rest of the function could not be searched for sp moves: %s)",
+                    a.stoppedAt(), whyUnchecked(lookup, start.get(), a));
             if (!a.holdsAtPc() && a.spMovedAt().isPresent()) {
                 // sp moved after the analysed prologue. If that prologue set up r7 as frame pointer (GCC does for
                 // alloca and variable-length arrays), the CFA is r7 + k, as gdb's Thumb prologue analyzer takes it.
@@ -136,6 +147,18 @@ final class FrameStepper {
     /** The end of the function symbol holding {@code lookup} that starts at {@code start}; {@code start} when not known. */
     private long functionEnd(long lookup, long start) {
         return elf.symbols().functionAt(lookup).filter(f -> f.address() == start && f.size() > 0).map(f -> f.address() + f.size()).orElse(start);
+    }
+
+    /** Why the rest of the function after {@code a.stoppedAt()} was not searched for sp moves ({@code a.restChecked()} false). */
+    private String whyUnchecked(long lookup, long start, PrologueAnalyzer.Analysis a) {
+        long end = functionEnd(lookup, start);
+        if (end <= start) {
+            return "its end is not known (no function symbol with a size holds the pc)";
+        }
+        if (end - a.stoppedAt() > PrologueAnalyzer.MAX_FUNCTION_BYTES) {
+            return String.format("it is longer than %d KiB", PrologueAnalyzer.MAX_FUNCTION_BYTES / 1024);
+        }
+        return "its code is in neither the ELF nor the dump";
     }
 
     /**

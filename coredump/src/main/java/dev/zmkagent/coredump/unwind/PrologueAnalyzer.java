@@ -23,7 +23,7 @@ import java.util.OptionalLong;
 final class PrologueAnalyzer {
     private static final int MAX_BYTES = 96;
     /** How far the rest of a function is searched for an sp move (longer functions count as unchecked). */
-    private static final int MAX_FUNCTION_BYTES = 64 * 1024;
+    static final int MAX_FUNCTION_BYTES = 64 * 1024;
 
     private PrologueAnalyzer() {
     }

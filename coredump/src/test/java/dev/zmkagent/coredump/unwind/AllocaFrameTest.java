@@ -1,17 +1,21 @@
 package dev.zmkagent.coredump.unwind;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zmkagent.coredump.bytes.ByteView;
 import dev.zmkagent.coredump.crashlab.CrashLab;
 import dev.zmkagent.coredump.dwarf.DebugInfo;
 import dev.zmkagent.coredump.elf.ElfFile;
+import dev.zmkagent.coredump.elf.ElfSymbol;
 import dev.zmkagent.coredump.format.MemoryBlock;
 import dev.zmkagent.coredump.format.StoredDump;
 import dev.zmkagent.coredump.format.ZephyrDump;
 import dev.zmkagent.coredump.memory.RegionMemory;
+import dev.zmkagent.coredump.unwind.cfi.FdeIndex;
 import dev.zmkagent.coredump.unwind.cfi.UnwindRow;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,5 +215,64 @@ class AllocaFrameTest {
         assertFalse(later.reachedPc());
         assertEquals(base + 0x0c, later.spMovedAt().getAsLong(), "a push after the analysed prologue moves sp");
         assertFalse(later.holdsAtPc());
+    }
+
+    /** The lab ELF with the st_size of every symbol at {@code address} (Thumb bit set in the ELF) changed to {@code size}. */
+    private static byte[] withSymbolSize(byte[] elfBytes, long address, long size) {
+        ElfFile elf = ElfFile.parse(ByteView.of(elfBytes));
+        var symtab = elf.section(".symtab").orElseThrow();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(elfBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int patched = 0;
+        for (long off = symtab.fileOffset(); off + 16 <= symtab.fileOffset() + symtab.size(); off += 16) {
+            if ((b.getInt((int) off + 4) & 0xFFFF_FFFEL) == address && (b.get((int) off + 12) & 0xF) == ElfSymbol.STT_FUNC) {
+                b.putInt((int) off + 8, (int) size);
+                patched++;
+            }
+        }
+        assertTrue(patched > 0);
+        return elfBytes;
+    }
+
+    @Test
+    void whereTheRestOfAnR7CfaFunctionCannotBeSearchedTheFrameUnwindsFromSpAndSaysItIsUnchecked() {
+        // An assembly symbol with .cfi but size 0 (its start from .ARM.exidx): the search for sp moves after the
+        // prologue cannot run. Before the sp-move rule such a frame unwound from sp; the rule then stopped it although
+        // no sp move was found. The state is real: the alloca function at the instruction right after its first
+        // branch, where sp is still the prologue's (its sp move comes later, as the search over its real size shows).
+        byte[] lab = CrashLab.scenario("nice_nano-vla-self").appElf();
+        ElfFile real = ElfFile.parse(ByteView.of(lab.clone()));
+        var fn = real.symbols().byName(ALLOCA).orElseThrow();
+        long start = fn.address();
+        CodeReader realCode = new CodeReader(real, new RegionMemory());
+        PrologueAnalyzer.Analysis full = PrologueAnalyzer.analysis(realCode, start, start + fn.size(), start + fn.size()).orElseThrow();
+        long branch = full.stoppedAt();
+        long pc = branch + (CodeReader.isWide(realCode.halfword(branch).getAsInt()) ? 4 : 2);
+        PrologueAnalyzer.Analysis atPc = PrologueAnalyzer.analysis(realCode, start, start + fn.size(), pc).orElseThrow();
+        assertTrue(atPc.spMovedAt().getAsLong() >= pc, "sp has not moved yet at the pc");
+
+        ElfFile sizeless = ElfFile.parse(ByteView.of(withSymbolSize(lab.clone(), start, 0)));
+        FdeIndex fdes = FdeIndex.build(sizeless);
+        UnwindRow cfi = dev.zmkagent.coredump.unwind.cfi.CfiInterpreter.rowAt(fdes.find(pc).orElseThrow(), pc);
+        assertEquals(7, cfi.cfaRegister(), "the CFI gives the CFA from r7 here");
+        long sp = 0x2000_8000L;
+        long cfa = sp + atPc.row().cfaOffset();
+        long returnAddress = (start + 0x41) & 0xFFFF_FFFFL; // any Thumb code address: read back from the lr slot
+        byte[] stack = new byte[0x100];
+        long lrSlot = cfa + cfi.rule(RegisterSet.LR).offset();
+        java.nio.ByteBuffer.wrap(stack).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) (lrSlot - sp), (int) returnAddress);
+        RegionMemory memory = new RegionMemory().add("stack", sp, stack);
+        RegisterSet regs = RegisterSet.empty().with(RegisterSet.SP, sp).with(RegisterSet.PC, pc).with(RegisterSet.LR, 0xFFFF_FFFFL);
+        FrameStepper stepper = new FrameStepper(sizeless, fdes, ExidxTable.of(start, start + fn.size()),
+                new CodeReader(sizeless, memory), p -> { });
+        FrameStepper.Step step = assertDoesNotThrow(() -> stepper.step(memory, regs, pc, pc, false));
+        assertEquals(cfa, step.cfa());
+        assertEquals(returnAddress & ~1L, step.caller().value(RegisterSet.PC));
+        assertTrue(step.method().contains("unchecked") && step.method().contains("its end is not known"), step.method());
+        assertFalse(step.established().has(7), "r7 is not proved from an unchecked CFA");
+
+        // with its size the search runs, finds the later sp move and stops the frame, as the crash-lab tests show
+        FrameStepper sized = new FrameStepper(real, FdeIndex.build(real), ExidxTable.empty(), new CodeReader(real, memory), p -> { });
+        UnwindStop stop = assertThrows(UnwindStop.class, () -> sized.step(memory, regs, pc, pc, false));
+        assertTrue(stop.getMessage().contains("moves sp at 0x"), stop.getMessage());
     }
 }
