@@ -63,6 +63,17 @@ class CrashLabValueReasonsTest {
     }
 
     @Test
+    void aVariableLengthArraySaysItsLengthIsNotEvaluatedNotThatItsLocationIsUnknown() {
+        CrashReport r = CrashLabBacktraceTest.analyzeCurrentUf2(CrashLab.scenario("nice_nano-vla-macro"));
+        CrashReport.Variable vla = all(r).stream().filter(v -> v.name().equals("resolved")).findFirst()
+                .orElseThrow(() -> new AssertionError("no local 'resolved' (the VLA of fw/behavior_macro.c)"));
+        assertEquals("<not evaluated: the run-time length of a variable-length array (DWARF gives it as another variable)>", vla.value());
+        String reason = vla.unavailableReason().orElseThrow();
+        assertTrue(reason.startsWith("its location was read, but zmk-agent does not evaluate the run-time length"), reason);
+        assertFalse(reason.contains("cannot evaluate its location"), reason);
+    }
+
+    @Test
     void memoryOutsideAMinDumpNamesWhatTheDumpHolds() {
         CrashReport r = CrashLabBacktraceTest.analyzeCurrentUf2(CrashLab.scenario("xiao-values-min"));
         String reason = arg(r, "lll_prepare_resolve", "conn_name").unavailableReason().orElseThrow();
@@ -100,7 +111,8 @@ class CrashLabValueReasonsTest {
     void everyMissingValueHasAReason(CrashLab.Scenario s) {
         CrashReport r = CrashLabBacktraceTest.analyzeCurrentUf2(s);
         for (CrashReport.Variable v : all(r)) {
-            boolean missing = v.value().contains("<optimized out>") || v.value().contains("<unavailable>") || v.value().contains("<error");
+            boolean missing = v.value().contains("<optimized out>") || v.value().contains("<unavailable>") || v.value().contains("<error")
+                    || v.value().contains("<not evaluated");
             assertEquals(missing, v.unavailableReason().isPresent(), s.name() + ": " + v);
         }
     }

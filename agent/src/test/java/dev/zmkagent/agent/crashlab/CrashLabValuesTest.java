@@ -277,7 +277,7 @@ class CrashLabValuesTest {
         String reason = v == null ? "" : v.unavailableReason().orElse("");
         // a variable-length array: its length is another (artificial) variable's run-time value, which we do not evaluate;
         // we say so instead of printing elements (gdb prints them)
-        if (ours.startsWith("<error: the length of a variable-length array") && gdb.startsWith("{")) {
+        if (ours.startsWith("<not evaluated: the run-time length of a variable-length array") && gdb.startsWith("{")) {
             tally.explained.merge(Rule.VARIABLE_LENGTH_ARRAY, 1, Integer::sum);
             return;
         }

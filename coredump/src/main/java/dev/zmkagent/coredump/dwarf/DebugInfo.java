@@ -983,6 +983,7 @@ public final class DebugInfo implements Symbolizer {
             }
             long lower = u.constant(r, Dw.AT_LOWER_BOUND, 0);
             long count = -1;
+            boolean runTime = false;
             if (r.has(Dw.AT_COUNT) && isConstantForm(r, Dw.AT_COUNT)) {
                 count = u.constant(r, Dw.AT_COUNT, -1);
             } else if (r.has(Dw.AT_UPPER_BOUND) && isConstantForm(r, Dw.AT_UPPER_BOUND)) {
@@ -990,11 +991,10 @@ public final class DebugInfo implements Symbolizer {
             } else if (r.has(Dw.AT_COUNT) || r.has(Dw.AT_UPPER_BOUND)) {
                 // a reference to a variable or an expression: a variable-length array (GCC refers to an artificial
                 // local that holds the upper bound)
-                out.add(new DwarfType.Dimension(lower, DwarfType.Dimension.RUN_TIME));
-                continue;
+                runTime = true;
             }
-            out.add(new DwarfType.Dimension(lower, count < 0 ? -1 : count));
-            if (out.size() > 16) {
+            out.add(new DwarfType.Dimension(lower, runTime ? DwarfType.Dimension.RUN_TIME : count < 0 ? -1 : count));
+            if (out.size() > 16) { // hostile DWARF: no more dimensions than any C type has, run-time ones included
                 break;
             }
         }

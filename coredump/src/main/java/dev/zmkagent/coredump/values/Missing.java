@@ -6,10 +6,10 @@ package dev.zmkagent.coredump.values;
  *
  * @param kind     what was missing
  * @param number   the register number (REGISTER; {@link #CFA} for the frame's CFA), the address (MEMORY)
- * @param detail   for UNSUPPORTED / ERROR: what went wrong
+ * @param detail   for UNSUPPORTED / ERROR: what went wrong; for NOT_EVALUATED: what part of the value is not computed
  */
 public record Missing(Kind kind, long number, String detail) {
-    public enum Kind { OPTIMIZED_OUT, REGISTER, MEMORY, UNSUPPORTED, ERROR }
+    public enum Kind { OPTIMIZED_OUT, REGISTER, MEMORY, UNSUPPORTED, NOT_EVALUATED, ERROR }
 
     public static final Missing OPTIMIZED = new Missing(Kind.OPTIMIZED_OUT, 0, "");
 
@@ -32,6 +32,11 @@ public record Missing(Kind kind, long number, String detail) {
         return new Missing(Kind.UNSUPPORTED, 0, what);
     }
 
+    /** The location was evaluated, but part of the value's meaning is not computed (e.g. a VLA's run-time length). */
+    static Missing notEvaluated(String what) {
+        return new Missing(Kind.NOT_EVALUATED, 0, what);
+    }
+
     static Missing error(String what) {
         return new Missing(Kind.ERROR, 0, what);
     }
@@ -45,6 +50,8 @@ public record Missing(Kind kind, long number, String detail) {
                 return "<unavailable>";
             case MEMORY:
                 return String.format("<error: Cannot access memory at address 0x%x>", number);
+            case NOT_EVALUATED:
+                return "<not evaluated: " + detail + ">";
             default:
                 return "<error: " + detail + ">";
         }

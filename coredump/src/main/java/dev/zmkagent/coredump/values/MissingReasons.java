@@ -46,6 +46,8 @@ public final class MissingReasons {
                 return memory(m.number());
             case UNSUPPORTED:
                 return "zmk-agent cannot evaluate its location: " + m.detail() + " is not supported";
+            case NOT_EVALUATED:
+                return "its location was read, but zmk-agent does not evaluate " + m.detail() + " (gdb prints the elements)";
             default:
                 return "its location could not be evaluated: " + m.detail();
         }

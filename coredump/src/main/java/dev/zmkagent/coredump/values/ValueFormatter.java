@@ -28,7 +28,7 @@ final class ValueFormatter {
     }
 
     /** What a variable-length array's value says instead of its elements. */
-    static final String VARIABLE_LENGTH = "the length of a variable-length array (a run-time value kept in another variable)";
+    static final String VARIABLE_LENGTH = "the run-time length of a variable-length array (DWARF gives it as another variable)";
 
     private final SymbolTable symbols;
     private final ByteSource memory;
@@ -465,7 +465,7 @@ final class ValueFormatter {
         List<DwarfType.Dimension> dims = t.dimensions();
         if (dims.stream().anyMatch(DwarfType.Dimension::runTime)) {
             // its length is in another variable (DW_AT_upper_bound refers to it); printing "{}" would be a lie
-            sb.append(missingText(Missing.unsupported(VARIABLE_LENGTH)));
+            sb.append(missingText(Missing.notEvaluated(VARIABLE_LENGTH)));
             return;
         }
         DwarfType element = t.target() == null ? DwarfType.UNKNOWN : t.target();
