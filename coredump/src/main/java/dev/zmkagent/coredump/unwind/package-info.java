@@ -22,8 +22,10 @@
  * view is wrong (it names the function after a noreturn one); the crash lab's {@code frames_at_svc} is the truth.
  *
  * <p><b>Frame pointers and an sp that moves at run time.</b> A frame whose CFI says CFA = r7 + n (GCC's frame pointer on
- * Thumb) in a dump without r4-r11 is unwound from sp only where the Thumb prologue analysis proves sp unchanged since
- * the prologue: it reached the pc, or nothing in the rest of the function moves sp down. A function with alloca or a
+ * Thumb) in a dump without r4-r11 is unwound from sp unless the Thumb prologue analysis finds sp moved since the
+ * prologue: it did not reach the pc, and an instruction in the rest of the function moves sp down (the same rule as
+ * without CFI). Where that rest could not be searched (no symbol size, over 64 KiB, code not held) the frame is unwound
+ * from sp as before, its method says "unchecked", and r7 is not "established". A function with alloca or a
  * variable-length array ({@code sub sp, sp, rN} after its prologue, e.g. Zephyr's {@code z_log_msg_runtime_vcreate})
  * fails that test: its frame is the last one, the stop says why (REGISTER_UNKNOWN), r7 is not "established", and no
  * stack scan follows (above its sp lies the uninitialised area it allocated). Without CFI, such a function's CFA comes
