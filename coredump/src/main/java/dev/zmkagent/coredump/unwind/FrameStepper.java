@@ -163,18 +163,21 @@ final class FrameStepper {
 
     /**
      * Why a frame whose sp moved after its prologue cannot be unwound: {@code known} says what the unwind information
-     * gives and what it lacks; the rest names the instruction that moves sp and why no stack scan follows.
+     * gives and what it lacks; the rest names the instruction that moves sp ({@code a.spMovedAt()}, present), what it
+     * is, and why no stack scan follows.
      */
     private String spMovedSentence(long lookup, PrologueAnalyzer.Analysis a, String known, boolean framePointerMissing) {
         String fn = elf.symbols().functionAt(lookup).map(ElfSymbol::name).orElse(String.format("the function at 0x%08x", lookup));
-        String where = a.spMovedAt().isPresent()
-                ? String.format("at 0x%08x, after its prologue (analysed up to 0x%08x)", a.spMovedAt().getAsLong(), a.stoppedAt())
-                : String.format("after where its prologue could be analysed (up to 0x%08x)", a.stoppedAt());
-        return String.format("%s: %s; sp cannot stand in for it, because %s moves sp %s, by an amount only known at run time"
-                        + " (as GCC does for alloca or a variable-length array), so where its caller's frame starts is not known;"
-                        + " the stack is not scanned for return addresses either, because above sp lies the area it allocated,"
-                        + " uninitialised stack that still holds return addresses of calls that have returned%s",
-                fn, known, fn, where, framePointerMissing
+        long at = a.spMovedAt().getAsLong();
+        Optional<PrologueAnalyzer.SpMove> move = PrologueAnalyzer.spMove(code, at);
+        String what = move.map(m -> m.runTime()
+                ? m.what() + ", by an amount only known at run time (as GCC does for alloca or a variable-length array)"
+                : m.what() + ", a fixed amount, but after a branch the prologue analysis stops at, so whether it ran before the pc is not known")
+                .orElse("an instruction that moves sp");
+        return String.format("%s: %s; sp cannot stand in for it, because %s moves sp at 0x%08x, after its prologue (analysed up to 0x%08x):"
+                        + " %s; so where its caller's frame starts is not known; the stack is not scanned for return addresses either,"
+                        + " because above sp may lie stack it allocated, which still holds return addresses of calls that have returned%s",
+                fn, known, fn, at, a.stoppedAt(), what, framePointerMissing
                         ? " (a dump with r4-r11, Zephyr's CONFIG_EXTRA_EXCEPTION_INFO=y, holds r7 and gives the callers)" : "");
     }
 

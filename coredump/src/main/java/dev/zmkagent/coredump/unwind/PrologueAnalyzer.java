@@ -135,11 +135,84 @@ final class PrologueAnalyzer {
     }
 
     /**
+     * An instruction that moves sp down or sets it from a register.
+     *
+     * @param what    what it is, e.g. "a push of 8 bytes (push {r0, lr})", "sp set from a register (mov sp, r3)"
+     * @param runTime the amount is only known at run time (sp set from, or moved by, a register), as GCC's code for
+     *                alloca and variable-length arrays does; false for a push or a sub by an immediate
+     */
+    record SpMove(String what, boolean runTime) {
+    }
+
+    /** The sp move at {@code addr} (as {@link Analysis#spMovedAt} names it), or empty if the code there is not one. */
+    static Optional<SpMove> spMove(CodeReader code, long addr) {
+        OptionalInt h = code.halfword(addr);
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!CodeReader.isWide(h.getAsInt())) {
+            return Optional.ofNullable(spMove(h.getAsInt(), -1));
+        }
+        OptionalInt h2 = code.halfword(addr + 2);
+        return h2.isEmpty() ? Optional.empty() : Optional.ofNullable(spMove(h.getAsInt(), h2.getAsInt()));
+    }
+
+    /**
+     * Classifies one instruction ({@code hw2} -1 for a 16-bit one): an sp move, or null. Epilogues ({@code add sp,
+     * #imm}, {@code mov sp, r7} and {@code mov.w sp, r7}, pops) raise sp back and are none.
+     */
+    private static SpMove spMove(int hw1, int hw2) {
+        if (hw2 >= 0) {
+            if (hw1 == 0xE92D) {
+                return new SpMove(String.format("a push of %d bytes (push.w)", 4 * Integer.bitCount(hw2 & 0x5FFF)), false);
+            }
+            if (hw1 == 0xF84D && (hw2 & 0x0FFF) == 0x0D04) {
+                return new SpMove(String.format("a push of 4 bytes (str.w r%d, [sp, #-4]!)", hw2 >>> 12), false);
+            }
+            if ((hw1 & 0xFFBF) == 0xED2D) {
+                return new SpMove(String.format("a push of %d bytes (vpush)", (hw2 & 0xFF) * 4), false);
+            }
+            if ((hw1 & 0xFBEF) == 0xF1AD && (hw2 & 0x8F00) == 0x0D00) {
+                long n = thumbExpandImm(((hw1 >>> 10) & 1) << 11 | ((hw2 >>> 12) & 7) << 8 | (hw2 & 0xFF));
+                return new SpMove(String.format("a sub of %d bytes (sub.w sp, sp, #%d)", n, n), false);
+            }
+            if ((hw1 & 0xFBFF) == 0xF2AD && (hw2 & 0x8F00) == 0x0D00) {
+                long n = ((hw1 >>> 10) & 1) << 11 | ((hw2 >>> 12) & 7) << 8 | (hw2 & 0xFF);
+                return new SpMove(String.format("a sub of %d bytes (subw sp, sp, #%d)", n, n), false);
+            }
+            if ((hw1 & 0xFE00) == 0xEA00 && ((hw2 >>> 8) & 0xF) == 13) {
+                if (hw1 == 0xEA4F && hw2 == 0x0D07) {
+                    return null; // mov.w sp, r7: the epilogue of a frame-pointer function
+                }
+                if ((hw1 & 0xFFEF) == 0xEBAD) {
+                    return new SpMove(String.format("sp lowered by a register (sub.w sp, sp, r%d)", hw2 & 0xF), true);
+                }
+                return new SpMove((hw1 & 0xFFEF) == 0xEA4F
+                        ? String.format("sp set from a register (mov.w sp, r%d)", hw2 & 0xF)
+                        : "sp set from a register computation (a 32-bit data-processing instruction)", true);
+            }
+            return null;
+        }
+        if ((hw1 & 0xFE00) == 0xB400) {
+            return new SpMove(String.format("a push of %d bytes (push)", 4 * Integer.bitCount(hw1 & 0x1FF)), false);
+        }
+        if ((hw1 & 0xFF80) == 0xB080) {
+            return new SpMove(String.format("a sub of %d bytes (sub sp, #%d)", (hw1 & 0x7F) * 4, (hw1 & 0x7F) * 4), false);
+        }
+        if ((hw1 & 0xFF87) == 0x4685 && ((hw1 >>> 3) & 0xF) != 7) {
+            return new SpMove(String.format("sp set from a register (mov sp, r%d)", (hw1 >>> 3) & 0xF), true);
+        }
+        if ((hw1 & 0xFF87) == 0x4485) {
+            return new SpMove(String.format("sp moved by a register (add sp, r%d)", (hw1 >>> 3) & 0xF), true);
+        }
+        return null;
+    }
+
+    /**
      * The first instruction in {@code [from, end)} that moves sp down or sets it from a register other than the frame
-     * pointer r7, decoding linearly and skipping literal pools the ELF's mapping symbols ({@code $d}) mark (without
-     * them a literal decodes as something too: at worst a false hit, which only makes the caller more careful); -1
-     * when code there cannot be read. Epilogues ({@code add sp, #imm}, {@code mov sp, r7}, pops) raise sp back and
-     * do not count.
+     * pointer r7 ({@link #spMove(int, int)}), decoding linearly and skipping literal pools the ELF's mapping symbols
+     * ({@code $d}) mark (without them a literal decodes as something too: at worst a false hit, which only makes the
+     * caller more careful); -1 when code there cannot be read.
      */
     private static OptionalLong firstSpMove(CodeReader code, long from, long end) {
         long addr = from;
@@ -153,29 +226,18 @@ final class PrologueAnalyzer {
                 return OptionalLong.of(-1);
             }
             int hw1 = h.getAsInt();
+            int hw2 = -1;
             if (CodeReader.isWide(hw1)) {
                 OptionalInt h2 = code.halfword(addr + 2);
                 if (h2.isEmpty()) {
                     return OptionalLong.of(-1);
                 }
-                int hw2 = h2.getAsInt();
-                boolean push = hw1 == 0xE92D || hw1 == 0xF84D && (hw2 & 0x0FFF) == 0x0D04 || (hw1 & 0xFFBF) == 0xED2D;
-                boolean subImm = (hw1 & 0xFBEF) == 0xF1AD && (hw2 & 0x8F00) == 0x0D00 || (hw1 & 0xFBFF) == 0xF2AD && (hw2 & 0x8F00) == 0x0D00;
-                boolean fromRegister = (hw1 & 0xFE00) == 0xEA00 && ((hw2 >>> 8) & 0xF) == 13;
-                if (push || subImm || fromRegister) {
-                    return OptionalLong.of(addr);
-                }
-                addr += 4;
-                continue;
+                hw2 = h2.getAsInt();
             }
-            boolean push = (hw1 & 0xFE00) == 0xB400;
-            boolean subImm = (hw1 & 0xFF80) == 0xB080;
-            boolean movSp = (hw1 & 0xFF87) == 0x4685 && ((hw1 >>> 3) & 0xF) != 7; // mov sp, rN (not the frame pointer)
-            boolean addSpReg = (hw1 & 0xFF87) == 0x4485;                            // add sp, rN
-            if (push || subImm || movSp || addSpReg) {
+            if (spMove(hw1, hw2) != null) {
                 return OptionalLong.of(addr);
             }
-            addr += 2;
+            addr += hw2 >= 0 ? 4 : 2;
         }
         return OptionalLong.empty();
     }

@@ -87,6 +87,8 @@ class AllocaFrameTest {
         assertEquals(StopReason.Kind.REGISTER_UNKNOWN, r.bt().stopReason().kind(), detail);
         String why = r.bt().stopReason().sentence();
         assertTrue(why.startsWith(function + ": ") && why.contains("r7 is not known") && why.contains("moves sp at 0x"), why);
+        // GCC's alloca/VLA code sets sp from, or lowers it by, a register: a run-time amount, and the sentence says so
+        assertTrue(why.matches(".*: sp (set from|lowered by) a register \\((mov|sub)[^)]*\\), by an amount only known at run time.*"), why);
         assertTrue(r.bt().frames().stream().noneMatch(f -> f.kind() == FrameKind.GUESS), "no stack-scan guesses above an alloca area: " + detail);
         assertFalse(r.bt().establishedAtStart().has(7), "r7 is not proved: " + detail);
     }
@@ -274,5 +276,53 @@ class AllocaFrameTest {
         FrameStepper sized = new FrameStepper(real, FdeIndex.build(real), ExidxTable.empty(), new CodeReader(real, memory), p -> { });
         UnwindStop stop = assertThrows(UnwindStop.class, () -> sized.step(memory, regs, pc, pc, false));
         assertTrue(stop.getMessage().contains("moves sp at 0x"), stop.getMessage());
+    }
+
+    @Test
+    void theFrameUnwindEpilogueMovWSpR7IsNoSpMove() {
+        long base = 0x2000_0000L;
+        byte[] ram = new byte[0x100];
+        RegionMemory mem = new RegionMemory().add("ram", base, ram);
+        CodeReader reader = code(mem, ram, base,
+                0xB580,         // 0x00 push {r7, lr}
+                0xB082,         // 0x02 sub sp, #8
+                0xAF00,         // 0x04 add r7, sp, #0
+                0xD001,         // 0x06 beq: the analysis stops here
+                0xF000, 0xF800, // 0x08 bl
+                0xEA4F, 0x0D07, // 0x0c mov.w sp, r7 (the 32-bit epilogue)
+                0xBD80          // 0x10 pop {r7, pc}
+        );
+        PrologueAnalyzer.Analysis a = PrologueAnalyzer.analysis(reader, base, base + 0x12, base + 0x0c).orElseThrow();
+        assertFalse(a.reachedPc());
+        assertTrue(a.restChecked());
+        assertTrue(a.spMovedAt().isEmpty(), "mov.w sp, r7 raises sp back to the frame pointer");
+        assertTrue(a.holdsAtPc());
+        assertTrue(PrologueAnalyzer.spMove(reader, base + 0x0c).isEmpty());
+    }
+
+    @Test
+    void anSpMoveSaysWhatItIsAndWhetherItsAmountIsOnlyKnownAtRunTime() {
+        long base = 0x2000_0000L;
+        byte[] ram = new byte[0x100];
+        RegionMemory mem = new RegionMemory().add("ram", base, ram);
+        CodeReader reader = code(mem, ram, base,
+                0xB501,         // 0x00 push {r0, lr}
+                0xB084,         // 0x02 sub sp, #16
+                0xF5AD, 0x6D80, // 0x04 sub.w sp, sp, #1024
+                0xEBAD, 0x0D03, // 0x08 sub.w sp, sp, r3
+                0x469D,         // 0x0c mov sp, r3
+                0xEA4F, 0x0D03, // 0x0e mov.w sp, r3
+                0xE92D, 0x4010  // 0x12 push.w {r4, lr}
+        );
+        String[] what = {"a push of 8 bytes (push)", "a sub of 16 bytes (sub sp, #16)", "a sub of 1024 bytes (sub.w sp, sp, #1024)",
+            "sp lowered by a register (sub.w sp, sp, r3)", "sp set from a register (mov sp, r3)", "sp set from a register (mov.w sp, r3)",
+            "a push of 8 bytes (push.w)"};
+        long[] at = {0x00, 0x02, 0x04, 0x08, 0x0c, 0x0e, 0x12};
+        boolean[] runTime = {false, false, false, true, true, true, false};
+        for (int i = 0; i < at.length; i++) {
+            PrologueAnalyzer.SpMove m = PrologueAnalyzer.spMove(reader, base + at[i]).orElseThrow();
+            assertEquals(what[i], m.what());
+            assertEquals(runTime[i], m.runTime(), m.what());
+        }
     }
 }
