@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.zmkagent.agent.registry.FirmwareRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,20 @@ import java.util.List;
  */
 class StoreJsonFuzzTest {
     private static final Path ROOT = temp();
+
+    static {
+        // A real capture.json and firmware.json through the store, history and registry before the fuzzer's clock
+        // starts: on a loaded machine, loading and instrumenting those classes (and Jackson) inside the first input
+        // took over its 1 s (a 'timeout' on the empty input in a long run).
+        try {
+            new StoreJsonFuzzTest().captureJson(("{\"schema\":\"zmk-agent.capture/1\",\"captured_at\":\"2026-01-01T00:00:00Z\",\"board\":\"nice_nano\","
+                    + "\"signature\":\"abc\",\"partition\":{\"address\":\"0x71000\",\"size\":65536},\"files\":[\"partition.bin\"]}").getBytes(StandardCharsets.UTF_8));
+            new StoreJsonFuzzTest().firmwareJson(("{\"schema\":\"zmk-agent.firmware/1\",\"id\":\"build1\",\"name\":\"zmk.elf\",\"elf_sha256\":\"00\","
+                    + "\"added_at\":\"2026-01-01T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static Path temp() {
         try {
